@@ -1,0 +1,78 @@
+"""Diner routes: login, table by QR token, menu, orders, checks."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from api.auth import current_diner, current_staff, diner_required
+from domain.errors import NotFound
+from domain.pricing import LineRequest
+from schema.diner import DinerLoginRequest, DinerLoginResponse, MenuResponse, TableLookupResponse
+from schema.orders import OrderCreateRequest, OrderEnvelopeSchema, TableSessionEnvelopeSchema
+from services import diners, menu, orders, tables
+from services.context import setting
+
+blp = Blueprint("diner", __name__, url_prefix="/api/v1", description="Diners: login, menu, orders")
+
+
+@blp.post("/diner/login")
+@blp.arguments(DinerLoginRequest)
+@blp.response(200, DinerLoginResponse)
+def diner_login(body: dict[str, Any]) -> dict[str, Any]:
+    token, diner = diners.login(body["code"])
+    return {"token": token, "expires_in": setting("DINER_TOKEN_TTL"), "diner": {"id": diner.id}}
+
+
+@blp.get("/tables/<string:qr_token>")
+@blp.response(200, TableLookupResponse)
+def table_lookup(qr_token: str) -> dict[str, Any]:
+    found = tables.resolve(qr_token)
+    return {"store": found.store, "table": found.table, "session": found.session}
+
+
+@blp.get("/stores/<int:store_id>/menu")
+@blp.response(200, MenuResponse)
+def store_menu(store_id: int) -> dict[str, Any]:
+    return {"categories": [{"id": c.id, "name": c.name, "items": items} for c, items in menu.store_menu(store_id)]}
+
+
+@blp.post("/orders")
+@blp.arguments(OrderCreateRequest)
+@blp.response(201, OrderEnvelopeSchema)
+@blp.doc(security=[{"bearer": []}])
+@diner_required
+def create_order(body: dict[str, Any]) -> Any:
+    lines = [LineRequest(item_id=ln["item_id"], qty=ln["qty"], option_ids=tuple(ln["option_ids"]),
+                         note=ln["note"].strip()) for ln in body["items"]]
+    order, created = orders.place_order(orders.Orderer(diner_id=current_diner()), body["table_token"],
+                                        body["client_key"], lines, body["remark"].strip())
+    return {"order": order}, 201 if created else 200
+
+
+def _may_see_session(table_session_id: int, store_id: int) -> bool:
+    who = current_staff()
+    if who is not None:
+        return who.store_id == store_id
+    diner_id = current_diner()
+    return diner_id is not None and orders.diner_in_session(diner_id, table_session_id)
+
+
+@blp.get("/orders/<int:order_id>")
+@blp.response(200, OrderEnvelopeSchema)
+@blp.doc(security=[{"bearer": []}])
+def get_order(order_id: int) -> dict[str, Any]:
+    order = orders.get_order(order_id)
+    if not _may_see_session(order.table_session_id, order.store_id):
+        raise NotFound("no such order")  # not 403: do not confirm that the id exists
+    return {"order": order}
+
+
+@blp.get("/table-sessions/<int:session_id>")
+@blp.response(200, TableSessionEnvelopeSchema)
+@blp.doc(security=[{"bearer": []}])
+def get_table_session(session_id: int) -> dict[str, Any]:
+    check = orders.get_table_session(session_id)
+    if not _may_see_session(check.id, check.store_id):
+        raise NotFound("no such check")
+    return {"session": check}

@@ -1,0 +1,83 @@
+"""Every error leaves as the contract's JSON: ``{"error": {"code", "message", "fields"?}}``."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify
+from flask_smorest import Api
+from marshmallow import Schema, fields
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from domain.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES = {
+    400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "invalid_request",
+    409: "conflict", 413: "too_large", 415: "invalid_request", 422: "validation_error", 429: "rate_limited",
+    502: "upstream_error", 503: "unavailable",
+}
+
+
+class ErrorBodySchema(Schema):
+    code = fields.Str(metadata={"description": "stable error code, e.g. sold_out"})
+    message = fields.Str()
+    fields = fields.Dict(metadata={"description": "per-field messages, for validation errors"})
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema)
+
+
+def error_response(status: int, code: str, message: str, field_errors: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
+    body: dict[str, Any] = {"code": code, "message": message}
+    if field_errors:
+        body["fields"] = field_errors
+    return jsonify({"error": body}), status
+
+
+def _flatten(messages: Any) -> dict[str, Any]:
+    """webargs nests errors by location (``{"json": {...}}``); clients want the fields."""
+    if isinstance(messages, dict) and len(messages) == 1 and next(iter(messages)) in {"json", "query", "view_args"}:
+        return _flatten(next(iter(messages.values())))
+    return messages if isinstance(messages, dict) else {"_schema": messages}
+
+
+class ContractApi(Api):
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        messages = data.get("messages")
+        if status == 422 and messages is not None:
+            return error_response(422, "validation_error", "the request has invalid fields", _flatten(messages))
+        if status >= 500:
+            log.error("server error %s", status)
+            return error_response(status, HTTP_CODES.get(status, "server_error"), "something went wrong on our side")
+        code = HTTP_CODES.get(status, "invalid_request")
+        message = data.get("message") or error.description or error.name
+        headers = data.get("headers") or {}
+        resp, status = error_response(status, code, message)
+        resp.headers.update(headers)
+        return resp, status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError):  # type: ignore[no-untyped-def]
+        return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+    @app.errorhandler(OperationalError)
+    def _db_down(exc: OperationalError):  # type: ignore[no-untyped-def]
+        log.error("database error: %s", type(exc.orig).__name__)
+        return error_response(503, "unavailable", "the service is busy; please retry")
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+        if isinstance(exc, HTTPException):
+            return app.extensions["diancan.api"].handle_http_exception(exc)
+        log.exception("unhandled error")
+        return error_response(500, "server_error", "something went wrong on our side")

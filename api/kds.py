@@ -1,0 +1,63 @@
+"""Kitchen REST routes: the snapshot a screen starts from, bump, recall, item status."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from api.auth import current_staff, staff_required
+from schema import RequestSchema
+from schema.kitchen import ItemStatusRequest, SnapshotSchema, TicketEnvelopeSchema, ticket_data
+from services import kitchen
+from services.staff import KITCHEN_ROLES
+
+blp = Blueprint("kds", __name__, url_prefix="/api/v1/kds", description="Kitchen display")
+KITCHEN = tuple(sorted(KITCHEN_ROLES))
+
+
+class SnapshotQuery(RequestSchema):
+    status = fields.Str(load_default="open", validate=validate.OneOf(["open"]))
+    stations = fields.Str(load_default="", validate=validate.Length(max=200))
+
+
+def _store_id() -> int:
+    who = current_staff()
+    assert who is not None
+    return who.store_id
+
+
+@blp.get("/tickets")
+@blp.arguments(SnapshotQuery, location="query")
+@blp.response(200, SnapshotSchema)
+@blp.doc(security=[{"bearer": []}])
+@staff_required(*KITCHEN)
+def snapshot(query: dict[str, Any]) -> dict[str, Any]:
+    stations = [s for s in query["stations"].split(",") if s] or None
+    seq, tickets = kitchen.open_tickets(_store_id(), stations)
+    return {"seq": seq, "tickets": tickets}
+
+
+@blp.post("/tickets/<int:ticket_id>/bump")
+@blp.response(200, TicketEnvelopeSchema)
+@blp.doc(security=[{"bearer": []}])
+@staff_required(*KITCHEN)
+def bump(ticket_id: int) -> dict[str, Any]:
+    return {"ticket": ticket_data(kitchen.bump_ticket(_store_id(), ticket_id))}
+
+
+@blp.post("/tickets/<int:ticket_id>/recall")
+@blp.response(200, TicketEnvelopeSchema)
+@blp.doc(security=[{"bearer": []}])
+@staff_required(*KITCHEN)
+def recall(ticket_id: int) -> dict[str, Any]:
+    return {"ticket": ticket_data(kitchen.recall_ticket(_store_id(), ticket_id))}
+
+
+@blp.post("/ticket-items/<int:item_id>/status")
+@blp.arguments(ItemStatusRequest)
+@blp.response(200, TicketEnvelopeSchema)
+@blp.doc(security=[{"bearer": []}])
+@staff_required(*KITCHEN)
+def item_status(body: dict[str, Any], item_id: int) -> dict[str, Any]:
+    return {"ticket": ticket_data(kitchen.set_item_status(_store_id(), item_id, body["status"]))}

@@ -1,0 +1,50 @@
+"""Diancan: ``create_app()`` builds the Flask app with Socket.IO, the API, the pages and the CLI."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify
+
+from config import Settings
+from models import db
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, instance_path=settings.INSTANCE_PATH, template_folder="web/templates",
+                static_folder="web/static")
+    app.config.update(settings.flask_config())
+    app.config.update(overrides)
+    _logging(app)
+    db.init_app(app)
+
+    import api
+    import cli
+    import kds
+    import web
+
+    api.init_app(app)
+    kds.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+    if app.config["WECHAT_SANDBOX"]:
+        from wechat.sandbox import bp as sandbox_bp
+
+        app.register_blueprint(sandbox_bp)
+
+    @app.get("/healthz")
+    def healthz():  # type: ignore[no-untyped-def]
+        from sqlalchemy import text
+
+        db.session.execute(text("SELECT 1"))
+        db.session.commit()
+        return jsonify({"status": "ok"})
+
+    return app
+
+
+def _logging(app: Flask) -> None:
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # urllib3 logs whole request URLs at DEBUG, and WeChat's carry the app secret and login codes.
+    logging.getLogger("urllib3").setLevel(logging.WARNING)

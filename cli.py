@@ -1,0 +1,53 @@
+"""Operator commands: ``flask --app app <command>``."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("db-upgrade")
+    def db_upgrade() -> None:
+        """Apply the database migrations."""
+        from models.migrate import upgrade
+
+        upgrade(current_app.config["DATABASE_URL"])
+        click.echo("database is up to date")
+
+    @app.cli.command("seed-demo")
+    def seed_demo() -> None:
+        """Create the demo store on an empty database and print its links."""
+        from services.demo import DEMO_SLUG, seed_demo as seed
+
+        store = seed()
+        click.echo("demo store created" if store else f"store {DEMO_SLUG!r} already there")
+        _print_links(DEMO_SLUG)
+
+    @app.cli.command("create-store")
+    @click.argument("slug")
+    @click.argument("name")
+    @click.option("--owner", default="owner", show_default=True)
+    @click.password_option("--password", help="the owner's password")
+    def create_store(slug: str, name: str, owner: str, password: str) -> None:
+        """Create a store and its owner account."""
+        from services.stores import create_store as create
+
+        store = create(slug, name, owner, password)
+        click.echo(f"store {store.slug} created (id {store.id}); owner: {owner}")
+
+
+def _print_links(slug: str) -> None:
+    from sqlalchemy import select
+
+    from models import Store, Table, db
+    from services.tables import qr_url
+
+    base = current_app.config["PUBLIC_BASE_URL"]
+    store = db.session.execute(select(Store).where(Store.slug == slug)).scalar_one()
+    table = db.session.execute(
+        select(Table).where(Table.store_id == store.id).order_by(Table.code)
+    ).scalars().first()
+    click.echo(f"  diner page (table {table.code if table else '-'}): {qr_url(table) if table else '-'}")
+    click.echo(f"  kitchen display:  {base}/kds   (cook / cook-demo-pass)")
+    click.echo(f"  API document:     {base}/api/v1/openapi.json")
+    click.echo(f"  health:           {base}/healthz")

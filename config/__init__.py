@@ -1,0 +1,120 @@
+"""Settings from the environment.
+
+With no environment at all this is the demo store: SQLite under ``instance/``, the WeChat
+sandbox served by the app itself, and secrets generated into ``instance/`` on first run.
+No other module reads ``os.environ``.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = ROOT / "instance"
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _instance_secrets(instance: Path) -> dict[str, str]:
+    """Secrets that must survive restarts: made once, kept in instance/secrets.json (0600)."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    data = {
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "DATA_KEYS": "1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "LOOKUP_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+    }
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(data, fh)
+    os.replace(tmp, path)
+    return data
+
+
+@dataclass
+class Settings:
+    HOST: str = "127.0.0.1"
+    PORT: int = 5000
+    INSTANCE_PATH: str = str(DEFAULT_INSTANCE)
+    DATABASE_URL: str = ""
+    REDIS_URL: str = ""
+    PUBLIC_BASE_URL: str = ""
+    SECRET_KEY: str = ""
+    DATA_KEYS: str = ""
+    LOOKUP_KEY: str = ""
+    DEMO: bool = True
+    WECHAT_SANDBOX: bool = True
+    WECHAT_APPID: str = ""
+    WECHAT_SECRET: str = ""
+    WECHAT_API_BASE: str = ""
+    WECHATPAY_MCHID: str = ""
+    WECHATPAY_API_BASE: str = ""
+    WECHATPAY_PRIVATE_KEY_FILE: str = ""
+    WECHATPAY_CERT_SERIAL: str = ""
+    WECHATPAY_APIV3_KEY: str = ""
+    WECHATPAY_PUBLIC_KEY_FILE: str = ""
+    WECHATPAY_PUBLIC_KEY_ID: str = ""
+    STAFF_TOKEN_TTL: int = 12 * 3600
+    DINER_TOKEN_TTL: int = 7 * 24 * 3600
+    MAX_CONTENT_LENGTH: int = 64 * 1024
+    KDS_REPLAY_LIMIT: int = 500
+    LOG_LEVEL: str = "INFO"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        env = dict(os.environ if env is None else env)
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name == "extra" or f.name not in env or env[f.name] == "":
+                continue
+            raw = env[f.name]
+            if f.type in ("int", int):
+                values[f.name] = int(raw)
+            elif f.type in ("bool", bool):
+                values[f.name] = _flag(raw, f.default)  # type: ignore[arg-type]
+            else:
+                values[f.name] = raw
+        values.update(overrides)
+        settings = cls(**values)
+        settings._fill_defaults()
+        return settings
+
+    def _fill_defaults(self) -> None:
+        instance = Path(self.INSTANCE_PATH)
+        if not self.DATABASE_URL:
+            instance.mkdir(parents=True, exist_ok=True)
+            self.DATABASE_URL = f"sqlite:///{instance / 'diancan.db'}"
+        if not self.PUBLIC_BASE_URL:
+            self.PUBLIC_BASE_URL = f"http://{self.HOST}:{self.PORT}"
+        self.PUBLIC_BASE_URL = self.PUBLIC_BASE_URL.rstrip("/")
+        if not (self.SECRET_KEY and self.DATA_KEYS and self.LOOKUP_KEY):
+            kept = _instance_secrets(instance)
+            self.SECRET_KEY = self.SECRET_KEY or kept["SECRET_KEY"]
+            self.DATA_KEYS = self.DATA_KEYS or kept["DATA_KEYS"]
+            self.LOOKUP_KEY = self.LOOKUP_KEY or kept["LOOKUP_KEY"]
+        if self.WECHAT_SANDBOX:
+            # Sandbox values fill only what the environment left unset, so a real
+            # WECHAT_* / WECHATPAY_* value always wins (contract: "overrides").
+            from wechat.sandbox.keys import sandbox_defaults
+
+            for name, value in sandbox_defaults(instance, self.PUBLIC_BASE_URL).items():
+                if not getattr(self, name):
+                    setattr(self, name, value)
+
+    def flask_config(self) -> dict[str, Any]:
+        cfg = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
+        cfg.update(self.extra)
+        return cfg

@@ -1,0 +1,1 @@
+"""Pure rules: money, pricing, state machines, our own tokens. No Flask, no database."""

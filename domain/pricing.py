@@ -1,0 +1,123 @@
+"""Pricing an order line from the menu, never from the client.
+
+The menu is passed in as plain values (``MenuItem``), so these rules run without a database.
+A line is valid when every chosen option belongs to the item, each group's choice count is
+within its min/max, and the quantity is sane. Unit price = item price + option deltas.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from domain.errors import SoldOut, ValidationFailed
+
+MAX_QTY = 99
+MAX_LINES = 50
+
+
+@dataclass(frozen=True)
+class MenuOption:
+    id: int
+    name: str
+    price_delta: int
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    id: int
+    name: str
+    min_select: int
+    max_select: int
+    options: tuple[MenuOption, ...]
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    id: int
+    name: str
+    price: int
+    station: str
+    sold_out: bool = False
+    stock: int | None = None
+    groups: tuple[MenuGroup, ...] = ()
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    item_id: int
+    qty: int
+    option_ids: tuple[int, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    item_id: int
+    name: str
+    station: str
+    qty: int
+    options: tuple[MenuOption, ...]
+    unit_price: int
+    line_total: int
+    note: str = ""
+
+    def options_snapshot(self) -> list[dict[str, object]]:
+        return [{"id": o.id, "name": o.name, "price_delta": o.price_delta} for o in self.options]
+
+
+@dataclass
+class PricedOrder:
+    lines: list[PricedLine] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(line.line_total for line in self.lines)
+
+
+def price_line(item: MenuItem, req: LineRequest, index: int = 0) -> PricedLine:
+    where = f"items.{index}"
+    if not 1 <= req.qty <= MAX_QTY:
+        raise ValidationFailed("quantity out of range", {f"{where}.qty": [f"1 to {MAX_QTY}"]})
+    if item.sold_out or (item.stock is not None and item.stock < req.qty):
+        raise SoldOut(f"{item.name} is sold out", {f"{where}.item_id": ["sold out"]})
+    if len(set(req.option_ids)) != len(req.option_ids):
+        raise ValidationFailed("option chosen twice", {f"{where}.option_ids": ["duplicate option"]})
+    by_id = {o.id: (g, o) for g in item.groups for o in g.options}
+    unknown = [oid for oid in req.option_ids if oid not in by_id]
+    if unknown:
+        raise ValidationFailed("unknown option", {f"{where}.option_ids": [f"not an option of this item: {unknown}"]})
+    chosen = [by_id[oid][1] for oid in req.option_ids]
+    for group in item.groups:
+        n = sum(1 for oid in req.option_ids if by_id[oid][0].id == group.id)
+        if n < group.min_select or n > group.max_select:
+            raise ValidationFailed(
+                f"choose {group.min_select}–{group.max_select} of {group.name}",
+                {f"{where}.option_ids": [f"group {group.id} needs {group.min_select} to {group.max_select}"]},
+            )
+    unit = item.price + sum(o.price_delta for o in chosen)
+    if unit < 0:
+        raise ValidationFailed("price below zero", {f"{where}.option_ids": ["options make the price negative"]})
+    return PricedLine(
+        item_id=item.id, name=item.name, station=item.station, qty=req.qty,
+        options=tuple(chosen), unit_price=unit, line_total=unit * req.qty, note=req.note,
+    )
+
+
+def price_order(menu: dict[int, MenuItem], lines: list[LineRequest]) -> PricedOrder:
+    """Price every line; raise ValidationFailed (unknown item, bad options) or SoldOut."""
+    if not lines:
+        raise ValidationFailed("an order needs at least one item", {"items": ["empty"]})
+    if len(lines) > MAX_LINES:
+        raise ValidationFailed("too many lines", {"items": [f"at most {MAX_LINES}"]})
+    priced = PricedOrder()
+    wanted: dict[int, int] = {}
+    for i, req in enumerate(lines):
+        item = menu.get(req.item_id)
+        if item is None:
+            raise ValidationFailed("unknown item", {f"items.{i}.item_id": ["not on this store's menu"]})
+        priced.lines.append(price_line(item, req, i))
+        wanted[item.id] = wanted.get(item.id, 0) + req.qty
+    for item_id, qty in wanted.items():
+        stock = menu[item_id].stock
+        if stock is not None and stock < qty:
+            raise SoldOut(f"{menu[item_id].name}: only {stock} left", {"items": [f"item {item_id} short"]})
+    return priced

@@ -1,0 +1,45 @@
+"""Socket.IO: the kitchen screens (``/kds``) and the diners' tables (``/table``).
+
+Committed events arrive from ``services.uow`` and are emitted to rooms: every kitchen event to
+``kds:<store>:all`` (expo screens) and ``kds:<store>:<station>``; table events to
+``table:<table id>``. With ``REDIS_URL`` set, emits travel through Redis to every process.
+"""
+from __future__ import annotations
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from services.uow import Outgoing, subscribe
+
+socketio = SocketIO()
+
+
+def kds_room(store_id: int, station: str | None) -> str:
+    return f"kds:{store_id}:{station or '*'}"
+
+
+def table_room(table_id: int) -> str:
+    return f"table:{table_id}"
+
+
+def publish(events: list[Outgoing]) -> None:
+    for ev in events:
+        if ev.audience == "kds":
+            socketio.emit(ev.name, ev.payload, namespace="/kds",
+                          to=[kds_room(ev.store_id, None), kds_room(ev.store_id, ev.station)])
+        elif ev.audience == "table" and ev.table_id is not None:
+            socketio.emit(ev.name, ev.payload, namespace="/table", to=table_room(ev.table_id))
+
+
+def init_app(app: Flask) -> None:
+    from kds import namespaces, pages
+
+    kwargs: dict[str, object] = {}  # browsers: same origin only (python-socketio's default)
+    if app.config.get("REDIS_URL"):
+        kwargs["message_queue"] = app.config["REDIS_URL"]
+    if app.config.get("SOCKETIO_ASYNC_MODE"):
+        kwargs["async_mode"] = app.config["SOCKETIO_ASYNC_MODE"]
+    socketio.init_app(app, **kwargs)
+    namespaces.register(socketio)
+    subscribe(publish)
+    app.register_blueprint(pages.bp)

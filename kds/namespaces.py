@@ -1,0 +1,88 @@
+"""Socket.IO namespaces. A connection without a valid token is refused at connect."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, emit, join_room
+
+from domain.errors import NotFound, Unauthorized
+from schema.kitchen import SnapshotSchema
+from services import diners, kitchen, staff, tables
+from services.staff import KITCHEN_ROLES
+
+MAX_STATIONS = 20
+
+
+def _stations(auth: dict[str, Any]) -> list[str] | None:
+    raw = auth.get("stations")
+    if raw is None or raw == []:
+        return None
+    if not isinstance(raw, list) or len(raw) > MAX_STATIONS or not all(isinstance(s, str) and s for s in raw):
+        raise ConnectionRefusedError("stations must be a list of station codes")
+    return sorted(set(raw))
+
+
+class KitchenNamespace(Namespace):
+    # sid -> (store_id, stations or None for all); read on resume.
+    screens: dict[str, tuple[int, list[str] | None]] = {}
+
+    def on_connect(self, auth: Any = None) -> None:
+        auth = auth if isinstance(auth, dict) else {}
+        token = auth.get("token")
+        if not isinstance(token, str):
+            raise ConnectionRefusedError("unauthorized")
+        try:
+            who = staff.authenticate(token)
+        except Unauthorized:
+            raise ConnectionRefusedError("unauthorized") from None
+        if who.role not in KITCHEN_ROLES:
+            raise ConnectionRefusedError("forbidden")
+        stations = _stations(auth)
+        from kds import kds_room
+
+        for st in stations or [None]:
+            join_room(kds_room(who.store_id, st))
+        self.screens[request.sid] = (who.store_id, stations)  # type: ignore[attr-defined]
+
+    def on_disconnect(self, *args: Any) -> None:
+        self.screens.pop(request.sid, None)  # type: ignore[attr-defined]
+
+    def on_resume(self, data: Any = None) -> dict[str, Any]:
+        """Send every event after ``after`` in order, or a snapshot when too much was missed."""
+        screen = self.screens.get(request.sid)  # type: ignore[attr-defined]
+        if screen is None:
+            return {"ok": False}
+        store_id, stations = screen
+        after = data.get("after") if isinstance(data, dict) else None
+        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+            after = 0
+        events = kitchen.events_after(store_id, after, stations, current_app.config["KDS_REPLAY_LIMIT"])
+        if events is None:
+            seq, tickets = kitchen.open_tickets(store_id, stations)
+            emit("snapshot", SnapshotSchema().dump({"seq": seq, "tickets": tickets}))
+            return {"ok": True, "mode": "snapshot"}
+        for ev in events:
+            emit(ev.kind, {"seq": ev.seq, "ticket": ev.payload})
+        return {"ok": True, "mode": "replay", "count": len(events)}
+
+
+class TableNamespace(Namespace):
+    def on_connect(self, auth: Any = None) -> None:
+        auth = auth if isinstance(auth, dict) else {}
+        token, table_token = auth.get("token"), auth.get("table_token")
+        if not isinstance(token, str) or not isinstance(table_token, str):
+            raise ConnectionRefusedError("unauthorized")
+        try:
+            diners.authenticate(token)
+            found = tables.resolve(table_token)
+        except (Unauthorized, NotFound):
+            raise ConnectionRefusedError("unauthorized") from None
+        from kds import table_room
+
+        join_room(table_room(found.table.id))
+
+
+def register(socketio: SocketIO) -> None:
+    socketio.on_namespace(KitchenNamespace("/kds"))
+    socketio.on_namespace(TableNamespace("/table"))

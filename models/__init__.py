@@ -1,0 +1,13 @@
+"""SQLAlchemy models. Every table that belongs to a store carries ``store_id``."""
+from models.base import Base, db, utcnow
+from models.kitchen import KitchenEvent, Ticket, TicketItem
+from models.menu import Category, Item, Option, OptionGroup
+from models.orders import Order, OrderItem, TableSession
+from models.people import Diner, Staff
+from models.store import Area, Station, Store, StoreCounter, Table
+
+__all__ = [
+    "Area", "Base", "Category", "Diner", "Item", "KitchenEvent", "Option", "OptionGroup", "Order",
+    "OrderItem", "Staff", "Station", "Store", "StoreCounter", "Table", "TableSession", "Ticket",
+    "TicketItem", "db", "utcnow",
+]

@@ -1,0 +1,65 @@
+"""The menu: categories, items, option groups and options. Prices are integer fen."""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base
+
+
+class Category(Base):
+    __tablename__ = "categories"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+    items: Mapped[list[Item]] = relationship(back_populates="category", order_by="Item.sort, Item.id")
+
+
+class Item(Base):
+    __tablename__ = "items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    price: Mapped[int] = mapped_column(Integer)  # fen
+    station: Mapped[str] = mapped_column(String(20))
+    stock: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: unlimited
+    sold_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+    category: Mapped[Category] = relationship(back_populates="items")
+    option_groups: Mapped[list[OptionGroup]] = relationship(
+        back_populates="item", order_by="OptionGroup.sort, OptionGroup.id", cascade="all, delete-orphan"
+    )
+
+
+class OptionGroup(Base):
+    __tablename__ = "option_groups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    min_select: Mapped[int] = mapped_column(Integer, default=0)
+    max_select: Mapped[int] = mapped_column(Integer, default=1)
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+    item: Mapped[Item] = relationship(back_populates="option_groups")
+    options: Mapped[list[Option]] = relationship(
+        back_populates="group", order_by="Option.sort, Option.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def required(self) -> bool:
+        return self.min_select > 0
+
+
+class Option(Base):
+    __tablename__ = "options"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("option_groups.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    price_delta: Mapped[int] = mapped_column(Integer, default=0)  # fen, may be negative
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+    group: Mapped[OptionGroup] = relationship(back_populates="options")

@@ -1,0 +1,75 @@
+"""Checks (table sessions), orders (rounds) and their lines, with a snapshot of the menu."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from models.store import Table
+
+
+class TableSession(Base):
+    __tablename__ = "table_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("tables.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed
+    # Non-null only while open: the unique key makes "one open check per table" a database fact.
+    open_key: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
+    paid: Mapped[int] = mapped_column(Integer, default=0)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    orders: Mapped[list[Order]] = relationship(back_populates="table_session", order_by="Order.id")
+    table: Mapped[Table] = relationship()
+
+    @property
+    def total(self) -> int:
+        return sum(o.total for o in self.orders if o.status != "cancelled")
+
+    @property
+    def due(self) -> int:
+        return max(self.total - self.paid, 0)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (UniqueConstraint("store_id", "client_key"), UniqueConstraint("store_id", "number"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    table_session_id: Mapped[int] = mapped_column(ForeignKey("table_sessions.id"), index=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("tables.id"))
+    diner_id: Mapped[int | None] = mapped_column(ForeignKey("diners.id"), nullable=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    client_key: Mapped[str] = mapped_column(String(64))
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="submitted")
+    payment_status: Mapped[str] = mapped_column(String(24), default="unpaid")
+    total: Mapped[int] = mapped_column(Integer)
+    remark: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    table_session: Mapped[TableSession] = relationship(back_populates="orders")
+    table: Mapped[Table] = relationship()
+    items: Mapped[list[OrderItem]] = relationship(back_populates="order", order_by="OrderItem.id")
+
+
+class OrderItem(Base):
+    __tablename__ = "order_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    station: Mapped[str] = mapped_column(String(20))
+    qty: Mapped[int] = mapped_column(Integer)
+    # [{"id", "name", "price_delta"}]: what the diner chose, priced as it was then.
+    options: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    unit_price: Mapped[int] = mapped_column(Integer)
+    line_total: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    order: Mapped[Order] = relationship(back_populates="items")

@@ -1,0 +1,66 @@
+"""The tenant and its floor: stores, stations, areas, tables, and per-store counters."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime, utcnow
+
+
+class Store(Base):
+    __tablename__ = "stores"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    pay_mode: Mapped[str] = mapped_column(String(16), default="pay_later")
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    timezone: Mapped[str] = mapped_column(String(40), default="Asia/Shanghai")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class StoreCounter(Base):
+    """A named per-store counter (kitchen event seq, order numbers), bumped under a row lock.
+
+    The row lock taken by ``UPDATE … SET value = value + 1`` is held until commit, so values are
+    handed out in commit order and without gaps — which is what a resuming screen relies on.
+    """
+
+    __tablename__ = "store_counters"
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Station(Base):
+    __tablename__ = "stations"
+    __table_args__ = (UniqueConstraint("store_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(50))
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Area(Base):
+    __tablename__ = "areas"
+    __table_args__ = (UniqueConstraint("store_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Table(Base):
+    __tablename__ = "tables"
+    __table_args__ = (UniqueConstraint("store_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    code: Mapped[str] = mapped_column(String(20))
+    seats: Mapped[int] = mapped_column(Integer, default=4)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of the signed QR token: bumping it voids every printed code of this table.
+    qr_version: Mapped[int] = mapped_column(Integer, default=1)
+    area: Mapped[Area | None] = relationship(lazy="joined")

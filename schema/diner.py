@@ -1,0 +1,79 @@
+"""Diner login, table lookup and the menu as the contract shows them."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from schema import RequestSchema
+
+
+class DinerLoginRequest(RequestSchema):
+    code = fields.Str(required=True, validate=validate.Length(1, 128))
+
+
+class DinerRefSchema(Schema):
+    id = fields.Int()
+
+
+class DinerLoginResponse(Schema):
+    token = fields.Str()
+    expires_in = fields.Int()
+    diner = fields.Nested(DinerRefSchema)
+
+
+class StoreRefSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    pay_mode = fields.Str()
+    currency = fields.Str()
+    timezone = fields.Str()
+
+
+class TableRefSchema(Schema):
+    id = fields.Int()
+    code = fields.Str()
+
+
+class SessionRefSchema(Schema):
+    id = fields.Int()
+
+
+class TableLookupResponse(Schema):
+    store = fields.Nested(StoreRefSchema)
+    table = fields.Nested(TableRefSchema)
+    session = fields.Nested(SessionRefSchema, allow_none=True)
+
+
+class MenuOptionSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    price_delta = fields.Int()
+
+
+class MenuGroupSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    required = fields.Bool()
+    min = fields.Int(attribute="min_select")
+    max = fields.Int(attribute="max_select")
+    options = fields.List(fields.Nested(MenuOptionSchema))
+
+
+class MenuItemSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    description = fields.Str()
+    price = fields.Int()
+    station = fields.Str()
+    sold_out = fields.Bool()
+    stock = fields.Int(allow_none=True)
+    option_groups = fields.List(fields.Nested(MenuGroupSchema))
+
+
+class MenuCategorySchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    items = fields.List(fields.Nested(MenuItemSchema))
+
+
+class MenuResponse(Schema):
+    categories = fields.List(fields.Nested(MenuCategorySchema))

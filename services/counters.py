@@ -1,0 +1,38 @@
+"""Per-store gapless counters (see models.store.StoreCounter)."""
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from models import StoreCounter
+
+KITCHEN_SEQ = "kitchen_seq"
+ORDER_NUMBER = "order_number"
+ALL_COUNTERS = (KITCHEN_SEQ, ORDER_NUMBER)
+
+
+def next_value(session: Session, store_id: int, name: str) -> int:
+    """Bump and return the counter; its row stays locked until this transaction ends."""
+    result = session.execute(
+        update(StoreCounter)
+        .where(StoreCounter.store_id == store_id, StoreCounter.name == name)
+        .values(value=StoreCounter.value + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise LookupError(f"store {store_id} has no counter {name}")
+    return int(session.execute(
+        select(StoreCounter.value).where(StoreCounter.store_id == store_id, StoreCounter.name == name)
+    ).scalar_one())
+
+
+def current_value(session: Session, store_id: int, name: str) -> int:
+    value = session.execute(
+        select(StoreCounter.value).where(StoreCounter.store_id == store_id, StoreCounter.name == name)
+    ).scalar_one_or_none()
+    return int(value or 0)
+
+
+def create_counters(session: Session, store_id: int) -> None:
+    for name in ALL_COUNTERS:
+        session.add(StoreCounter(store_id=store_id, name=name, value=0))

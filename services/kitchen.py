@@ -1,0 +1,159 @@
+"""The kitchen: tickets from orders, bump/recall/item status, snapshots and replay.
+
+Every change a screen must see is written as a ``KitchenEvent`` in the same transaction, with a
+gapless per-store ``seq``, and emitted after commit. The table, not the socket, is the truth.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from domain import order_state
+from domain.errors import NotFound
+from models import KitchenEvent, Order, OrderItem, Ticket, TicketItem, db, utcnow
+from schema.kitchen import ticket_data, ticket_view
+from schema.orders import order_view
+from services import counters
+from services.uow import Outgoing, Tx, transaction
+
+OPEN_STATUSES = ("new", "cooking", "done")
+
+
+def record_ticket_event(tx: Tx, ticket: Ticket, kind: str) -> KitchenEvent:
+    """Number the ticket's new state and queue it for the screens after commit."""
+    tx.lock_store(ticket.store_id)
+    seq = counters.next_value(tx.session, ticket.store_id, counters.KITCHEN_SEQ)
+    tx.session.flush()
+    payload = ticket_view(ticket)
+    event = KitchenEvent(store_id=ticket.store_id, seq=seq, kind=kind, station=ticket.station,
+                         ticket_id=ticket.id, payload=payload)
+    tx.session.add(event)
+    tx.emit(Outgoing("kds", kind, {"seq": seq, "ticket": payload}, ticket.store_id, station=ticket.station))
+    return event
+
+
+def record_order_update(tx: Tx, order: Order) -> None:
+    tx.emit(Outgoing("table", "order.updated", {"order": order_view(order)}, order.store_id,
+                     table_id=order.table_id))
+
+
+def send_to_kitchen(tx: Tx, order: Order) -> list[Ticket]:
+    """Split the order into one ticket per station (in menu order) and announce each."""
+    by_station: dict[str, list[OrderItem]] = {}
+    for line in order.items:
+        by_station.setdefault(line.station, []).append(line)
+    tickets = []
+    for station, lines in by_station.items():
+        ticket = Ticket(store_id=order.store_id, order_id=order.id, station=station, status="new",
+                        created_at=utcnow())
+        ticket.order = order
+        ticket.items = [TicketItem(store_id=order.store_id, order_item_id=line.id, order_item=line)
+                        for line in lines]
+        tx.session.add(ticket)
+        tickets.append(ticket)
+    tx.session.flush()
+    for ticket in tickets:
+        record_ticket_event(tx, ticket, "ticket.created")
+    return tickets
+
+
+def _load_ticket(session: Session, store_id: int, ticket_id: int) -> Ticket:
+    ticket = session.execute(
+        select(Ticket).where(Ticket.id == ticket_id, Ticket.store_id == store_id)
+        .options(selectinload(Ticket.items))
+    ).scalar_one_or_none()
+    if ticket is None:
+        raise NotFound("no such ticket")
+    return ticket
+
+
+def _sync_order(tx: Tx, order: Order) -> None:
+    """Let the order's status follow its tickets, and tell the table when it moves."""
+    statuses = list(tx.session.execute(select(Ticket.status).where(Ticket.order_id == order.id)).scalars())
+    new_status = order_state.order_status_from_tickets(order.status, statuses)
+    if new_status != order.status:
+        order.status = order_state.order_transition(order.status, new_status)
+        record_order_update(tx, order)
+
+
+def _set_ticket_items(ticket: Ticket, status: str) -> None:
+    for ti in ticket.items:
+        ti.status = status
+        ti.order_item.status = status
+
+
+def bump_ticket(store_id: int, ticket_id: int) -> Ticket:
+    """Mark the ticket bumped (all its items done); the order is ready when all are bumped.
+
+    Raises NotFound for another store's or an unknown ticket, InvalidState if already bumped.
+    """
+    with transaction() as tx:
+        ticket = _load_ticket(tx.session, store_id, ticket_id)
+        ticket.status = order_state.ticket_transition(ticket.status, "bumped")
+        ticket.bumped_at = utcnow()
+        _set_ticket_items(ticket, "done")
+        record_ticket_event(tx, ticket, "ticket.updated")
+        _sync_order(tx, ticket.order)
+    return ticket
+
+
+def recall_ticket(store_id: int, ticket_id: int) -> Ticket:
+    """Bring a bumped ticket back to the screen (as done); the order returns to preparing."""
+    with transaction() as tx:
+        ticket = _load_ticket(tx.session, store_id, ticket_id)
+        ticket.status = order_state.ticket_transition(ticket.status, "done")
+        ticket.bumped_at = None
+        record_ticket_event(tx, ticket, "ticket.updated")
+        _sync_order(tx, ticket.order)
+    return ticket
+
+
+def set_item_status(store_id: int, ticket_item_id: int, status: str) -> Ticket:
+    """Move one item (new/cooking/done); the ticket's status follows its items."""
+    with transaction() as tx:
+        ti = tx.session.execute(
+            select(TicketItem).where(TicketItem.id == ticket_item_id, TicketItem.store_id == store_id)
+        ).scalar_one_or_none()
+        if ti is None:
+            raise NotFound("no such ticket item")
+        ticket = ti.ticket
+        if ticket.status == "bumped":
+            order_state.ticket_transition("bumped", "cooking")  # raises InvalidState
+        if ti.status != status:
+            ti.status = order_state.item_transition(ti.status, status)
+            ti.order_item.status = status
+        ticket.status = order_state.ticket_status_from_items([i.status for i in ticket.items])
+        record_ticket_event(tx, ticket, "ticket.updated")
+        _sync_order(tx, ticket.order)
+    return ticket
+
+
+def open_tickets(store_id: int, stations: Iterable[str] | None = None) -> tuple[int, list[dict[str, Any]]]:
+    """The snapshot a screen starts from: the current seq and every open ticket, oldest first.
+
+    The seq is read in the same transaction as the tickets, so replaying after it misses nothing.
+    """
+    session = db.session()
+    seq = counters.current_value(session, store_id, counters.KITCHEN_SEQ)
+    query = (select(Ticket).where(Ticket.store_id == store_id, Ticket.status.in_(OPEN_STATUSES))
+             .order_by(Ticket.created_at, Ticket.id).options(selectinload(Ticket.items)))
+    if stations:
+        query = query.where(Ticket.station.in_(list(stations)))
+    tickets = [ticket_data(t) for t in session.execute(query).scalars()]
+    session.commit()  # end the read transaction: SQLite holds its lock until then
+    return seq, tickets
+
+
+def events_after(store_id: int, after: int, stations: Iterable[str] | None, limit: int) -> list[KitchenEvent] | None:
+    """Events with seq > after in order, or None when more than ``limit`` were missed."""
+    session = db.session()
+    query = (select(KitchenEvent).where(KitchenEvent.store_id == store_id, KitchenEvent.seq > after)
+             .order_by(KitchenEvent.seq).limit(limit + 1))
+    if stations:
+        query = query.where(KitchenEvent.station.in_(list(stations)))
+    events = list(session.execute(query).scalars())
+    session.commit()
+    return None if len(events) > limit else events

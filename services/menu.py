@@ -1,0 +1,44 @@
+"""Reading the menu: for diners (categories with items) and for pricing (plain values)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from domain.errors import NotFound
+from domain.pricing import MenuGroup, MenuItem, MenuOption
+from models import Category, Item, OptionGroup, Store, db
+
+
+def store_menu(store_id: int) -> list[tuple[Category, list[Item]]]:
+    """Categories in order, each with its active items (option groups and options loaded)."""
+    if db.session.get(Store, store_id) is None:
+        raise NotFound("unknown store")
+    cats = db.session.execute(
+        select(Category).where(Category.store_id == store_id).order_by(Category.sort, Category.id)
+        .options(selectinload(Category.items).selectinload(Item.option_groups).selectinload(OptionGroup.options))
+    ).scalars().all()
+    menu = [(cat, [i for i in cat.items if i.active]) for cat in cats]
+    return [(cat, items) for cat, items in menu if items]
+
+
+def to_menu_item(item: Item) -> MenuItem:
+    return MenuItem(
+        id=item.id, name=item.name, price=item.price, station=item.station, sold_out=item.sold_out,
+        stock=item.stock,
+        groups=tuple(
+            MenuGroup(id=g.id, name=g.name, min_select=g.min_select, max_select=g.max_select,
+                      options=tuple(MenuOption(o.id, o.name, o.price_delta) for o in g.options))
+            for g in item.option_groups
+        ),
+    )
+
+
+def menu_for_pricing(session: Session, store_id: int, item_ids: Iterable[int]) -> dict[int, MenuItem]:
+    """The store's active items among ``item_ids``; another store's ids simply are not found."""
+    items = session.execute(
+        select(Item).where(Item.store_id == store_id, Item.id.in_(set(item_ids)), Item.active.is_(True))
+        .options(selectinload(Item.option_groups).selectinload(OptionGroup.options))
+    ).scalars().all()
+    return {i.id: to_menu_item(i) for i in items}

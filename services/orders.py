@@ -1,0 +1,158 @@
+"""Placing and reading orders (rounds) and checks."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from domain.errors import Conflict, Forbidden, NotFound, SoldOut
+from domain.pricing import LineRequest, PricedOrder, price_order
+from models import Item, Order, OrderItem, TableSession, db, utcnow
+from services import counters, tables
+from services.kitchen import record_order_update, send_to_kitchen
+from services.menu import menu_for_pricing
+from services.uow import Tx, transaction
+
+
+@dataclass(frozen=True)
+class Orderer:
+    """Who places the order: a logged-in diner, or a member of staff of the table's store."""
+
+    diner_id: int | None = None
+    staff_id: int | None = None
+    staff_store_id: int | None = None
+
+
+def _existing(session: Session, store_id: int, client_key: str) -> Order | None:
+    return session.execute(
+        select(Order).where(Order.store_id == store_id, Order.client_key == client_key)
+    ).scalar_one_or_none()
+
+
+def _same_author(order: Order, who: Orderer, table_id: int) -> Order:
+    if order.table_id != table_id or order.diner_id != who.diner_id or order.staff_id != who.staff_id:
+        raise Conflict("client_key already used for another order")
+    return order
+
+
+def _take_stock(session: Session, store_id: int, priced: PricedOrder) -> None:
+    """Decrement limited stock with a conditional UPDATE: never below zero, even when racing."""
+    wanted: dict[int, int] = {}
+    for line in priced.lines:
+        wanted[line.item_id] = wanted.get(line.item_id, 0) + line.qty
+    for item_id, qty in sorted(wanted.items()):  # fixed order: no lock-order deadlocks
+        result = session.execute(
+            update(Item)
+            .where(Item.id == item_id, Item.store_id == store_id, Item.stock.is_not(None), Item.stock >= qty)
+            .values(stock=Item.stock - qty)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            limited = session.execute(select(Item.stock).where(Item.id == item_id)).scalar_one()
+            if limited is not None:
+                raise SoldOut("not enough left", {"items": [f"item {item_id} short"]})
+    session.execute(
+        update(Item).where(Item.store_id == store_id, Item.id.in_(list(wanted)), Item.stock == 0)
+        .values(sold_out=True).execution_options(synchronize_session=False)
+    )
+
+
+def _open_check(session: Session, store_id: int, table_id: int) -> TableSession:
+    check = session.execute(
+        select(TableSession).where(TableSession.store_id == store_id, TableSession.table_id == table_id,
+                                   TableSession.status == "open")
+    ).scalar_one_or_none()
+    if check is None:
+        check = TableSession(store_id=store_id, table_id=table_id, status="open", open_key=table_id,
+                             paid=0, opened_at=utcnow())
+        session.add(check)
+        session.flush()
+    return check
+
+
+def place_order(who: Orderer, table_token: str, client_key: str, lines: list[LineRequest],
+                remark: str = "") -> tuple[Order, bool]:
+    """Price a round from the menu, take stock, join the table's open check, tell the kitchen.
+
+    Idempotent on ``client_key`` (per store): a retry returns ``(first order, False)``.
+    Raises NotFound (table), Forbidden (staff of another store), ValidationFailed (items,
+    options), SoldOut, Conflict (key reused for a different table or person).
+    """
+    try:
+        return _place(who, table_token, client_key, lines, remark)
+    except IntegrityError:
+        # Another request with this key committed between our check and our insert.
+        db.session.rollback()
+        resolved = tables.resolve(table_token)
+        order = _existing(db.session(), resolved.store.id, client_key)
+        if order is None:
+            raise
+        return _same_author(order, who, resolved.table.id), False
+
+
+def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequest],
+           remark: str) -> tuple[Order, bool]:
+    with transaction() as tx:
+        resolved = tables.resolve(table_token, tx.session)
+        store, table = resolved.store, resolved.table
+        if who.staff_id is not None and who.staff_store_id != store.id:
+            raise Forbidden("this table belongs to another store")
+        found = _existing(tx.session, store.id, client_key)
+        if found is not None:
+            return _same_author(found, who, table.id), False
+        # The order-number row lock serialises this store's rounds, so the check below and the
+        # open-check creation cannot race with another round of the same store.
+        number = counters.next_value(tx.session, store.id, counters.ORDER_NUMBER)
+        found = _existing(tx.session, store.id, client_key)
+        if found is not None:
+            return _same_author(found, who, table.id), False
+        priced = price_order(menu_for_pricing(tx.session, store.id, [ln.item_id for ln in lines]), lines)
+        _take_stock(tx.session, store.id, priced)
+        check = _open_check(tx.session, store.id, table.id)
+        order = _new_order(tx, store.id, table.id, check, who, client_key, number, priced, remark)
+        if store.pay_mode == "pay_later":
+            order.status = "accepted"
+            send_to_kitchen(tx, order)
+        record_order_update(tx, order)
+    return order, True
+
+
+def _new_order(tx: Tx, store_id: int, table_id: int, check: TableSession, who: Orderer, client_key: str,
+               number: int, priced: PricedOrder, remark: str) -> Order:
+    order = Order(store_id=store_id, table_session_id=check.id, table_id=table_id, diner_id=who.diner_id,
+                  staff_id=who.staff_id, client_key=client_key, number=number, status="submitted",
+                  payment_status="unpaid", total=priced.total, remark=remark, created_at=utcnow())
+    order.items = [
+        OrderItem(store_id=store_id, item_id=ln.item_id, name=ln.name, station=ln.station, qty=ln.qty,
+                  options=ln.options_snapshot(), unit_price=ln.unit_price, line_total=ln.line_total,
+                  note=ln.note, status="new")
+        for ln in priced.lines
+    ]
+    tx.session.add(order)
+    tx.session.flush()
+    return order
+
+
+def get_order(order_id: int) -> Order:
+    order = db.session.execute(
+        select(Order).where(Order.id == order_id).options(selectinload(Order.items))
+    ).scalar_one_or_none()
+    if order is None:
+        raise NotFound("no such order")
+    return order
+
+
+def get_table_session(session_id: int) -> TableSession:
+    check = db.session.get(TableSession, session_id)
+    if check is None:
+        raise NotFound("no such check")
+    return check
+
+
+def diner_in_session(diner_id: int, table_session_id: int) -> bool:
+    """A diner may see a check (and its orders) once they have ordered in it."""
+    return db.session.execute(
+        select(Order.id).where(Order.table_session_id == table_session_id, Order.diner_id == diner_id).limit(1)
+    ).first() is not None

@@ -1,0 +1,56 @@
+"""Tables and their QR tokens."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.errors import NotFound
+from domain.tokens import TokenInvalid
+from models import Store, Table, TableSession, db
+from services.context import setting, signer
+
+
+@dataclass
+class ResolvedTable:
+    store: Store
+    table: Table
+    session: TableSession | None
+
+
+def qr_token(table: Table) -> str:
+    return signer().qr_token(table.store_id, table.id, table.qr_version)
+
+
+def qr_url(table: Table) -> str:
+    return f"{setting('PUBLIC_BASE_URL')}/t/{qr_token(table)}"
+
+
+def resolve(token: str, session: Session | None = None) -> ResolvedTable:
+    """The store, table and open check a QR token points at; NotFound if unknown or rotated."""
+    session = session or db.session()
+    try:
+        claim = signer().parse_qr(token)
+    except TokenInvalid as exc:
+        raise NotFound("unknown table code") from exc
+    table = session.get(Table, claim.table_id)
+    if (table is None or not table.active or table.qr_version != claim.version
+            or not signer().verify_qr(claim, table.store_id)):
+        raise NotFound("unknown table code")
+    store = session.get(Store, table.store_id)
+    assert store is not None
+    return ResolvedTable(store=store, table=table, session=open_session(session, table))
+
+
+def open_session(session: Session, table: Table) -> TableSession | None:
+    return session.execute(
+        select(TableSession).where(TableSession.store_id == table.store_id, TableSession.table_id == table.id,
+                                   TableSession.status == "open")
+    ).scalar_one_or_none()
+
+
+def list_tables(store_id: int) -> list[Table]:
+    return list(db.session.execute(
+        select(Table).where(Table.store_id == store_id).order_by(Table.code)
+    ).scalars())

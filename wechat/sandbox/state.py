@@ -1,0 +1,38 @@
+"""The sandbox's own small store (codes, access tokens), in a SQLite file beside its keys."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS login_codes (code TEXT PRIMARY KEY, openid TEXT NOT NULL,
+    expires_at REAL NOT NULL, used INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS access_tokens (token TEXT PRIMARY KEY, expires_at REAL NOT NULL);
+"""
+_init_lock = threading.Lock()
+_initialised: set[str] = set()
+
+
+@contextmanager
+def connect(instance_path: str) -> Iterator[sqlite3.Connection]:
+    path = Path(instance_path) / "wechat-sandbox" / "state.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        with _init_lock:
+            if str(path) not in _initialised:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.executescript(_SCHEMA)
+                _initialised.add(str(path))
+        conn.execute("BEGIN IMMEDIATE")
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.close()
