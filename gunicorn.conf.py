@@ -9,7 +9,9 @@ workers = 1
 worker_class = os.environ.get("GUNICORN_WORKER", "geventwebsocket.gunicorn.workers.GeventWebSocketWorker")
 worker_connections = 2000
 timeout = 60
-graceful_timeout = 10
 accesslog = "-"
 # The access log line format leaves out query strings: they may carry tokens.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "10"))
+# gunicorn 27's control socket defaults to one path per user; several servers would fight over it.
+control_socket_disable = True

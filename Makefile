@@ -1,0 +1,53 @@
+# Diancan: `make run` serves the demo store, `make test` runs every test.
+# Both install what is missing first (a .venv, Python and npm packages, Chromium for tests).
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PYTHONPATH := $(CURDIR)
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: run test lint deps dev-deps browser migrate seed bench smoke
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(VENV)/.deps $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+deps: $(VENV)/.deps node_modules/.package-lock.json
+dev-deps: $(VENV)/.dev-deps node_modules/.package-lock.json
+
+browser:
+	@bash scripts/ensure-browser.sh
+
+migrate: deps
+	$(BIN)/flask --app app db-upgrade
+
+seed: migrate
+	$(BIN)/flask --app app seed-demo
+
+run: seed
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+lint: dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/mypy domain services
+
+test: dev-deps browser lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: dev-deps
+	$(BIN)/python bench/order_to_screen.py
+
+smoke: deps
+	$(BIN)/python ../shared/contract_smoke.py $${BASE_URL:-http://127.0.0.1:5000}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Browser tests drive Debian's Chromium (never a downloaded build) and need CJK fonts to render
+# Chinese. Installs both when missing and we may (root); otherwise says what is missing.
+set -euo pipefail
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "noto.*cjk" || need+=(fonts-noto-cjk)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "missing: ${need[*]} (install with: sudo apt-get install -y ${need[*]})" >&2
+  exit 1
+fi
+echo "installing ${need[*]} from Debian" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${need[@]}" >/dev/null

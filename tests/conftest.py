@@ -1,0 +1,113 @@
+"""Fixtures: one migrated database and one live gunicorn server per test session.
+
+``TEST_DATABASE_URL`` picks the database: SQLite in a temporary directory by default, or a
+MariaDB server (``mysql+pymysql://root@127.0.0.1/``), on which a fresh database is created for
+the session and dropped after. Every test makes its own store, so tests never share tenants.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from app import create_app
+from config import Settings
+from models import db
+from models.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _database_url(tmp: Path) -> Iterator[str]:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url or url.startswith("sqlite"):
+        yield f"sqlite:///{tmp / 'test.db'}"
+        return
+    import pymysql
+
+    base = url.rsplit("/", 1)[0]
+    name = f"diancan_test_{uuid.uuid4().hex[:8]}"
+    conn = pymysql.connect(host="127.0.0.1", user="root", password="")
+    with conn.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    try:
+        yield f"{base}/{name}?charset=utf8mb4"
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.close()
+
+
+@pytest.fixture(scope="session")
+def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The environment both the test app and the live server run with."""
+    tmp = tmp_path_factory.mktemp("diancan")
+    port = free_port()
+    for url in _database_url(tmp):
+        values = {
+            "DATABASE_URL": url, "INSTANCE_PATH": str(tmp / "instance"), "HOST": "127.0.0.1", "PORT": str(port),
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "WECHAT_SANDBOX": "1", "LOG_LEVEL": "WARNING", "GRACEFUL_TIMEOUT": "1",
+        }
+        settings = Settings.from_env(values)  # generates the instance secrets once
+        values |= {"SECRET_KEY": settings.SECRET_KEY, "DATA_KEYS": settings.DATA_KEYS,
+                   "LOOKUP_KEY": settings.LOOKUP_KEY}
+        upgrade(url)
+        yield values
+
+
+@pytest.fixture(scope="session")
+def app(env: dict[str, str]):  # type: ignore[no-untyped-def]
+    application = create_app(Settings.from_env(env))
+    application.config["TESTING"] = True
+    with application.app_context():
+        yield application
+        db.session.remove()
+
+
+@pytest.fixture()
+def client(app):  # type: ignore[no-untyped-def]
+    yield app.test_client()
+    db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def live_server(env: dict[str, str]) -> Iterator[str]:
+    """gunicorn with the gevent worker, as ``make run`` serves it, on the test database."""
+    base = env["PUBLIC_BASE_URL"]
+    log = open(Path(env["INSTANCE_PATH"]).parent / "gunicorn.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
+        cwd=ROOT, env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.time() + 30
+    while True:
+        try:
+            if requests.get(base + "/healthz", timeout=1).status_code == 200:
+                break
+        except (requests.ConnectionError, requests.Timeout):
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            log.close()
+            raise RuntimeError("live server did not start: " + Path(log.name).read_text()[-2000:])
+        time.sleep(0.1)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
