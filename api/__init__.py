@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     app.extensions["diancan.api"] = api
     errors.init_app(app)
 
-    from api import diner, kds, staff
+    from api import admin, diner, kds, staff
 
-    for module in (diner, staff, kds):
+    for module in (diner, staff, kds, admin):
         api.register_blueprint(module.blp)

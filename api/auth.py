@@ -1,11 +1,15 @@
-"""Bearer tokens on API routes: who is calling, checked before the view runs."""
+"""Bearer tokens on API routes: who is calling, checked before the view runs.
+
+The caller is cached per request (in the WSGI environ, not in ``g``, which outlives a request
+whenever an app context was already pushed, as in tests and CLI commands).
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import g, request
+from flask import request
 
 from domain.errors import Forbidden, Unauthorized
 from services import diners, staff
@@ -21,23 +25,25 @@ def bearer_token() -> str | None:
 
 def current_staff() -> staff.StaffPrincipal | None:
     """The staff member behind the request's token, or None if it is not a staff token."""
-    if "staff" not in g:
+    cache = request.environ.setdefault("diancan.auth", {})
+    if "staff" not in cache:
         token = bearer_token()
         try:
-            g.staff = staff.authenticate(token) if token else None
+            cache["staff"] = staff.authenticate(token) if token else None
         except Unauthorized:
-            g.staff = None
-    return g.staff
+            cache["staff"] = None
+    return cache["staff"]
 
 
 def current_diner() -> int | None:
-    if "diner_id" not in g:
+    cache = request.environ.setdefault("diancan.auth", {})
+    if "diner_id" not in cache:
         token = bearer_token()
         try:
-            g.diner_id = diners.authenticate(token) if token else None
+            cache["diner_id"] = diners.authenticate(token) if token else None
         except Unauthorized:
-            g.diner_id = None
-    return g.diner_id
+            cache["diner_id"] = None
+    return cache["diner_id"]
 
 
 def staff_required(*roles: str) -> Callable[[F], F]:

@@ -100,6 +100,9 @@ class Database:
         self.session.configure(bind=self.engine)
         app.extensions["db"] = self
 
+        # Per request, and per app context for CLI commands: a request never leaves a
+        # transaction (on SQLite, a write lock) open behind it, even inside an outer app context.
+        @app.teardown_request
         @app.teardown_appcontext
         def _remove_session(_exc: BaseException | None) -> None:
             self.session.remove()

@@ -23,16 +23,3 @@ class StaffLoginResponse(Schema):
     token = fields.Str()
     expires_in = fields.Int()
     staff = fields.Nested(StaffRefSchema)
-
-
-class AdminTableSchema(Schema):
-    id = fields.Int()
-    code = fields.Str()
-    area = fields.Str(allow_none=True)
-    seats = fields.Int()
-    active = fields.Bool()
-    qr_url = fields.Str()
-
-
-class AdminTablesResponse(Schema):
-    tables = fields.List(fields.Nested(AdminTableSchema))
