@@ -2,12 +2,22 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from api import errors
 from api.errors import ContractApi
 
 
+class BoundedInt(IntegerConverter):
+    """``<int:…>`` ids in paths: a number no column can hold is simply not found (not a 500)."""
+
+    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedInt
     app.config.setdefault("API_TITLE", "Diancan API")
     app.config.setdefault("API_VERSION", "v1")
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
@@ -15,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = ContractApi(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer"}}}})
+    api.register_converter(BoundedInt, lambda c: {"type": "integer", "minimum": 0, "maximum": 2**31 - 1})
     app.extensions["diancan.api"] = api
     errors.init_app(app)
 

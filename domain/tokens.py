@@ -73,6 +73,8 @@ class TokenSigner:
             table_id, version = int(parts[0], 36), int(parts[1], 36)
         except ValueError as exc:
             raise TokenInvalid("malformed qr token") from exc
+        if not (0 < table_id < 2**31 and 0 < version < 2**31):
+            raise TokenInvalid("malformed qr token")
         return QrClaim(table_id=table_id, version=version, mac=parts[2])
 
     def verify_qr(self, claim: QrClaim, store_id: int) -> bool:

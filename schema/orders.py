@@ -9,11 +9,14 @@ from domain.pricing import MAX_LINES, MAX_QTY
 from models import Order
 from schema import RequestSchema
 
+MAX_ID = 2**31 - 1
+ID = validate.Range(1, MAX_ID)
+
 
 class OrderLineRequest(RequestSchema):
-    item_id = fields.Int(required=True, strict=True)
+    item_id = fields.Int(required=True, strict=True, validate=ID)
     qty = fields.Int(required=True, strict=True, validate=validate.Range(1, MAX_QTY))
-    option_ids = fields.List(fields.Int(strict=True), load_default=list, validate=validate.Length(max=30))
+    option_ids = fields.List(fields.Int(strict=True, validate=ID), load_default=list, validate=validate.Length(max=30))
     note = fields.Str(load_default="", validate=validate.Length(max=200))
 
 

@@ -22,6 +22,7 @@ def login(code: str) -> tuple[str, Diner]:
     openid = code_to_openid(code)  # outside the transaction: no DB lock while WeChat answers
     c = cipher()
     digest = c.lookup_hash(openid, OPENID)
+    diner: Diner | None = None
     for attempt in (1, 2):
         try:
             with transaction() as tx:
@@ -35,6 +36,7 @@ def login(code: str) -> tuple[str, Diner]:
             # The same diner logged in twice at once on a first visit: the other row won; use it.
             if attempt == 2:
                 raise
+    assert diner is not None
     return signer().issue("diner", {"d": diner.id}), diner
 
 

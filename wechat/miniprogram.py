@@ -30,7 +30,7 @@ class BaseRewrite(HTTPAdapter):
         self.base = base.rstrip("/") + "/"
         self.inner = inner
 
-    def send(self, request, **kwargs):  # type: ignore[no-untyped-def]
+    def send(self, request, **kwargs):  # type: ignore[no-untyped-def,override]
         if request.url and request.url.startswith(WECHAT_ORIGIN):
             request.url = self.base + request.url[len(WECHAT_ORIGIN):]
         if self.inner is not None:
