@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import Flask, jsonify
@@ -44,7 +45,22 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     return app
 
 
+class _NoQueryStrings(logging.Filter):
+    """Access-log lines keep the path but not the query string, which may carry codes or tokens."""
+
+    _query = re.compile(r"\?[^\s\"]*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self._query.sub("?…", record.getMessage())
+        record.args = None
+        return True
+
+
 def _logging(app: Flask) -> None:
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # urllib3 logs whole request URLs at DEBUG, and WeChat's carry the app secret and login codes.
     logging.getLogger("urllib3").setLevel(logging.WARNING)
+    # gevent-websocket's worker writes its own access log with full URLs.
+    access = logging.getLogger("geventwebsocket.handler")
+    if not any(isinstance(f, _NoQueryStrings) for f in access.filters):
+        access.addFilter(_NoQueryStrings())

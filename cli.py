@@ -17,7 +17,8 @@ def init_app(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
         """Create the demo store on an empty database and print its links."""
-        from services.demo import DEMO_SLUG, seed_demo as seed
+        from services.demo import DEMO_SLUG
+        from services.demo import seed_demo as seed
 
         store = seed()
         click.echo("demo store created" if store else f"store {DEMO_SLUG!r} already there")

@@ -50,6 +50,7 @@ class Settings:
     INSTANCE_PATH: str = str(DEFAULT_INSTANCE)
     DATABASE_URL: str = ""
     REDIS_URL: str = ""
+    SOCKETIO_CHANNEL: str = "diancan-socketio"  # Redis pub/sub channel shared by the processes
     PUBLIC_BASE_URL: str = ""
     SECRET_KEY: str = ""
     DATA_KEYS: str = ""

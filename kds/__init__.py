@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
     kwargs: dict[str, object] = {}  # browsers: same origin only (python-socketio's default)
     if app.config.get("REDIS_URL"):
         kwargs["message_queue"] = app.config["REDIS_URL"]
+        kwargs["channel"] = app.config["SOCKETIO_CHANNEL"]
     if app.config.get("SOCKETIO_ASYNC_MODE"):
         kwargs["async_mode"] = app.config["SOCKETIO_ASYNC_MODE"]
     socketio.init_app(app, **kwargs)

@@ -7,29 +7,17 @@ the session and dropped after. Every test makes its own store, so tests never sh
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
 from app import create_app
 from config import Settings
 from models import db
 from models.migrate import upgrade
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.servers import free_port, gunicorn_server
 
 
 def _database_url(tmp: Path) -> Iterator[str]:
@@ -60,7 +48,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     for url in _database_url(tmp):
         values = {
             "DATABASE_URL": url, "INSTANCE_PATH": str(tmp / "instance"), "HOST": "127.0.0.1", "PORT": str(port),
-            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "WECHAT_SANDBOX": "1", "LOG_LEVEL": "WARNING", "GRACEFUL_TIMEOUT": "1",
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "WECHAT_SANDBOX": "1", "LOG_LEVEL": "WARNING",
         }
         settings = Settings.from_env(values)  # generates the instance secrets once
         values |= {"SECRET_KEY": settings.SECRET_KEY, "DATA_KEYS": settings.DATA_KEYS,
@@ -87,27 +75,6 @@ def client(app):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def live_server(env: dict[str, str]) -> Iterator[str]:
     """gunicorn with the gevent worker, as ``make run`` serves it, on the test database."""
-    base = env["PUBLIC_BASE_URL"]
-    log = open(Path(env["INSTANCE_PATH"]).parent / "gunicorn.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
-        cwd=ROOT, env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, stdout=log, stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 30
-    while True:
-        try:
-            if requests.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except (requests.ConnectionError, requests.Timeout):
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            log.close()
-            raise RuntimeError("live server did not start: " + Path(log.name).read_text()[-2000:])
-        time.sleep(0.1)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with gunicorn_server(env, Path(env["INSTANCE_PATH"]).parent / "gunicorn.log") as base:
+        assert base == env["PUBLIC_BASE_URL"]
+        yield base

@@ -1,0 +1,54 @@
+"""Starting real servers for tests and benchmarks: gunicorn with the gevent worker, as in production."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn_server(env: dict[str, str], log_path: Path, port: int | None = None) -> Iterator[str]:
+    """Serve ``wsgi:app`` with ``env`` on 127.0.0.1 until the block ends; yields the base URL."""
+    port = port or int(env.get("PORT") or free_port())
+    base = f"http://127.0.0.1:{port}"
+    full_env = {**os.environ, **env, "PORT": str(port), "HOST": "127.0.0.1", "PYTHONPATH": str(ROOT)}
+    full_env.setdefault("GRACEFUL_TIMEOUT", "1")
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
+            cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.time() + 30
+            while True:
+                try:
+                    if requests.get(base + "/healthz", timeout=2).status_code == 200:
+                        break
+                except (requests.ConnectionError, requests.Timeout):
+                    pass
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("server did not start: " + log_path.read_text()[-2000:])
+                time.sleep(0.1)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
