@@ -63,7 +63,7 @@ class KitchenNamespace(Namespace):
             emit("snapshot", SnapshotSchema().dump({"seq": seq, "tickets": tickets}))
             return {"ok": True, "mode": "snapshot"}
         for ev in events:
-            emit(ev.kind, {"seq": ev.seq, "ticket": ev.payload})
+            emit(ev.kind, kitchen.event_message(ev))
         return {"ok": True, "mode": "replay", "count": len(events)}
 
 

@@ -46,6 +46,7 @@ class KitchenEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
     seq: Mapped[int] = mapped_column(Integer)
+    prev_seq: Mapped[int] = mapped_column(Integer, default=0)  # previous seq of the same station
     kind: Mapped[str] = mapped_column(String(32))  # ticket.created | ticket.updated
     station: Mapped[str] = mapped_column(String(20))
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))

@@ -26,6 +26,26 @@ def next_value(session: Session, store_id: int, name: str) -> int:
     ).scalar_one())
 
 
+def swap(session: Session, store_id: int, name: str, value: int) -> int:
+    """Set a counter to ``value`` and return what it held (0 if new).
+
+    Only for counters written while this transaction already holds the store's kitchen_seq row
+    lock (so two writers never meet here), e.g. the last seq of each station.
+    """
+    old = session.execute(
+        select(StoreCounter.value).where(StoreCounter.store_id == store_id, StoreCounter.name == name)
+    ).scalar_one_or_none()
+    if old is None:
+        session.add(StoreCounter(store_id=store_id, name=name, value=value))
+        session.flush()
+        return 0
+    session.execute(
+        update(StoreCounter).where(StoreCounter.store_id == store_id, StoreCounter.name == name)
+        .values(value=value).execution_options(synchronize_session=False)
+    )
+    return int(old)
+
+
 def current_value(session: Session, store_id: int, name: str) -> int:
     value = session.execute(
         select(StoreCounter.value).where(StoreCounter.store_id == store_id, StoreCounter.name == name)

@@ -26,13 +26,20 @@ def record_ticket_event(tx: Tx, ticket: Ticket, kind: str) -> KitchenEvent:
     """Number the ticket's new state and queue it for the screens after commit."""
     tx.lock_store(ticket.store_id)
     seq = counters.next_value(tx.session, ticket.store_id, counters.KITCHEN_SEQ)
+    # ``prev`` is this station's previous seq: a screen that last saw less than it missed something.
+    prev = counters.swap(tx.session, ticket.store_id, f"station:{ticket.station}", seq)
     tx.session.flush()
     payload = ticket_view(ticket)
-    event = KitchenEvent(store_id=ticket.store_id, seq=seq, kind=kind, station=ticket.station,
+    event = KitchenEvent(store_id=ticket.store_id, seq=seq, prev_seq=prev, kind=kind, station=ticket.station,
                          ticket_id=ticket.id, payload=payload)
     tx.session.add(event)
-    tx.emit(Outgoing("kds", kind, {"seq": seq, "ticket": payload}, ticket.store_id, station=ticket.station))
+    tx.emit(Outgoing("kds", kind, event_message(event), ticket.store_id, station=ticket.station))
     return event
+
+
+def event_message(event: KitchenEvent) -> dict[str, Any]:
+    """What a screen receives: ``seq`` (store-wide), ``prev`` (same station's previous seq)."""
+    return {"seq": event.seq, "prev": event.prev_seq, "ticket": event.payload}
 
 
 def record_order_update(tx: Tx, order: Order) -> None:

@@ -256,6 +256,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('store_id', sa.Integer(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('prev_seq', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('station', sa.String(length=20), nullable=False),
     sa.Column('ticket_id', sa.Integer(), nullable=False),
