@@ -6,6 +6,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api.auth import current_diner, current_staff, diner_required
+from api.limits import diner_or_ip, limiter, table_key
 from domain.errors import NotFound
 from domain.pricing import LineRequest
 from schema.diner import DinerLoginRequest, DinerLoginResponse, MenuResponse, TableLookupResponse
@@ -17,6 +18,7 @@ blp = Blueprint("diner", __name__, url_prefix="/api/v1", description="Diners: lo
 
 
 @blp.post("/diner/login")
+@limiter.limit("300/minute")  # per address: a whole restaurant may share one Wi-Fi
 @blp.arguments(DinerLoginRequest)
 @blp.response(200, DinerLoginResponse)
 def diner_login(body: dict[str, Any]) -> dict[str, Any]:
@@ -38,6 +40,8 @@ def store_menu(store_id: int) -> dict[str, Any]:
 
 
 @blp.post("/orders")
+@limiter.limit("30/minute", key_func=diner_or_ip)
+@limiter.limit("120/minute", key_func=table_key)
 @blp.arguments(OrderCreateRequest)
 @blp.response(201, OrderEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])

@@ -70,6 +70,7 @@ class Settings:
     STAFF_TOKEN_TTL: int = 12 * 3600
     DINER_TOKEN_TTL: int = 7 * 24 * 3600
     MAX_CONTENT_LENGTH: int = 64 * 1024
+    RATELIMIT_ENABLED: bool = True
     KDS_REPLAY_LIMIT: int = 500
     LOG_LEVEL: str = "INFO"
     extra: dict[str, Any] = field(default_factory=dict)

@@ -1,8 +1,9 @@
 """Socket.IO: the kitchen screens (``/kds``) and the diners' tables (``/table``).
 
 Committed events arrive from ``services.uow`` and are emitted to rooms: every kitchen event to
-``kds:<store>:all`` (expo screens) and ``kds:<store>:<station>``; table events to
-``table:<table id>``. With ``REDIS_URL`` set, emits travel through Redis to every process.
+``kds:<store>:*`` (expo screens) and ``kds:<store>:<station>``; table events to
+``table:<table id>``; store-wide menu changes to ``tables:<store>``; calls to ``staff:<store>``
+on ``/staff``. With ``REDIS_URL`` set, emits travel through Redis to every process.
 """
 from __future__ import annotations
 
@@ -22,6 +23,15 @@ def table_room(table_id: int) -> str:
     return f"table:{table_id}"
 
 
+def store_tables_room(store_id: int) -> str:
+    """Every diner's phone in the store (menu changes such as sold out)."""
+    return f"tables:{store_id}"
+
+
+def staff_room(store_id: int) -> str:
+    return f"staff:{store_id}"
+
+
 def publish(events: list[Outgoing]) -> None:
     for ev in events:
         if ev.audience == "kds":
@@ -29,6 +39,10 @@ def publish(events: list[Outgoing]) -> None:
                           to=[kds_room(ev.store_id, None), kds_room(ev.store_id, ev.station)])
         elif ev.audience == "table" and ev.table_id is not None:
             socketio.emit(ev.name, ev.payload, namespace="/table", to=table_room(ev.table_id))
+        elif ev.audience == "store":
+            socketio.emit(ev.name, ev.payload, namespace="/table", to=store_tables_room(ev.store_id))
+        elif ev.audience == "staff":
+            socketio.emit(ev.name, ev.payload, namespace="/staff", to=staff_room(ev.store_id))
 
 
 def init_app(app: Flask) -> None:

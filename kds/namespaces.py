@@ -78,11 +78,30 @@ class TableNamespace(Namespace):
             found = tables.resolve(table_token)
         except (Unauthorized, NotFound):
             raise ConnectionRefusedError("unauthorized") from None
-        from kds import table_room
+        from kds import store_tables_room, table_room
 
         join_room(table_room(found.table.id))
+        join_room(store_tables_room(found.store.id))
+
+
+class StaffNamespace(Namespace):
+    """Floor staff pages (cashier, waiter, managers): waiter calls and bill requests, live."""
+
+    def on_connect(self, auth: Any = None) -> None:
+        auth = auth if isinstance(auth, dict) else {}
+        token = auth.get("token")
+        if not isinstance(token, str):
+            raise ConnectionRefusedError("unauthorized")
+        try:
+            who = staff.authenticate(token)
+        except Unauthorized:
+            raise ConnectionRefusedError("unauthorized") from None
+        from kds import staff_room
+
+        join_room(staff_room(who.store_id))
 
 
 def register(socketio: SocketIO) -> None:
     socketio.on_namespace(KitchenNamespace("/kds"))
     socketio.on_namespace(TableNamespace("/table"))
+    socketio.on_namespace(StaffNamespace("/staff"))

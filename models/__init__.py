@@ -5,9 +5,10 @@ from models.menu import Category, Item, Option, OptionGroup
 from models.orders import Order, OrderItem, TableSession
 from models.people import Diner, Staff
 from models.store import Area, Station, Store, StoreCounter, Table
+from models.table_service import CartLine, WaiterCall
 
 __all__ = [
-    "Area", "Base", "Category", "Diner", "Item", "KitchenEvent", "Option", "OptionGroup", "Order",
+    "Area", "Base", "CartLine", "Category", "Diner", "Item", "KitchenEvent", "Option", "OptionGroup", "Order",
     "OrderItem", "Staff", "Station", "Store", "StoreCounter", "Table", "TableSession", "Ticket",
-    "TicketItem", "db", "utcnow",
+    "TicketItem", "WaiterCall", "db", "utcnow",
 ]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 from domain.errors import NotFound
 from domain.pricing import MenuGroup, MenuItem, MenuOption
 from models import Category, Item, OptionGroup, Store, db
+from services.uow import Outgoing, Tx
 
 
 def store_menu(store_id: int) -> list[tuple[Category, list[Item]]]:
@@ -42,3 +43,9 @@ def menu_for_pricing(session: Session, store_id: int, item_ids: Iterable[int]) -
         .options(selectinload(Item.option_groups).selectinload(OptionGroup.options))
     ).scalars().all()
     return {i.id: to_menu_item(i) for i in items}
+
+
+def announce_availability(tx: Tx, store_id: int, item_id: int, sold_out: bool, stock: int | None) -> None:
+    """Tell every phone in the store at once that an item sold out or came back."""
+    tx.emit(Outgoing("store", "menu.updated", {"items": [{"id": item_id, "sold_out": sold_out, "stock": stock}]},
+                     store_id))

@@ -11,8 +11,9 @@ from domain.errors import Conflict, Forbidden, NotFound, SoldOut
 from domain.pricing import LineRequest, PricedOrder, price_order
 from models import Item, Order, OrderItem, TableSession, db, utcnow
 from services import counters, tables
+from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen
-from services.menu import menu_for_pricing
+from services.menu import announce_availability, menu_for_pricing
 from services.uow import Tx, transaction
 
 
@@ -37,8 +38,9 @@ def _same_author(order: Order, who: Orderer, table_id: int) -> Order:
     return order
 
 
-def _take_stock(session: Session, store_id: int, priced: PricedOrder) -> None:
+def _take_stock(tx: Tx, store_id: int, priced: PricedOrder) -> None:
     """Decrement limited stock with a conditional UPDATE: never below zero, even when racing."""
+    session = tx.session
     wanted: dict[int, int] = {}
     for line in priced.lines:
         wanted[line.item_id] = wanted.get(line.item_id, 0) + line.qty
@@ -53,32 +55,27 @@ def _take_stock(session: Session, store_id: int, priced: PricedOrder) -> None:
             limited = session.execute(select(Item.stock).where(Item.id == item_id)).scalar_one()
             if limited is not None:
                 raise SoldOut("not enough left", {"items": [f"item {item_id} short"]})
-    session.execute(
-        update(Item).where(Item.store_id == store_id, Item.id.in_(list(wanted)), Item.stock == 0)
-        .values(sold_out=True).execution_options(synchronize_session=False)
-    )
+    emptied = list(session.execute(
+        select(Item.id).where(Item.store_id == store_id, Item.id.in_(list(wanted)), Item.stock == 0,
+                              Item.sold_out.is_(False))
+    ).scalars())
+    if emptied:
+        session.execute(
+            update(Item).where(Item.id.in_(emptied)).values(sold_out=True)
+            .execution_options(synchronize_session=False)
+        )
+        for item_id in emptied:
+            announce_availability(tx, store_id, item_id, sold_out=True, stock=0)
 
 
-def _open_check(session: Session, store_id: int, table_id: int) -> TableSession:
-    check = session.execute(
-        select(TableSession).where(TableSession.store_id == store_id, TableSession.table_id == table_id,
-                                   TableSession.status == "open")
-    ).scalar_one_or_none()
-    if check is None:
-        check = TableSession(store_id=store_id, table_id=table_id, status="open", open_key=table_id,
-                             paid=0, opened_at=utcnow())
-        session.add(check)
-        session.flush()
-    return check
-
-
-def place_order(who: Orderer, table_token: str, client_key: str, lines: list[LineRequest],
+def place_order(who: Orderer, table_token: str, client_key: str, lines: list[LineRequest] | None,
                 remark: str = "") -> tuple[Order, bool]:
     """Price a round from the menu, take stock, join the table's open check, tell the kitchen.
 
-    Idempotent on ``client_key`` (per store): a retry returns ``(first order, False)``.
+    ``lines=None`` submits the table's shared cart as the round and empties it, in the same
+    transaction. Idempotent on ``client_key`` (per store): a retry returns ``(first order, False)``.
     Raises NotFound (table), Forbidden (staff of another store), ValidationFailed (items,
-    options), SoldOut, Conflict (key reused for a different table or person).
+    options, empty cart), SoldOut, Conflict (key reused for a different table or person).
     """
     try:
         return _place(who, table_token, client_key, lines, remark)
@@ -92,7 +89,7 @@ def place_order(who: Orderer, table_token: str, client_key: str, lines: list[Lin
         return _same_author(order, who, resolved.table.id), False
 
 
-def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequest],
+def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequest] | None,
            remark: str) -> tuple[Order, bool]:
     with transaction() as tx:
         resolved = tables.resolve(table_token, tx.session)
@@ -102,16 +99,23 @@ def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequ
         found = _existing(tx.session, store.id, client_key)
         if found is not None:
             return _same_author(found, who, table.id), False
-        # The order-number row lock serialises this store's rounds, so the check below and the
-        # open-check creation cannot race with another round of the same store.
+        # Lock order, everywhere: the table row, then the store's order-number row. The table
+        # lock serialises this table's cart and check; the counter serialises the store's rounds,
+        # so the key check below cannot race with another round of the same store.
+        tables.lock_table(tx.session, table.id)
         number = counters.next_value(tx.session, store.id, counters.ORDER_NUMBER)
         found = _existing(tx.session, store.id, client_key)
         if found is not None:
             return _same_author(found, who, table.id), False
+        check = tables.open_or_create_check(tx.session, table)
+        from_cart = lines is None
+        if lines is None:
+            lines = cart_line_requests(tx.session, check)
         priced = price_order(menu_for_pricing(tx.session, store.id, [ln.item_id for ln in lines]), lines)
-        _take_stock(tx.session, store.id, priced)
-        check = _open_check(tx.session, store.id, table.id)
+        _take_stock(tx, store.id, priced)
         order = _new_order(tx, store.id, table.id, check, who, client_key, number, priced, remark)
+        if from_cart:
+            clear_cart(tx, check)
         if store.pay_mode == "pay_later":
             order.status = "accepted"
             send_to_kitchen(tx, order)

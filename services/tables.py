@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from domain.errors import NotFound
 from domain.tokens import TokenInvalid
-from models import Store, Table, TableSession, db
+from models import Store, Table, TableSession, db, utcnow
 from services.context import setting, signer
 
 
@@ -48,6 +48,26 @@ def open_session(session: Session, table: Table) -> TableSession | None:
         select(TableSession).where(TableSession.store_id == table.store_id, TableSession.table_id == table.id,
                                    TableSession.status == "open")
     ).scalar_one_or_none()
+
+
+def lock_table(session: Session, table_id: int) -> None:
+    """Row-lock the table until commit: the per-table mutex for its cart and check.
+
+    Lock order everywhere: table row, then store counters. (MariaDB; on SQLite every
+    transaction is BEGIN IMMEDIATE and so already serialised.)
+    """
+    session.execute(select(Table.id).where(Table.id == table_id).with_for_update())
+
+
+def open_or_create_check(session: Session, table: Table) -> TableSession:
+    """The table's open check, opened now if there is none. Call with the table locked."""
+    check = open_session(session, table)
+    if check is None:
+        check = TableSession(store_id=table.store_id, table_id=table.id, status="open", open_key=table.id,
+                             paid=0, opened_at=utcnow())
+        session.add(check)
+        session.flush()
+    return check
 
 
 def list_tables(store_id: int) -> list[Table]:

@@ -49,6 +49,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         values = {
             "DATABASE_URL": url, "INSTANCE_PATH": str(tmp / "instance"), "HOST": "127.0.0.1", "PORT": str(port),
             "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "WECHAT_SANDBOX": "1", "LOG_LEVEL": "WARNING",
+            "RATELIMIT_ENABLED": "0",  # tests/api/test_rate_limits.py runs its own server with limits on
         }
         settings = Settings.from_env(values)  # generates the instance secrets once
         values |= {"SECRET_KEY": settings.SECRET_KEY, "DATA_KEYS": settings.DATA_KEYS,

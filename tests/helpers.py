@@ -62,7 +62,12 @@ def make_item(store: Store, **overrides: Any) -> Item:
     db.session.commit()
     item_id = item.id
     db.session.remove()
-    return db.session.get(Item, item_id)  # type: ignore[return-value]
+    item = db.session.get(Item, item_id)
+    assert item is not None
+    for group in item.option_groups:
+        list(group.options)
+    db.session.commit()  # end the read: on SQLite an open transaction holds the write lock
+    return item
 
 
 def token_of(table: Table) -> str:

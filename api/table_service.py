@@ -1,0 +1,107 @@
+"""At the table: the shared cart, submitting it as a round, and calls for the waiter or the bill."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from api.auth import current_diner, current_staff, diner_required, staff_required
+from api.limits import diner_or_ip, limiter, table_key
+from schema.table_service import (
+    CallEnvelope,
+    CallRequest,
+    CallsEnvelope,
+    CartAddRequest,
+    CartEnvelope,
+    CartQtyRequest,
+    CartSubmitRequest,
+    OrderEnvelopeSchema,
+)
+from services import calls, cart, orders
+
+blp = Blueprint("table_service", __name__, url_prefix="/api/v1", description="Shared cart and waiter calls")
+CART_LIMIT = "120/minute"
+
+
+def _cart(view: cart.CartView) -> dict[str, Any]:
+    return {"cart": view.message()["cart"] | {"me": view.me}}
+
+
+@blp.get("/tables/<string:qr_token>/cart")
+@blp.response(200, CartEnvelope)
+@blp.doc(security=[{"bearer": []}])
+@diner_required
+def get_cart(qr_token: str) -> dict[str, Any]:
+    return _cart(cart.get_cart(qr_token, current_diner()))
+
+
+@blp.post("/tables/<string:qr_token>/cart/lines")
+@limiter.limit(CART_LIMIT, key_func=diner_or_ip)
+@blp.arguments(CartAddRequest)
+@blp.response(200, CartEnvelope)
+@blp.doc(security=[{"bearer": []}])
+@diner_required
+def add_line(body: dict[str, Any], qr_token: str) -> dict[str, Any]:
+    diner_id = current_diner()
+    assert diner_id is not None
+    return _cart(cart.add_line(qr_token, diner_id, body["item_id"], body["qty"], body["option_ids"],
+                               body["note"].strip()))
+
+
+@blp.patch("/tables/<string:qr_token>/cart/lines/<int:line_id>")
+@limiter.limit(CART_LIMIT, key_func=diner_or_ip)
+@blp.arguments(CartQtyRequest)
+@blp.response(200, CartEnvelope)
+@blp.doc(security=[{"bearer": []}])
+@diner_required
+def set_quantity(body: dict[str, Any], qr_token: str, line_id: int) -> dict[str, Any]:
+    diner_id = current_diner()
+    assert diner_id is not None
+    return _cart(cart.set_quantity(qr_token, diner_id, line_id, body["qty"], body["version"]))
+
+
+@blp.post("/tables/<string:qr_token>/cart/submit")
+@limiter.limit("20/minute", key_func=diner_or_ip)
+@limiter.limit("60/minute", key_func=table_key)
+@blp.arguments(CartSubmitRequest)
+@blp.response(201, OrderEnvelopeSchema)
+@blp.doc(security=[{"bearer": []}])
+@diner_required
+def submit_cart(body: dict[str, Any], qr_token: str) -> Any:
+    """Order everything in the table's cart as one round and empty the cart (idempotent on client_key)."""
+    order, created = orders.place_order(orders.Orderer(diner_id=current_diner()), qr_token, body["client_key"],
+                                        None, body["remark"].strip())
+    return {"order": order}, 201 if created else 200
+
+
+@blp.post("/tables/<string:qr_token>/calls")
+@limiter.limit("10/minute", key_func=diner_or_ip)
+@blp.arguments(CallRequest)
+@blp.response(201, CallEnvelope)
+@blp.doc(security=[{"bearer": []}])
+@diner_required
+def call_staff(body: dict[str, Any], qr_token: str) -> Any:
+    """Call the waiter (or ask for the bill). Pressing again while the call is open changes nothing."""
+    call, code, created = calls.call_staff(qr_token, body["kind"])
+    return {"call": calls.call_view(call, code)}, 201 if created else 200
+
+
+@blp.get("/calls")
+@blp.response(200, CallsEnvelope)
+@blp.doc(security=[{"bearer": []}])
+@staff_required()
+def open_calls() -> dict[str, Any]:
+    who = current_staff()
+    assert who is not None
+    return {"calls": [calls.call_view(c, code) for c, code in calls.open_calls(who.store_id)]}
+
+
+@blp.post("/calls/<int:call_id>/done")
+@blp.response(200, CallEnvelope)
+@blp.doc(security=[{"bearer": []}])
+@staff_required()
+def finish_call(call_id: int) -> dict[str, Any]:
+    who = current_staff()
+    assert who is not None
+    call, code = calls.finish_call(who.store_id, call_id, who.id)
+    return {"call": calls.call_view(call, code)}

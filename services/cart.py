@@ -1,0 +1,152 @@
+"""The table's shared cart: everyone at the table adds to one cart on the open check.
+
+Every change locks the table row first (see ``tables.lock_table``), so two phones editing at
+once are applied one after the other and neither is lost; a change of quantity names the line's
+``version``, and a phone that edited a stale line gets Conflict with the cart as it is now.
+After each change the whole cart goes to the table as ``cart.updated``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from domain.errors import Conflict, DomainError, NotFound, ValidationFailed
+from domain.pricing import MAX_LINES, MAX_QTY, LineRequest, price_line
+from models import CartLine, TableSession
+from services import tables
+from services.menu import menu_for_pricing
+from services.uow import Outgoing, Tx, transaction
+
+
+@dataclass
+class CartView:
+    table_session_id: int | None
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    total: int = 0
+    me: int | None = None  # the caller's number at the table (diners are numbered, never named)
+
+    def message(self) -> dict[str, Any]:
+        return {"cart": {"table_session_id": self.table_session_id, "lines": self.lines, "total": self.total}}
+
+
+def _line_key(diner_id: int | None, item_id: int, option_ids: list[int], note: str) -> str:
+    return f"{diner_id or 0}|{item_id}|{','.join(map(str, sorted(option_ids)))}|{note}"[:255]
+
+
+def _lines(session: Session, check: TableSession) -> list[CartLine]:
+    return list(session.execute(
+        select(CartLine).where(CartLine.table_session_id == check.id).order_by(CartLine.id)
+    ).scalars())
+
+
+def _view(session: Session, check: TableSession | None, diner_id: int | None) -> CartView:
+    if check is None:
+        return CartView(table_session_id=None)
+    lines = _lines(session, check)
+    menu = menu_for_pricing(session, check.store_id, [ln.item_id for ln in lines])
+    numbers: dict[int | None, int] = {}
+    for ln in lines:
+        numbers.setdefault(ln.diner_id, len(numbers) + 1)
+    view = CartView(table_session_id=check.id, me=numbers.get(diner_id) if diner_id else None)
+    for ln in lines:
+        row: dict[str, Any] = {"id": ln.id, "item_id": ln.item_id, "qty": ln.qty, "option_ids": ln.option_ids,
+                               "note": ln.note, "version": ln.version, "diner": numbers[ln.diner_id]}
+        item = menu.get(ln.item_id)
+        try:
+            if item is None:
+                raise NotFound("no longer on the menu")
+            priced = price_line(item, LineRequest(ln.item_id, ln.qty, tuple(ln.option_ids), ln.note))
+            row |= {"name": priced.name, "options": priced.options_snapshot(), "unit_price": priced.unit_price,
+                    "line_total": priced.line_total, "available": True}
+            view.total += priced.line_total
+        except DomainError as exc:
+            row |= {"name": item.name if item else "", "options": [], "unit_price": 0, "line_total": 0,
+                    "available": False, "problem": exc.code}
+        view.lines.append(row)
+    return view
+
+
+def _announce(tx: Tx, check: TableSession) -> None:
+    tx.emit(Outgoing("table", "cart.updated", _view(tx.session, check, None).message(), check.store_id,
+                     table_id=check.table_id))
+
+
+def get_cart(table_token: str, diner_id: int | None) -> CartView:
+    with transaction() as tx:
+        found = tables.resolve(table_token, tx.session)
+        return _view(tx.session, found.session, diner_id)
+
+
+def add_line(table_token: str, diner_id: int, item_id: int, qty: int, option_ids: list[int], note: str) -> CartView:
+    """Add to the cart; the same choice by the same diner adds to their existing line.
+
+    Raises NotFound (table), ValidationFailed (item, options, quantity), SoldOut.
+    """
+    with transaction() as tx:
+        found = tables.resolve(table_token, tx.session)
+        tables.lock_table(tx.session, found.table.id)
+        check = tables.open_or_create_check(tx.session, found.table)
+        item = menu_for_pricing(tx.session, found.store.id, [item_id]).get(item_id)
+        if item is None:
+            raise ValidationFailed("unknown item", {"item_id": ["not on this store's menu"]})
+        key = _line_key(diner_id, item_id, option_ids, note)
+        line = tx.session.execute(
+            select(CartLine).where(CartLine.table_session_id == check.id, CartLine.line_key == key)
+        ).scalar_one_or_none()
+        new_qty = qty + (line.qty if line else 0)
+        price_line(item, LineRequest(item_id, new_qty, tuple(option_ids), note))  # validates
+        if line is None:
+            if len(_lines(tx.session, check)) >= MAX_LINES:
+                raise ValidationFailed("the cart is full", {"items": [f"at most {MAX_LINES} lines"]})
+            tx.session.add(CartLine(store_id=found.store.id, table_session_id=check.id, diner_id=diner_id,
+                                    item_id=item_id, option_ids=sorted(option_ids), note=note, line_key=key,
+                                    qty=new_qty, version=1))
+        else:
+            line.qty, line.version = new_qty, line.version + 1
+        tx.session.flush()
+        _announce(tx, check)
+        return _view(tx.session, check, diner_id)
+
+
+def set_quantity(table_token: str, diner_id: int, line_id: int, qty: int, version: int) -> CartView:
+    """Set a line's quantity (0 removes it) if nobody changed it since ``version``.
+
+    Anyone at the table may change any line: it is one shared cart. Raises NotFound (line not
+    in this table's cart), Conflict (stale version), ValidationFailed (quantity).
+    """
+    if not 0 <= qty <= MAX_QTY:
+        raise ValidationFailed("quantity out of range", {"qty": [f"0 to {MAX_QTY}"]})
+    with transaction() as tx:
+        found = tables.resolve(table_token, tx.session)
+        tables.lock_table(tx.session, found.table.id)
+        check = found.session
+        line = None if check is None else tx.session.execute(
+            select(CartLine).where(CartLine.id == line_id, CartLine.table_session_id == check.id)
+        ).scalar_one_or_none()
+        if check is None or line is None:
+            raise NotFound("no such line in this table's cart")
+        if line.version != version:
+            raise Conflict("someone at the table changed this line first; reload the cart")
+        if qty == 0:
+            tx.session.delete(line)
+        else:
+            line.qty, line.version = qty, line.version + 1
+        tx.session.flush()
+        _announce(tx, check)
+        return _view(tx.session, check, diner_id)
+
+
+def cart_line_requests(session: Session, check: TableSession) -> list[LineRequest]:
+    """The cart as order lines, for submitting it as a round (the table must be locked)."""
+    lines = _lines(session, check)
+    if not lines:
+        raise ValidationFailed("the cart is empty", {"cart": ["empty"]})
+    return [LineRequest(ln.item_id, ln.qty, tuple(ln.option_ids), ln.note) for ln in lines]
+
+
+def clear_cart(tx: Tx, check: TableSession) -> None:
+    tx.session.execute(delete(CartLine).where(CartLine.table_session_id == check.id))
+    _announce(tx, check)
