@@ -21,34 +21,46 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_gunicorn(env: dict[str, str], log_path: Path, port: int) -> subprocess.Popen[bytes]:
+    """Start ``wsgi:app`` (own process group, so a test can SIGKILL master and worker together)."""
+    full_env = {**os.environ, **env, "PORT": str(port), "HOST": "127.0.0.1", "PYTHONPATH": str(ROOT)}
+    full_env.setdefault("GRACEFUL_TIMEOUT", "1")
+    log = open(log_path, "a")  # noqa: SIM115 - the child keeps writing to it
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
+        cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    log.close()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while True:
+        try:
+            if requests.get(base + "/healthz", timeout=2).status_code == 200:
+                return proc
+        except (requests.ConnectionError, requests.Timeout):
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            stop(proc)
+            raise RuntimeError("server did not start: " + log_path.read_text()[-2000:])
+        time.sleep(0.1)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 @contextmanager
 def gunicorn_server(env: dict[str, str], log_path: Path, port: int | None = None) -> Iterator[str]:
     """Serve ``wsgi:app`` with ``env`` on 127.0.0.1 until the block ends; yields the base URL."""
     port = port or int(env.get("PORT") or free_port())
-    base = f"http://127.0.0.1:{port}"
-    full_env = {**os.environ, **env, "PORT": str(port), "HOST": "127.0.0.1", "PYTHONPATH": str(ROOT)}
-    full_env.setdefault("GRACEFUL_TIMEOUT", "1")
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
-            cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.time() + 30
-            while True:
-                try:
-                    if requests.get(base + "/healthz", timeout=2).status_code == 200:
-                        break
-                except (requests.ConnectionError, requests.Timeout):
-                    pass
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("server did not start: " + log_path.read_text()[-2000:])
-                time.sleep(0.1)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    proc = start_gunicorn(env, log_path, port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
