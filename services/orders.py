@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from domain.errors import Conflict, Forbidden, NotFound, SoldOut
 from domain.pricing import LineRequest, PricedOrder, price_order
-from models import Item, Order, OrderItem, TableSession, db, utcnow
+from models import Item, Order, OrderItem, Table, TableSession, db, utcnow
 from services import counters, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen
@@ -38,33 +38,32 @@ def _same_author(order: Order, who: Orderer, table_id: int) -> Order:
     return order
 
 
-def _take_stock(tx: Tx, store_id: int, priced: PricedOrder) -> None:
-    """Decrement limited stock with a conditional UPDATE: never below zero, even when racing."""
-    session = tx.session
+def _take_stock(tx: Tx, store_id: int, priced: PricedOrder, limited: set[int]) -> None:
+    """Decrement limited stock with a conditional UPDATE: never below zero, even when racing.
+
+    ``limited`` are the items that had a daily stock when the menu was read; the rest are
+    unlimited and cost no query. The UPDATE that takes the last portion also sets sold_out
+    (assigned first: MariaDB evaluates SET left to right, SQLite on the old row; both then
+    see the old stock).
+    """
     wanted: dict[int, int] = {}
     for line in priced.lines:
-        wanted[line.item_id] = wanted.get(line.item_id, 0) + line.qty
+        if line.item_id in limited:
+            wanted[line.item_id] = wanted.get(line.item_id, 0) + line.qty
     for item_id, qty in sorted(wanted.items()):  # fixed order: no lock-order deadlocks
-        result = session.execute(
+        result = tx.session.execute(
             update(Item)
             .where(Item.id == item_id, Item.store_id == store_id, Item.stock.is_not(None), Item.stock >= qty)
-            .values(stock=Item.stock - qty)
+            .ordered_values((Item.sold_out, case((Item.stock == qty, True), else_=Item.sold_out)),
+                            (Item.stock, Item.stock - qty))
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 0:  # type: ignore[attr-defined]
-            limited = session.execute(select(Item.stock).where(Item.id == item_id)).scalar_one()
-            if limited is not None:
-                raise SoldOut("not enough left", {"items": [f"item {item_id} short"]})
-    emptied = list(session.execute(
-        select(Item.id).where(Item.store_id == store_id, Item.id.in_(list(wanted)), Item.stock == 0,
-                              Item.sold_out.is_(False))
-    ).scalars())
-    if emptied:
-        session.execute(
-            update(Item).where(Item.id.in_(emptied)).values(sold_out=True)
-            .execution_options(synchronize_session=False)
-        )
-        for item_id in emptied:
+            raise SoldOut("not enough left", {"items": [f"item {item_id} short"]})
+    if wanted:
+        for item_id in tx.session.execute(
+            select(Item.id).where(Item.id.in_(list(wanted)), Item.stock == 0)
+        ).scalars():
             announce_availability(tx, store_id, item_id, sold_out=True, stock=0)
 
 
@@ -92,18 +91,16 @@ def place_order(who: Orderer, table_token: str, client_key: str, lines: list[Lin
 def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequest] | None,
            remark: str) -> tuple[Order, bool]:
     with transaction() as tx:
-        resolved = tables.resolve(table_token, tx.session)
+        resolved = tables.resolve(table_token, tx.session, with_check=False)
         store, table = resolved.store, resolved.table
         if who.staff_id is not None and who.staff_store_id != store.id:
             raise Forbidden("this table belongs to another store")
         found = _existing(tx.session, store.id, client_key)
         if found is not None:
             return _same_author(found, who, table.id), False
-        # Lock order, everywhere: the table row, then the store's order-number row. The table
-        # lock serialises this table's cart and check; the counter serialises the store's rounds,
-        # so the key check below cannot race with another round of the same store.
+        # The table lock serialises this table's cart and check, so the key check below cannot
+        # race with a retry of the same round. Lock order everywhere: table, items, counters.
         tables.lock_table(tx.session, table.id)
-        number = counters.next_value(tx.session, store.id, counters.ORDER_NUMBER)
         found = _existing(tx.session, store.id, client_key)
         if found is not None:
             return _same_author(found, who, table.id), False
@@ -111,22 +108,26 @@ def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequ
         from_cart = lines is None
         if lines is None:
             lines = cart_line_requests(tx.session, check)
-        priced = price_order(menu_for_pricing(tx.session, store.id, [ln.item_id for ln in lines]), lines)
-        _take_stock(tx, store.id, priced)
-        order = _new_order(tx, store.id, table.id, check, who, client_key, number, priced, remark)
+        menu = menu_for_pricing(tx.session, store.id, [ln.item_id for ln in lines])
+        priced = price_order(menu, lines)
+        _take_stock(tx, store.id, priced, {i.id for i in menu.values() if i.stock is not None})
+        # From here to commit the store's counters are locked: keep this stretch short.
+        number = counters.next_value(tx.session, store.id, counters.ORDER_NUMBER)
+        # pay_later: straight to the kitchen; pay_first: the kitchen sees it once it is paid.
+        status = "accepted" if store.pay_mode == "pay_later" else "submitted"
+        order = _new_order(tx, store.id, table, check, who, client_key, number, priced, remark, status)
         if from_cart:
             clear_cart(tx, check)
-        if store.pay_mode == "pay_later":
-            order.status = "accepted"
+        if status == "accepted":
             send_to_kitchen(tx, order)
         record_order_update(tx, order)
     return order, True
 
 
-def _new_order(tx: Tx, store_id: int, table_id: int, check: TableSession, who: Orderer, client_key: str,
-               number: int, priced: PricedOrder, remark: str) -> Order:
-    order = Order(store_id=store_id, table_session_id=check.id, table_id=table_id, diner_id=who.diner_id,
-                  staff_id=who.staff_id, client_key=client_key, number=number, status="submitted",
+def _new_order(tx: Tx, store_id: int, table: Table, check: TableSession, who: Orderer, client_key: str,
+               number: int, priced: PricedOrder, remark: str, status: str) -> Order:
+    order = Order(store_id=store_id, table_session_id=check.id, table_id=table.id, diner_id=who.diner_id,
+                  staff_id=who.staff_id, client_key=client_key, number=number, status=status,
                   payment_status="unpaid", total=priced.total, remark=remark, created_at=utcnow())
     order.items = [
         OrderItem(store_id=store_id, item_id=ln.item_id, name=ln.name, station=ln.station, qty=ln.qty,
@@ -134,6 +135,7 @@ def _new_order(tx: Tx, store_id: int, table_id: int, check: TableSession, who: O
                   note=ln.note, status="new")
         for ln in priced.lines
     ]
+    order.table = table
     tx.session.add(order)
     tx.session.flush()
     return order

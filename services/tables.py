@@ -27,8 +27,11 @@ def qr_url(table: Table) -> str:
     return f"{setting('PUBLIC_BASE_URL')}/t/{qr_token(table)}"
 
 
-def resolve(token: str, session: Session | None = None) -> ResolvedTable:
-    """The store, table and open check a QR token points at; NotFound if unknown or rotated."""
+def resolve(token: str, session: Session | None = None, with_check: bool = True) -> ResolvedTable:
+    """The store, table and (unless ``with_check`` is false) open check a QR token points at.
+
+    Raises NotFound if the token is unknown, forged or rotated, or the table disabled.
+    """
     session = session or db.session()
     try:
         claim = signer().parse_qr(token)
@@ -40,7 +43,7 @@ def resolve(token: str, session: Session | None = None) -> ResolvedTable:
         raise NotFound("unknown table code")
     store = session.get(Store, table.store_id)
     assert store is not None
-    return ResolvedTable(store=store, table=table, session=open_session(session, table))
+    return ResolvedTable(store=store, table=table, session=open_session(session, table) if with_check else None)
 
 
 def open_session(session: Session, table: Table) -> TableSession | None:
