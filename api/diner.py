@@ -4,11 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
+from marshmallow import fields, validate
 
-from api.auth import current_diner, current_staff, diner_required
+from api.auth import current_diner, current_staff, diner_required, staff_required
 from api.limits import diner_or_ip, limiter, table_key
-from domain.errors import NotFound
+from domain.errors import NotFound, Unauthorized
 from domain.pricing import LineRequest
+from schema import RequestSchema
 from schema.diner import DinerLoginRequest, DinerLoginResponse, MenuResponse, TableLookupResponse
 from schema.orders import OrderCreateRequest, OrderEnvelopeSchema, TableSessionEnvelopeSchema
 from services import diners, menu, orders, tables
@@ -80,3 +82,34 @@ def get_table_session(session_id: int) -> dict[str, Any]:
     if not _may_see_session(check.id, check.store_id):
         raise NotFound("no such check")
     return {"session": check}
+
+
+class CancelLineRequest(RequestSchema):
+    reason = fields.Str(load_default="", validate=validate.Length(max=200))
+
+
+@blp.post("/orders/<int:order_id>/items/<int:line_id>/cancel")
+@blp.arguments(CancelLineRequest)
+@blp.response(200, OrderEnvelopeSchema)
+@blp.doc(security=[{"bearer": []}])
+def cancel_line(body: dict[str, Any], order_id: int, line_id: int) -> dict[str, Any]:
+    """A diner takes back a dish the kitchen has not started; staff void any line, with a reason."""
+    who = current_staff()
+    if who is not None:
+        orderer = orders.Orderer(staff_id=who.id, staff_store_id=who.store_id)
+    elif current_diner() is not None:
+        orderer = orders.Orderer(diner_id=current_diner())
+    else:
+        raise Unauthorized("login required")
+    return {"order": orders.cancel_line(orderer, order_id, line_id, body["reason"])}
+
+
+@blp.post("/table-sessions/<int:session_id>/close")
+@blp.response(200, TableSessionEnvelopeSchema)
+@blp.doc(security=[{"bearer": []}])
+@staff_required("owner", "manager", "cashier", "waiter")
+def close_table_session(session_id: int) -> dict[str, Any]:
+    """Clear the table: the check closes when nothing is due."""
+    who = current_staff()
+    assert who is not None
+    return {"session": orders.close_check(who.store_id, session_id)}

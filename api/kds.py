@@ -4,12 +4,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
+from marshmallow import Schema, fields, validate
 
 from api.auth import current_staff, staff_required
 from schema import RequestSchema
 from schema.kitchen import ItemStatusRequest, SnapshotSchema, TicketEnvelopeSchema, ticket_data
-from services import kitchen
+from services import kitchen, menu
 from services.staff import KITCHEN_ROLES
 
 blp = Blueprint("kds", __name__, url_prefix="/api/v1/kds", description="Kitchen display")
@@ -61,3 +61,28 @@ def recall(ticket_id: int) -> dict[str, Any]:
 @staff_required(*KITCHEN)
 def item_status(body: dict[str, Any], item_id: int) -> dict[str, Any]:
     return {"ticket": ticket_data(kitchen.set_item_status(_store_id(), item_id, body["status"]))}
+
+
+class SoldOutRequest(RequestSchema):
+    sold_out = fields.Bool(required=True)
+
+
+class ItemAvailabilitySchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    sold_out = fields.Bool()
+    stock = fields.Int(allow_none=True)
+
+
+class ItemAvailabilityEnvelope(Schema):
+    item = fields.Nested(ItemAvailabilitySchema)
+
+
+@blp.post("/items/<int:item_id>/sold-out")
+@blp.arguments(SoldOutRequest)
+@blp.response(200, ItemAvailabilityEnvelope)
+@blp.doc(security=[{"bearer": []}])
+@staff_required(*KITCHEN)
+def mark_sold_out(body: dict[str, Any], item_id: int) -> dict[str, Any]:
+    """The kitchen runs out of a dish (or has it again): diners' menus change at once."""
+    return {"item": menu.set_sold_out(_store_id(), item_id, body["sold_out"])}

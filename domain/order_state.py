@@ -8,25 +8,29 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     "submitted": frozenset({"accepted", "preparing", "ready", "cancelled"}),
     "accepted": frozenset({"preparing", "ready", "cancelled"}),
     "preparing": frozenset({"ready", "cancelled"}),
-    "ready": frozenset({"served", "preparing"}),  # back to preparing when a ticket is recalled
+    "ready": frozenset({"served", "preparing", "cancelled"}),  # preparing again when a ticket is recalled
     "served": frozenset(),
     "cancelled": frozenset(),
 }
 
-TICKET_STATUSES = ("new", "cooking", "done", "bumped")
+TICKET_STATUSES = ("new", "cooking", "done", "bumped", "cancelled")
 TICKET_TRANSITIONS: dict[str, frozenset[str]] = {
-    "new": frozenset({"cooking", "done", "bumped"}),
-    "cooking": frozenset({"new", "done", "bumped"}),
-    "done": frozenset({"cooking", "bumped"}),
+    "new": frozenset({"cooking", "done", "bumped", "cancelled"}),
+    "cooking": frozenset({"new", "done", "bumped", "cancelled"}),
+    "done": frozenset({"cooking", "bumped", "cancelled"}),
     "bumped": frozenset({"done"}),  # recall
+    "cancelled": frozenset(),  # every item on it was cancelled or voided
 }
 
-ITEM_STATUSES = ("new", "cooking", "done")
+ITEM_STATUSES = ("new", "cooking", "done", "cancelled")
 ITEM_TRANSITIONS: dict[str, frozenset[str]] = {
-    "new": frozenset({"cooking", "done"}),
-    "cooking": frozenset({"done", "new"}),
-    "done": frozenset({"cooking"}),
+    "new": frozenset({"cooking", "done", "cancelled"}),
+    "cooking": frozenset({"done", "new", "cancelled"}),
+    "done": frozenset({"cooking", "cancelled"}),
+    "cancelled": frozenset(),
 }
+# A diner may take a dish back only until the kitchen starts it; after that, staff void it.
+DINER_CANCELLABLE = frozenset({"new"})
 
 
 def _check(table: dict[str, frozenset[str]], what: str, current: str, target: str) -> str:
@@ -64,4 +68,4 @@ def order_status_from_tickets(current: str, ticket_statuses: list[str]) -> str:
         return "ready"
     if any(s != "new" for s in ticket_statuses):
         return "preparing"
-    return current if current in ("submitted", "accepted") else "accepted"
+    return current if current in ("submitted", "accepted", "preparing") else "accepted"

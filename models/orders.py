@@ -71,5 +71,7 @@ class OrderItem(Base):
     unit_price: Mapped[int] = mapped_column(Integer)
     line_total: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(16), default="new")
+    status: Mapped[str] = mapped_column(String(16), default="new")  # new cooking done cancelled
+    void_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    cancelled_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
     order: Mapped[Order] = relationship(back_populates="items")

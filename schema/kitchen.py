@@ -60,5 +60,6 @@ def ticket_data(ticket: Ticket) -> dict[str, Any]:
     return {
         "id": ticket.id, "order_id": ticket.order_id, "order_number": order.number,
         "table_code": order.table.code, "station": ticket.station, "status": ticket.status,
-        "created_at": ticket.created_at, "remark": order.remark, "items": [item(ti) for ti in ticket.items],
+        "created_at": ticket.created_at, "remark": order.remark,
+        "items": [item(ti) for ti in ticket.items if ti.status != "cancelled"],
     }

@@ -77,9 +77,11 @@ def _load_ticket(session: Session, store_id: int, ticket_id: int) -> Ticket:
     return ticket
 
 
-def _sync_order(tx: Tx, order: Order) -> None:
+def sync_order(tx: Tx, order: Order) -> None:
     """Let the order's status follow its tickets, and tell the table when it moves."""
-    statuses = list(tx.session.execute(select(Ticket.status).where(Ticket.order_id == order.id)).scalars())
+    statuses = list(tx.session.execute(
+        select(Ticket.status).where(Ticket.order_id == order.id, Ticket.status != "cancelled")
+    ).scalars())
     new_status = order_state.order_status_from_tickets(order.status, statuses)
     if new_status != order.status:
         order.status = order_state.order_transition(order.status, new_status)
@@ -87,9 +89,27 @@ def _sync_order(tx: Tx, order: Order) -> None:
 
 
 def _set_ticket_items(ticket: Ticket, status: str) -> None:
-    for ti in ticket.items:
+    for ti in active_items(ticket):
         ti.status = status
         ti.order_item.status = status
+
+
+def active_items(ticket: Ticket) -> list[TicketItem]:
+    return [ti for ti in ticket.items if ti.status != "cancelled"]
+
+
+def withdraw_item(tx: Tx, order_item: OrderItem) -> None:
+    """Take a cancelled or voided line off its ticket; a ticket left empty is cancelled."""
+    ti = tx.session.execute(select(TicketItem).where(TicketItem.order_item_id == order_item.id)).scalar_one_or_none()
+    if ti is None:  # not sent to the kitchen yet (pay first, unpaid)
+        return
+    ti.status = "cancelled"
+    ticket = ti.ticket
+    remaining = active_items(ticket)
+    if ticket.status != "bumped":
+        ticket.status = (order_state.ticket_status_from_items([i.status for i in remaining]) if remaining
+                         else order_state.ticket_transition(ticket.status, "cancelled"))
+    record_ticket_event(tx, ticket, "ticket.updated")
 
 
 def bump_ticket(store_id: int, ticket_id: int) -> Ticket:
@@ -103,7 +123,7 @@ def bump_ticket(store_id: int, ticket_id: int) -> Ticket:
         ticket.bumped_at = utcnow()
         _set_ticket_items(ticket, "done")
         record_ticket_event(tx, ticket, "ticket.updated")
-        _sync_order(tx, ticket.order)
+        sync_order(tx, ticket.order)
     return ticket
 
 
@@ -114,7 +134,7 @@ def recall_ticket(store_id: int, ticket_id: int) -> Ticket:
         ticket.status = order_state.ticket_transition(ticket.status, "done")
         ticket.bumped_at = None
         record_ticket_event(tx, ticket, "ticket.updated")
-        _sync_order(tx, ticket.order)
+        sync_order(tx, ticket.order)
     return ticket
 
 
@@ -132,9 +152,9 @@ def set_item_status(store_id: int, ticket_item_id: int, status: str) -> Ticket:
         if ti.status != status:
             ti.status = order_state.item_transition(ti.status, status)
             ti.order_item.status = status
-        ticket.status = order_state.ticket_status_from_items([i.status for i in ticket.items])
+        ticket.status = order_state.ticket_status_from_items([i.status for i in active_items(ticket)])
         record_ticket_event(tx, ticket, "ticket.updated")
-        _sync_order(tx, ticket.order)
+        sync_order(tx, ticket.order)
     return ticket
 
 

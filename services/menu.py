@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 from domain.errors import NotFound
 from domain.pricing import MenuGroup, MenuItem, MenuOption
 from models import Category, Item, OptionGroup, Store, db
-from services.uow import Outgoing, Tx
+from services.uow import Outgoing, Tx, transaction
 
 
 def store_menu(store_id: int) -> list[tuple[Category, list[Item]]]:
@@ -49,3 +49,17 @@ def announce_availability(tx: Tx, store_id: int, item_id: int, sold_out: bool, s
     """Tell every phone in the store at once that an item sold out or came back."""
     tx.emit(Outgoing("store", "menu.updated", {"items": [{"id": item_id, "sold_out": sold_out, "stock": stock}]},
                      store_id))
+
+
+def set_sold_out(store_id: int, item_id: int, sold_out: bool) -> Item:
+    """Mark a dish sold out (or back on) from the kitchen; every phone hears it at once."""
+    with transaction() as tx:
+        item = tx.session.execute(
+            select(Item).where(Item.id == item_id, Item.store_id == store_id)
+        ).scalar_one_or_none()
+        if item is None:
+            raise NotFound("no such item")
+        if item.sold_out != sold_out:
+            item.sold_out = sold_out
+            announce_availability(tx, store_id, item.id, sold_out=sold_out, stock=item.stock)
+    return item

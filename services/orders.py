@@ -7,12 +7,13 @@ from sqlalchemy import case, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from domain.errors import Conflict, Forbidden, NotFound, SoldOut
+from domain import order_state
+from domain.errors import Conflict, Forbidden, InvalidState, NotFound, SoldOut, ValidationFailed
 from domain.pricing import LineRequest, PricedOrder, price_order
 from models import Item, Order, OrderItem, Table, TableSession, db, utcnow
 from services import counters, tables
 from services.cart import cart_line_requests, clear_cart
-from services.kitchen import record_order_update, send_to_kitchen
+from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
 from services.menu import announce_availability, menu_for_pricing
 from services.uow import Tx, transaction
 
@@ -157,8 +158,87 @@ def get_table_session(session_id: int) -> TableSession:
     return check
 
 
-def diner_in_session(diner_id: int, table_session_id: int) -> bool:
+def diner_in_session(diner_id: int, table_session_id: int, session: Session | None = None) -> bool:
     """A diner may see a check (and its orders) once they have ordered in it."""
-    return db.session.execute(
+    return (session or db.session()).execute(
         select(Order.id).where(Order.table_session_id == table_session_id, Order.diner_id == diner_id).limit(1)
     ).first() is not None
+
+
+def cancel_line(who: Orderer, order_id: int, line_id: int, reason: str = "") -> Order:
+    """Take one line off an order: a diner until the kitchen starts it, staff (a void) any time
+    before the check is paid, with a reason.
+
+    The order total drops by the line, limited stock comes back, the kitchen's ticket loses the
+    line, and an order left with no lines is cancelled. Raises NotFound (unknown, another
+    store's, or a diner not at that table), InvalidState (kitchen started, already cancelled,
+    already paid), ValidationFailed (a void without a reason).
+    """
+    with transaction() as tx:
+        order = tx.session.execute(
+            select(Order).where(Order.id == order_id).with_for_update()
+        ).scalar_one_or_none()
+        if order is None or not _may_change(tx.session, who, order):
+            raise NotFound("no such order")
+        tables.lock_table(tx.session, order.table_id)
+        line = next((ln for ln in order.items if ln.id == line_id), None)
+        if line is None:
+            raise NotFound("no such line on this order")
+        if line.status == "cancelled":
+            raise InvalidState("this line is already cancelled")
+        if order.payment_status != "unpaid":
+            raise InvalidState("the order is paid: refund it instead")
+        is_staff = who.staff_id is not None
+        if not is_staff and line.status not in order_state.DINER_CANCELLABLE:
+            raise InvalidState("the kitchen has started this dish; ask a member of staff")
+        if is_staff and not reason.strip():
+            raise ValidationFailed("a void needs a reason", {"reason": ["required"]})
+        line.status = order_state.item_transition(line.status, "cancelled")
+        line.void_reason = reason.strip()[:200] if is_staff else "cancelled by diner"
+        line.cancelled_by = who.staff_id
+        order.total -= line.line_total
+        _give_back_stock(tx, order.store_id, line.item_id, line.qty)
+        withdraw_item(tx, line)
+        if all(ln.status == "cancelled" for ln in order.items):
+            order.status = order_state.order_transition(order.status, "cancelled")
+        else:
+            sync_order(tx, order)
+        record_order_update(tx, order)
+    return order
+
+
+def _may_change(session: Session, who: Orderer, order: Order) -> bool:
+    if who.staff_id is not None:
+        return who.staff_store_id == order.store_id
+    return who.diner_id is not None and diner_in_session(who.diner_id, order.table_session_id, session)
+
+
+def _give_back_stock(tx: Tx, store_id: int, item_id: int, qty: int) -> None:
+    result = tx.session.execute(
+        update(Item).where(Item.id == item_id, Item.store_id == store_id, Item.stock.is_not(None))
+        .values(stock=Item.stock + qty, sold_out=False).execution_options(synchronize_session=False)
+    )
+    if result.rowcount:  # type: ignore[attr-defined]
+        stock = tx.session.execute(select(Item.stock).where(Item.id == item_id)).scalar_one()
+        announce_availability(tx, store_id, item_id, sold_out=False, stock=stock)
+
+
+def close_check(store_id: int, table_session_id: int) -> TableSession:
+    """Staff clear the table: the check closes once nothing is due, and its cart is dropped.
+
+    Raises NotFound (unknown or another store's), InvalidState (already closed, money due).
+    """
+    with transaction() as tx:
+        check = tx.session.execute(
+            select(TableSession).where(TableSession.id == table_session_id, TableSession.store_id == store_id)
+        ).scalar_one_or_none()
+        if check is None:
+            raise NotFound("no such check")
+        tables.lock_table(tx.session, check.table_id)
+        if check.status != "open":
+            raise InvalidState("this check is already closed")
+        if check.due > 0:
+            raise InvalidState(f"{check.due} fen still due on this check")
+        clear_cart(tx, check)
+        check.status, check.open_key, check.closed_at = "closed", None, utcnow()
+    return check
