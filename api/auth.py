@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from flask import request
 
 from domain.errors import Forbidden, Unauthorized
-from services import diners, staff
+from services import devices, diners, staff
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,6 +69,43 @@ def diner_required(view: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if current_diner() is None:
             raise Unauthorized("diner login required")
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def current_device() -> devices.DevicePrincipal | None:
+    """The paired kitchen screen behind the request's token, if it is a screen token."""
+    cache = request.environ.setdefault("diancan.auth", {})
+    if "device" not in cache:
+        token = bearer_token()
+        try:
+            cache["device"] = devices.authenticate(token) if token else None
+        except Unauthorized:
+            cache["device"] = None
+    return cache["device"]
+
+
+def kitchen_store_id() -> int | None:
+    """The store of a kitchen caller: a paired screen, or staff whose role works the kitchen."""
+    device = current_device()
+    if device is not None:
+        return device.store_id
+    who = current_staff()
+    if who is not None and who.role in staff.KITCHEN_ROLES:
+        return who.store_id
+    return None
+
+
+def kitchen_required(view: F) -> F:
+    """Allow a paired screen's token or a cook's, manager's or owner's."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if kitchen_store_id() is None:
+            if current_staff() is not None:
+                raise Forbidden("your role may not do this")
+            raise Unauthorized("kitchen login required")
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -6,14 +6,13 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.auth import current_staff, staff_required
+from api.auth import kitchen_required, kitchen_store_id
+from api.limits import limiter
 from schema import RequestSchema
 from schema.kitchen import ItemStatusRequest, SnapshotSchema, TicketEnvelopeSchema, ticket_data
-from services import kitchen, menu
-from services.staff import KITCHEN_ROLES
+from services import devices, kitchen, menu
 
 blp = Blueprint("kds", __name__, url_prefix="/api/v1/kds", description="Kitchen display")
-KITCHEN = tuple(sorted(KITCHEN_ROLES))
 
 
 class SnapshotQuery(RequestSchema):
@@ -22,16 +21,16 @@ class SnapshotQuery(RequestSchema):
 
 
 def _store_id() -> int:
-    who = current_staff()
-    assert who is not None
-    return who.store_id
+    store_id = kitchen_store_id()
+    assert store_id is not None
+    return store_id
 
 
 @blp.get("/tickets")
 @blp.arguments(SnapshotQuery, location="query")
 @blp.response(200, SnapshotSchema)
 @blp.doc(security=[{"bearer": []}])
-@staff_required(*KITCHEN)
+@kitchen_required
 def snapshot(query: dict[str, Any]) -> dict[str, Any]:
     stations = [s for s in query["stations"].split(",") if s] or None
     seq, tickets = kitchen.open_tickets(_store_id(), stations)
@@ -41,7 +40,7 @@ def snapshot(query: dict[str, Any]) -> dict[str, Any]:
 @blp.post("/tickets/<int:ticket_id>/bump")
 @blp.response(200, TicketEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])
-@staff_required(*KITCHEN)
+@kitchen_required
 def bump(ticket_id: int) -> dict[str, Any]:
     return {"ticket": ticket_data(kitchen.bump_ticket(_store_id(), ticket_id))}
 
@@ -49,7 +48,7 @@ def bump(ticket_id: int) -> dict[str, Any]:
 @blp.post("/tickets/<int:ticket_id>/recall")
 @blp.response(200, TicketEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])
-@staff_required(*KITCHEN)
+@kitchen_required
 def recall(ticket_id: int) -> dict[str, Any]:
     return {"ticket": ticket_data(kitchen.recall_ticket(_store_id(), ticket_id))}
 
@@ -58,7 +57,7 @@ def recall(ticket_id: int) -> dict[str, Any]:
 @blp.arguments(ItemStatusRequest)
 @blp.response(200, TicketEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])
-@staff_required(*KITCHEN)
+@kitchen_required
 def item_status(body: dict[str, Any], item_id: int) -> dict[str, Any]:
     return {"ticket": ticket_data(kitchen.set_item_status(_store_id(), item_id, body["status"]))}
 
@@ -82,7 +81,32 @@ class ItemAvailabilityEnvelope(Schema):
 @blp.arguments(SoldOutRequest)
 @blp.response(200, ItemAvailabilityEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@staff_required(*KITCHEN)
+@kitchen_required
 def mark_sold_out(body: dict[str, Any], item_id: int) -> dict[str, Any]:
     """The kitchen runs out of a dish (or has it again): diners' menus change at once."""
     return {"item": menu.set_sold_out(_store_id(), item_id, body["sold_out"])}
+
+
+class PairRequest(RequestSchema):
+    code = fields.Str(required=True, validate=validate.Regexp(r"^[0-9]{8}$"))
+
+
+class PairedDeviceSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    stations = fields.List(fields.Str())
+
+
+class PairResponse(Schema):
+    token = fields.Str()
+    device = fields.Nested(PairedDeviceSchema)
+
+
+@blp.post("/pair")
+@limiter.limit("10/minute")
+@blp.arguments(PairRequest)
+@blp.response(200, PairResponse)
+def pair(body: dict[str, Any]) -> dict[str, Any]:
+    """A kitchen screen trades the code a manager made for its own token (once)."""
+    device, token = devices.pair(body["code"])
+    return {"token": token, "device": device}

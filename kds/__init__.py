@@ -32,6 +32,10 @@ def staff_room(store_id: int) -> str:
     return f"staff:{store_id}"
 
 
+def device_room(device_id: int) -> str:
+    return f"device:{device_id}"
+
+
 def publish(events: list[Outgoing]) -> None:
     for ev in events:
         if ev.audience == "kds":
@@ -43,6 +47,11 @@ def publish(events: list[Outgoing]) -> None:
             socketio.emit(ev.name, ev.payload, namespace="/table", to=store_tables_room(ev.store_id))
         elif ev.audience == "staff":
             socketio.emit(ev.name, ev.payload, namespace="/staff", to=staff_room(ev.store_id))
+        elif ev.audience == "device" and ev.device_id is not None:
+            from kds.namespaces import disconnect_device
+
+            socketio.emit(ev.name, ev.payload, namespace="/kds", to=device_room(ev.device_id))
+            disconnect_device(socketio, ev.device_id)
 
 
 def init_app(app: Flask) -> None:

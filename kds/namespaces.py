@@ -8,7 +8,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, emit, jo
 
 from domain.errors import NotFound, Unauthorized
 from schema.kitchen import SnapshotSchema
-from services import diners, kitchen, staff, tables
+from services import devices, diners, kitchen, staff, tables
 from services.staff import KITCHEN_ROLES
 
 MAX_STATIONS = 20
@@ -24,26 +24,38 @@ def _stations(auth: dict[str, Any]) -> list[str] | None:
 
 
 class KitchenNamespace(Namespace):
-    # sid -> (store_id, stations or None for all); read on resume.
-    screens: dict[str, tuple[int, list[str] | None]] = {}
+    """Screens log in with a cook's (manager's, owner's) token or, better, a paired screen's token."""
+
+    # sid -> (store_id, stations or None for all, device id or None); read on resume.
+    screens: dict[str, tuple[int, list[str] | None, int | None]] = {}
 
     def on_connect(self, auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
         token = auth.get("token")
         if not isinstance(token, str):
             raise ConnectionRefusedError("unauthorized")
+        stations = _stations(auth)
+        device_id = None
         try:
-            who = staff.authenticate(token)
+            if token.startswith(devices.TOKEN_PREFIX):
+                device = devices.authenticate(token)
+                store_id, device_id = device.store_id, device.id
+                stations = device.stations or stations  # a screen paired for stations keeps to them
+            else:
+                who = staff.authenticate(token)
+                if who.role not in KITCHEN_ROLES:
+                    raise ConnectionRefusedError("forbidden")
+                store_id = who.store_id
         except Unauthorized:
             raise ConnectionRefusedError("unauthorized") from None
-        if who.role not in KITCHEN_ROLES:
-            raise ConnectionRefusedError("forbidden")
-        stations = _stations(auth)
-        from kds import kds_room
+        from kds import device_room, kds_room
 
         for st in stations or [None]:
-            join_room(kds_room(who.store_id, st))
-        self.screens[request.sid] = (who.store_id, stations)  # type: ignore[attr-defined]
+            join_room(kds_room(store_id, st))
+        if device_id is not None:
+            join_room(device_room(device_id))
+            _ensure_sweeper(self.socketio)
+        self.screens[request.sid] = (store_id, stations, device_id)  # type: ignore[attr-defined]
 
     def on_disconnect(self, *args: Any) -> None:
         self.screens.pop(request.sid, None)  # type: ignore[attr-defined]
@@ -53,7 +65,7 @@ class KitchenNamespace(Namespace):
         screen = self.screens.get(request.sid)  # type: ignore[attr-defined]
         if screen is None:
             return {"ok": False}
-        store_id, stations = screen
+        store_id, stations, _device = screen
         after = data.get("after") if isinstance(data, dict) else None
         if not isinstance(after, int) or isinstance(after, bool) or after < 0:
             after = 0
@@ -99,6 +111,40 @@ class StaffNamespace(Namespace):
         from kds import staff_room
 
         join_room(staff_room(who.store_id))
+
+
+def disconnect_device(socketio: SocketIO, device_id: int) -> None:
+    """Drop this process's connections of a revoked screen now (others sweep within seconds)."""
+    for sid, (_store, _stations, dev) in list(KitchenNamespace.screens.items()):
+        if dev == device_id:
+            socketio.server.disconnect(sid, namespace="/kds")
+
+
+_sweeper_started = False
+SWEEP_SECONDS = 3
+
+
+def _ensure_sweeper(socketio: SocketIO) -> None:
+    """Each process checks its paired screens every few seconds, so a screen revoked through
+    another process is cut off here too."""
+    global _sweeper_started
+    if _sweeper_started:
+        return
+    _sweeper_started = True
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def sweep() -> None:
+        while True:
+            socketio.sleep(SWEEP_SECONDS)
+            ids = {dev for _s, _st, dev in KitchenNamespace.screens.values() if dev is not None}
+            if not ids:
+                continue
+            with app.app_context():
+                revoked = devices.revoked_among(ids)
+            for device_id in revoked:
+                disconnect_device(socketio, device_id)
+
+    socketio.start_background_task(sweep)
 
 
 def register(socketio: SocketIO) -> None:

@@ -1,5 +1,6 @@
 """SQLAlchemy models. Every table that belongs to a store carries ``store_id``."""
 from models.base import Base, db, utcnow
+from models.devices import KitchenDevice
 from models.kitchen import KitchenEvent, Ticket, TicketItem
 from models.menu import Category, Item, Option, OptionGroup
 from models.orders import Order, OrderItem, TableSession
@@ -8,7 +9,7 @@ from models.store import Area, Station, Store, StoreCounter, Table
 from models.table_service import CartLine, WaiterCall
 
 __all__ = [
-    "Area", "Base", "CartLine", "Category", "Diner", "Item", "KitchenEvent", "Option", "OptionGroup", "Order",
-    "OrderItem", "Staff", "Station", "Store", "StoreCounter", "Table", "TableSession", "Ticket",
-    "TicketItem", "WaiterCall", "db", "utcnow",
+    "Area", "Base", "CartLine", "Category", "Diner", "Item", "KitchenDevice", "KitchenEvent", "Option",
+    "OptionGroup", "Order", "OrderItem", "Staff", "Station", "Store", "StoreCounter", "Table", "TableSession",
+    "Ticket", "TicketItem", "WaiterCall", "db", "utcnow",
 ]

@@ -23,7 +23,7 @@ from models import db
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A message for the screens: ``audience`` is ``kds`` (by store and station) or ``table``."""
+    """A message for the screens: ``audience`` says who hears it (kds, table, store, staff, device)."""
 
     audience: str
     name: str
@@ -31,6 +31,7 @@ class Outgoing:
     store_id: int
     station: str | None = None
     table_id: int | None = None
+    device_id: int | None = None
 
 
 Subscriber = Callable[[list[Outgoing]], None]

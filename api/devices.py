@@ -1,0 +1,79 @@
+"""Managers pair and revoke kitchen screens: /api/v1/admin/kds/devices."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from api.auth import current_staff, staff_required
+from schema import RequestSchema
+from services import devices
+
+blp = Blueprint("kds_devices", __name__, url_prefix="/api/v1/admin/kds/devices",
+                description="Kitchen screens: pairing codes and revocation")
+
+
+class DeviceCreateRequest(RequestSchema):
+    name = fields.Str(required=True, validate=validate.Length(1, 50))
+    stations = fields.List(fields.Str(validate=validate.Length(1, 20)), load_default=list,
+                           validate=validate.Length(max=20))
+
+
+class DeviceSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    stations = fields.List(fields.Str())
+    created_at = fields.DateTime()
+    paired_at = fields.DateTime(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+    status = fields.Function(lambda d: "revoked" if d.revoked_at else ("paired" if d.paired_at else "pending"))
+
+
+class DeviceCreated(Schema):
+    device = fields.Nested(DeviceSchema)
+    pairing_code = fields.Str(metadata={"description": "8 digits, once, within expires_in seconds"})
+    expires_in = fields.Int()
+
+
+class DeviceEnvelope(Schema):
+    device = fields.Nested(DeviceSchema)
+
+
+class DevicesEnvelope(Schema):
+    devices = fields.List(fields.Nested(DeviceSchema))
+
+
+def _who():  # type: ignore[no-untyped-def]
+    who = current_staff()
+    assert who is not None
+    return who
+
+
+@blp.post("")
+@blp.arguments(DeviceCreateRequest)
+@blp.response(201, DeviceCreated)
+@blp.doc(security=[{"bearer": []}])
+@staff_required("owner", "manager")
+def create_device(body: dict[str, Any]) -> dict[str, Any]:
+    """A new kitchen screen and the one-time code to type on it."""
+    who = _who()
+    device, code = devices.create_device(who.store_id, who.id, body["name"].strip(), body["stations"])
+    return {"device": device, "pairing_code": code, "expires_in": int(devices.CODE_TTL.total_seconds())}
+
+
+@blp.get("")
+@blp.response(200, DevicesEnvelope)
+@blp.doc(security=[{"bearer": []}])
+@staff_required("owner", "manager")
+def list_devices() -> dict[str, Any]:
+    return {"devices": devices.list_devices(_who().store_id)}
+
+
+@blp.post("/<int:device_id>/revoke")
+@blp.response(200, DeviceEnvelope)
+@blp.doc(security=[{"bearer": []}])
+@staff_required("owner", "manager")
+def revoke_device(device_id: int) -> dict[str, Any]:
+    """Void the screen's token; it is disconnected at once."""
+    return {"device": devices.revoke(_who().store_id, device_id)}
