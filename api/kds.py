@@ -32,8 +32,7 @@ def _store_id() -> int:
 @blp.doc(security=[{"bearer": []}])
 @kitchen_required
 def snapshot(query: dict[str, Any]) -> dict[str, Any]:
-    stations = [s for s in query["stations"].split(",") if s] or None
-    seq, tickets = kitchen.open_tickets(_store_id(), stations)
+    seq, tickets = kitchen.open_tickets(_store_id(), _stations(query))
     return {"seq": seq, "tickets": tickets}
 
 
@@ -110,3 +109,40 @@ def pair(body: dict[str, Any]) -> dict[str, Any]:
     """A kitchen screen trades the code a manager made for its own token (once)."""
     device, token = devices.pair(body["code"])
     return {"token": token, "device": device}
+
+
+class StationsQuery(RequestSchema):
+    stations = fields.Str(load_default="", validate=validate.Length(max=200))
+
+
+class AllDayRow(Schema):
+    name = fields.Str()
+    qty = fields.Int()
+
+
+class AllDayResponse(Schema):
+    items = fields.List(fields.Nested(AllDayRow))
+
+
+def _stations(query: dict[str, Any]) -> list[str] | None:
+    return [s for s in query["stations"].split(",") if s] or None
+
+
+@blp.get("/all-day")
+@blp.arguments(StationsQuery, location="query")
+@blp.response(200, AllDayResponse)
+@blp.doc(security=[{"bearer": []}])
+@kitchen_required
+def all_day(query: dict[str, Any]) -> dict[str, Any]:
+    """How many of each dish are still to cook across the open tickets."""
+    return {"items": kitchen.all_day_counts(_store_id(), _stations(query))}
+
+
+@blp.post("/undo")
+@blp.arguments(StationsQuery, location="query")
+@blp.response(200, TicketEnvelopeSchema)
+@blp.doc(security=[{"bearer": []}])
+@kitchen_required
+def undo(query: dict[str, Any]) -> dict[str, Any]:
+    """Undo the last bump (within 10 minutes): the ticket comes back on every screen."""
+    return {"ticket": ticket_data(kitchen.undo_last_bump(_store_id(), _stations(query)))}

@@ -6,9 +6,10 @@ gapless per-store ``seq``, and emitted after commit. The table, not the socket, 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain import order_state
@@ -184,3 +185,38 @@ def events_after(store_id: int, after: int, stations: Iterable[str] | None, limi
     events = list(session.execute(query).scalars())
     session.commit()
     return None if len(events) > limit else events
+
+
+UNDO_WINDOW = timedelta(minutes=10)
+
+
+def undo_last_bump(store_id: int, stations: Iterable[str] | None = None) -> Ticket:
+    """Bring back the ticket bumped most recently (in these stations, within 10 minutes).
+
+    Raises NotFound when there is nothing recent to undo.
+    """
+    with transaction() as tx:
+        query = (select(Ticket.id).where(Ticket.store_id == store_id, Ticket.status == "bumped",
+                                         Ticket.bumped_at >= utcnow() - UNDO_WINDOW)
+                 .order_by(Ticket.bumped_at.desc(), Ticket.id.desc()).limit(1))
+        if stations:
+            query = query.where(Ticket.station.in_(list(stations)))
+        ticket_id = tx.session.execute(query).scalar_one_or_none()
+        if ticket_id is None:
+            raise NotFound("nothing bumped in the last 10 minutes")
+    return recall_ticket(store_id, ticket_id)
+
+
+def all_day_counts(store_id: int, stations: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """What is still to cook, per dish, over every open ticket: the kitchen's all-day view."""
+    query = (select(OrderItem.name, func.sum(OrderItem.qty))
+             .join(TicketItem, TicketItem.order_item_id == OrderItem.id)
+             .join(Ticket, Ticket.id == TicketItem.ticket_id)
+             .where(Ticket.store_id == store_id, Ticket.status.in_(OPEN_STATUSES),
+                    TicketItem.status.in_(("new", "cooking")))
+             .group_by(OrderItem.name).order_by(func.sum(OrderItem.qty).desc(), OrderItem.name))
+    if stations:
+        query = query.where(Ticket.station.in_(list(stations)))
+    rows = db.session.execute(query).all()
+    db.session.commit()
+    return [{"name": name, "qty": int(qty)} for name, qty in rows]
