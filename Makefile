@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export PYTHONPATH := $(CURDIR)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test lint deps dev-deps browser migrate seed bench smoke
+.PHONY: run test lint deps dev-deps browser migrate seed bench smoke translations-update
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -24,8 +24,18 @@ $(VENV)/.dev-deps: requirements-dev.txt requirements.txt | $(BIN)/python
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-deps: $(VENV)/.deps node_modules/.package-lock.json
-dev-deps: $(VENV)/.dev-deps node_modules/.package-lock.json
+translations/zh_Hans_CN/LC_MESSAGES/messages.mo: translations/zh_Hans_CN/LC_MESSAGES/messages.po | $(VENV)/.deps
+	$(BIN)/pybabel compile -d translations
+
+deps: $(VENV)/.deps node_modules/.package-lock.json translations/zh_Hans_CN/LC_MESSAGES/messages.mo
+dev-deps: $(VENV)/.dev-deps node_modules/.package-lock.json translations/zh_Hans_CN/LC_MESSAGES/messages.mo
+
+# After adding or changing page strings: extract them and refresh the Chinese catalogue.
+translations-update: deps
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k lazy_gettext --no-location --omit-header \
+		-o translations/messages.pot .
+	$(BIN)/python scripts/zh_cn.py
+	$(BIN)/pybabel compile -d translations
 
 browser:
 	@bash scripts/ensure-browser.sh

@@ -1,11 +1,25 @@
-"""The kitchen display page."""
+"""The kitchen display page, with the strings its script needs."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_babel import gettext as _
 
 bp = Blueprint("kds_pages", __name__)
+WARN_MINUTES, LATE_MINUTES = 8, 15  # default age thresholds; a store may set its own
+
+
+def kds_strings() -> dict[str, str]:
+    return {
+        "table": _("Table"), "order_n": _("#{n}"), "bump": _("Bump"), "recall": _("Recall"),
+        "all_stations": _("All stations"), "new_ticket": _("New ticket"), "login_failed": _("Login failed"),
+        "pair_failed": _("That pairing code is wrong, used or expired."),
+        "network_error": _("The network is not answering."),
+        "nothing_to_undo": _("Nothing to undo."), "bumped_n": _("Bumped table {code}"), "undone": _("Ticket is back."),
+        "not_allowed": _("This account may not use the kitchen display."), "revoked": _("This screen was unpaired."),
+        "station_hot": _("Hot"), "station_cold": _("Cold"), "station_bar": _("Bar"), "remark": _("Remark"),
+    }
 
 
 @bp.get("/kds")
 def kitchen_display() -> str:
-    return render_template("kds.html")
+    return render_template("kds.html", strings=kds_strings(), warn_minutes=WARN_MINUTES, late_minutes=LATE_MINUTES)

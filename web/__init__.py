@@ -1,13 +1,54 @@
-"""Pages: the diner's H5 page, and the shared template helpers."""
+"""Pages: the diner's H5 page and the kitchen display, their translations and shared helpers.
+
+Every string a page shows goes through one catalogue (Flask-Babel, ``translations/``): source
+strings are English, Simplified Chinese is the default locale. Scripts get their strings from a
+JSON block the template renders through the same catalogue.
+"""
 from __future__ import annotations
 
-from flask import Flask
+from pathlib import Path
+
+from flask import Flask, request, send_from_directory
+from flask_babel import Babel, get_locale
 
 from domain.money import format_fen
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ("zh_CN", "en")
+VENDOR = {  # npm package files the pages load, served from node_modules (never copied here)
+    "socket.io.min.js": ROOT / "node_modules" / "socket.io-client" / "dist",
+}
+
+
+def select_locale() -> str:
+    chosen = request.args.get("lang") or request.cookies.get("lang")
+    if chosen in LOCALES:
+        return chosen
+    best = request.accept_languages.best_match(["zh-CN", "zh", "en"], default="zh-CN")
+    return "en" if best == "en" else "zh_CN"
 
 
 def init_app(app: Flask) -> None:
     from web import pages
 
+    Babel(app, default_locale="zh_CN", default_timezone="Asia/Shanghai", locale_selector=select_locale,
+          default_translation_directories=str(ROOT / "translations"))
     app.jinja_env.filters["fen"] = format_fen
+    app.jinja_env.globals["get_locale"] = get_locale
     app.register_blueprint(pages.bp)
+
+    @app.get("/vendor/<path:name>")
+    def vendor(name: str):  # type: ignore[no-untyped-def]
+        folder = VENDOR.get(name)
+        if folder is None:
+            from flask import abort
+
+            abort(404)
+        return send_from_directory(folder, name, max_age=3600)
+
+    @app.after_request
+    def _remember_language(resp):  # type: ignore[no-untyped-def]
+        lang = request.args.get("lang")
+        if lang in LOCALES:
+            resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")
+        return resp

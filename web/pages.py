@@ -1,16 +1,43 @@
-"""Diner H5 page and the landing page."""
+"""Diner H5 page and the landing page, with the strings their scripts need."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
+from flask_babel import gettext as _
 
 bp = Blueprint("pages", __name__)
 
 
+def diner_strings() -> dict[str, str]:
+    return {
+        "table_n": _("Table {code}"),
+        "unknown_table": _("This table code is not valid any more. Please ask a member of staff."),
+        "network_error": _("The network is not answering. Check your connection and try again."),
+        "open_in_wechat": _("Please open this page by scanning the table code in WeChat."),
+        "sold_out": _("Sold out"), "sold_out_now": _("Sorry, that just sold out."), "left_n": _("{n} left today"),
+        "add_x": _("Add {name}"), "choose": _("Options"), "added_x": _("Added {name}"),
+        "pick_exactly": _("choose {n}"), "pick_range": _("choose {min}–{max}"), "pick_up_to": _("up to {max}"),
+        "please_choose": _("Please choose {name}"), "add_to_cart": _("Add to cart"),
+        "cart_empty": _("The cart is empty. Add dishes from the menu."), "you": _("Added by you"),
+        "diner_n": _("Added by diner {n}"), "fewer": _("Fewer"), "more": _("More"),
+        "changed_by_other": _("Someone at your table changed this just now; the cart is up to date again."),
+        "sending": _("Sending your order…"), "retrying_n": _("Weak network, trying again (attempt {n})…"),
+        "sent_n": _("Order #{n} sent to the kitchen"),
+        "send_failed": _("Could not send. Your order is kept here; tap to retry."),
+        "retry": _("Retry"), "place_order": _("Place order"), "order_n": _("Order #{n}"), "total": _("Total"),
+        "status_submitted": _("Waiting for payment"), "status_accepted": _("Received"),
+        "status_preparing": _("Cooking"), "status_ready": _("Ready"), "status_served": _("Served"),
+        "status_cancelled": _("Cancelled"), "order_ready": _("Your dishes are ready!"),
+        "waiter_called": _("A waiter is on the way."), "bill_requested": _("We will bring the bill."),
+        "reconnecting": _("Reconnecting…"),
+    }
+
+
 @bp.get("/t/<string:qr_token>")
 def diner_page(qr_token: str) -> str:
-    return render_template("diner.html", qr_token=qr_token)
+    return render_template("diner.html", qr_token=qr_token, strings=diner_strings(),
+                           sandbox=current_app.config["WECHAT_SANDBOX"])
 
 
 @bp.get("/")
 def index() -> str:
-    return render_template("index.html")
+    return render_template("index.html", strings={})

@@ -1,0 +1,298 @@
+// The kitchen display. Protocol (the same as tests/kds/screen.py):
+// apply an event only if its seq is newer than what we hold for that ticket; per station keep
+// the newest seq known complete and ask to resume when an event's prev is newer than that;
+// resume on every (re)connect; a snapshot replaces everything.
+const T = JSON.parse(document.getElementById("i18n").textContent);
+const root = document.getElementById("kds");
+const $ = (id) => document.getElementById(id);
+const WARN = Number(root.dataset.warn) * 60, LATE = Number(root.dataset.late) * 60;
+const OPEN = new Set(["new", "cooking", "done"]);
+
+const st = {
+  token: localStorage.getItem("diancan.kds.token"),
+  stations: JSON.parse(localStorage.getItem("diancan.kds.stations") || "null"),
+  sound: localStorage.getItem("diancan.kds.sound") !== "off",
+  tickets: new Map(), gone: new Map(), baseline: 0, complete: new Map(),
+  resuming: false, dirty: false, socket: null, selected: 0, audio: null,
+};
+
+function el(tag, attrs = {}, ...kids) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (v !== false && v != null) node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const kid of kids.flat()) if (kid != null) node.append(kid);
+  return node;
+}
+
+async function api(path, { method = "GET", body, token = st.token } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = resp.headers.get("content-type")?.includes("json") ? await resp.json() : null;
+  if (!resp.ok) { const e = new Error(data?.error?.message || `HTTP ${resp.status}`); e.status = resp.status; throw e; }
+  return data;
+}
+
+// -- login: pair the screen (preferred) or a cook's account ----------------------------------
+function loginMode(pair) {
+  $("mode-pair").setAttribute("aria-selected", String(pair));
+  $("mode-staff").setAttribute("aria-selected", String(!pair));
+  $("pair-fields").hidden = !pair; $("staff-fields").hidden = pair;
+  (pair ? $("pair-code") : $("username")).focus();
+}
+$("mode-pair").onclick = () => loginMode(true);
+$("mode-staff").onclick = () => loginMode(false);
+
+$("login-form").onsubmit = async (e) => {
+  e.preventDefault();
+  const err = $("login-error");
+  err.hidden = true;
+  $("login-submit").disabled = true;
+  try {
+    if (!$("pair-fields").hidden) {
+      const data = await api("/api/v1/kds/pair", { method: "POST", body: { code: $("pair-code").value.trim() }, token: null });
+      saveLogin(data.token, data.device.stations.length ? data.device.stations : null);
+    } else {
+      const data = await api("/api/v1/staff/login", { method: "POST", token: null, body: {
+        store: $("store").value.trim(), username: $("username").value.trim(), password: $("password").value } });
+      if (!["cook", "manager", "owner"].includes(data.staff.role)) throw Object.assign(new Error(T.not_allowed), { status: 403 });
+      saveLogin(data.token, null);
+    }
+    $("password").value = "";
+    startBoard();
+  } catch (ex) {
+    err.textContent = ex.status === 401 && !$("pair-fields").hidden ? T.pair_failed : (ex.status ? ex.message : T.network_error);
+    err.hidden = false;
+  } finally {
+    $("login-submit").disabled = false;
+  }
+};
+
+function saveLogin(token, stations) {
+  st.token = token; st.stations = stations;
+  localStorage.setItem("diancan.kds.token", token);
+  localStorage.setItem("diancan.kds.stations", JSON.stringify(stations));
+}
+
+function logout(message) {
+  st.socket?.disconnect();
+  localStorage.removeItem("diancan.kds.token");
+  st.token = null; st.tickets.clear();
+  $("board").hidden = true; $("login").hidden = false;
+  if (message) { $("login-error").textContent = message; $("login-error").hidden = false; }
+  loginMode(true);
+}
+$("logout").onclick = () => logout();
+
+// -- the protocol ----------------------------------------------------------------------------
+function applySnapshot(data) {
+  st.tickets = new Map(data.tickets.map((t) => [t.id, { seq: data.seq, t }]));
+  st.gone.clear(); st.complete.clear(); st.baseline = data.seq;
+  render();
+}
+
+function applyEvent(name, data) {
+  const { seq, prev = 0, ticket } = data;
+  const known = st.complete.get(ticket.station) ?? st.baseline;
+  let gap = false;
+  if (prev > known) gap = true;
+  else if (seq > known) st.complete.set(ticket.station, seq);
+  if (seq > st.baseline) {
+    const held = st.tickets.get(ticket.id)?.seq ?? 0;
+    if (seq > held && seq > (st.gone.get(ticket.id) ?? 0)) {
+      if (OPEN.has(ticket.status)) {
+        const isNew = !st.tickets.has(ticket.id) && name === "ticket.created";
+        st.tickets.set(ticket.id, { seq, t: ticket, fresh: isNew });
+        if (isNew) chime();
+      } else {
+        st.tickets.delete(ticket.id);
+        st.gone.set(ticket.id, seq);
+      }
+      render();
+    }
+  }
+  if (gap) resume();
+}
+
+function resumePoint() {
+  return st.complete.size ? Math.min(st.baseline, ...st.complete.values()) : st.baseline;
+}
+
+function resume() {
+  if (st.resuming) { st.dirty = true; return; }
+  st.resuming = true; st.dirty = false;
+  st.socket.emit("resume", { after: resumePoint() }, () => {
+    st.resuming = false;
+    if (st.dirty) resume();
+  });
+}
+
+async function startBoard() {
+  $("login").hidden = true; $("board").hidden = false; $("loading").hidden = false;
+  $("station-label").textContent = st.stations ? st.stations.map((s) => T[`station_${s}`] || s).join(" · ") : T.all_stations;
+  try {
+    const q = st.stations ? `&stations=${encodeURIComponent(st.stations.join(","))}` : "";
+    applySnapshot(await api(`/api/v1/kds/tickets?status=open${q}`));
+  } catch (ex) {
+    if (ex.status === 401 || ex.status === 403) return logout(ex.status === 403 ? T.not_allowed : null);
+  } finally {
+    $("loading").hidden = true;
+  }
+  connect();
+}
+
+function connect() {
+  st.socket?.disconnect();
+  const auth = { token: st.token };
+  if (st.stations) auth.stations = st.stations;
+  const socket = io("/kds", { auth, transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
+  st.socket = socket;
+  socket.on("connect", () => { $("offline").hidden = true; st.resuming = false; resume(); refreshAllDay(); });
+  socket.on("disconnect", () => { $("offline").hidden = false; });
+  socket.on("connect_error", (err) => {
+    $("offline").hidden = false;
+    if (err.message === "unauthorized") logout(T.revoked);
+  });
+  socket.on("ticket.created", (d) => applyEvent("ticket.created", d));
+  socket.on("ticket.updated", (d) => applyEvent("ticket.updated", d));
+  socket.on("snapshot", applySnapshot);
+  socket.on("device.revoked", () => logout(T.revoked));
+}
+
+// -- rendering -------------------------------------------------------------------------------
+function ordered() {
+  return [...st.tickets.values()].map((x) => x.t).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id);
+}
+
+function age(t) { return Math.max(0, Math.floor((Date.now() - Date.parse(t.created_at)) / 1000)); }
+function mmss(s) { return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`; }
+function ageClass(s) { return s >= LATE ? "late" : s >= WARN ? "warn" : "ok"; }
+
+function render() {
+  const list = ordered();
+  const box = $("tickets");
+  st.selected = Math.min(st.selected, Math.max(0, list.length - 1));
+  box.replaceChildren(...list.map((t, i) => card(t, i)));
+  $("open-count").textContent = list.length;
+  $("empty").hidden = list.length > 0 || !$("loading").hidden;
+  refreshAllDaySoon();
+}
+
+function card(t, index) {
+  const s = age(t);
+  const fresh = st.tickets.get(t.id)?.fresh;
+  if (fresh) st.tickets.get(t.id).fresh = false;
+  return el("article", { class: `ticket ${ageClass(s)}${index === st.selected ? " selected" : ""}${fresh ? " arrived" : ""} st-${t.status}`,
+    "data-ticket": t.id, onclick: () => { st.selected = index; render(); } },
+    el("header", {},
+      el("div", { class: "tcode" }, el("small", {}, T.table), t.table_code),
+      el("div", { class: "tmeta" }, el("span", {}, T.order_n.replace("{n}", t.order_number)),
+        el("span", { class: "station" }, T[`station_${t.station}`] || t.station)),
+      el("div", { class: "age", "data-created": t.created_at }, mmss(s))),
+    el("ol", {}, t.items.map((it) => el("li", { class: `it-${it.status}`,
+      onclick: (e) => { e.stopPropagation(); cycleItem(it); } },
+      el("span", { class: "qty" }, `${it.qty}×`),
+      el("div", {}, el("span", { class: "name" }, it.name),
+        it.options.length ? el("span", { class: "opts" }, it.options.join(" · ")) : null,
+        it.note ? el("span", { class: "note" }, `⚑ ${it.note}`) : null)))),
+    t.remark ? el("p", { class: "remark" }, `${T.remark}: ${t.remark}`) : null,
+    el("button", { type: "button", class: "bump-btn", onclick: (e) => { e.stopPropagation(); bump(t); } },
+      `${T.bump}${index < 9 ? ` (${index + 1})` : ""}`));
+}
+
+async function bump(t) {
+  try {
+    const data = await api(`/api/v1/kds/tickets/${t.id}/bump`, { method: "POST" });
+    st.tickets.delete(t.id);  // the event confirms it on every screen, this one included
+    render();
+    toast(T.bumped_n.replace("{code}", data.ticket.table_code));
+  } catch (ex) { toast(ex.message || T.network_error); }
+}
+
+async function cycleItem(it) {
+  const next = { new: "cooking", cooking: "done", done: "cooking" }[it.status];
+  try { await api(`/api/v1/kds/ticket-items/${it.id}/status`, { method: "POST", body: { status: next } }); }
+  catch (ex) { toast(ex.message || T.network_error); }
+}
+
+async function undo() {
+  try {
+    const q = st.stations ? `?stations=${encodeURIComponent(st.stations.join(","))}` : "";
+    await api(`/api/v1/kds/undo${q}`, { method: "POST" });
+    toast(T.undone);
+  } catch (ex) { toast(ex.status === 404 ? T.nothing_to_undo : (ex.message || T.network_error)); }
+}
+$("undo").onclick = undo;
+
+let allDayTimer = null;
+function refreshAllDaySoon() { clearTimeout(allDayTimer); allDayTimer = setTimeout(refreshAllDay, 400); }
+async function refreshAllDay() {
+  if ($("allday").hidden) return;
+  const q = st.stations ? `?stations=${encodeURIComponent(st.stations.join(","))}` : "";
+  try {
+    const data = await api(`/api/v1/kds/all-day${q}`);
+    $("allday-list").replaceChildren(...data.items.map((r) => el("li", {}, el("b", {}, r.qty), r.name)));
+  } catch { /* the next change retries */ }
+}
+$("toggle-allday").onclick = () => {
+  const on = $("allday").hidden;
+  $("allday").hidden = !on;
+  $("toggle-allday").setAttribute("aria-pressed", String(on));
+  refreshAllDay();
+};
+
+function chime() {
+  if (!st.sound) return;
+  try {
+    st.audio ??= new AudioContext();
+    const o = st.audio.createOscillator(), g = st.audio.createGain();
+    o.frequency.value = 880; g.gain.setValueAtTime(0.25, st.audio.currentTime);
+    g.gain.exponentialRampToValueAtTime(0.001, st.audio.currentTime + 0.6);
+    o.connect(g).connect(st.audio.destination); o.start(); o.stop(st.audio.currentTime + 0.6);
+  } catch { /* no audio device */ }
+}
+function setSound(on) {
+  st.sound = on;
+  localStorage.setItem("diancan.kds.sound", on ? "on" : "off");
+  $("toggle-sound").setAttribute("aria-pressed", String(on));
+  $("toggle-sound").textContent = `${on ? "🔔" : "🔕"} ${$("toggle-sound").textContent.slice(2).trim()}`;
+}
+$("toggle-sound").onclick = () => setSound(!st.sound);
+
+function toast(text) {
+  const t = el("div", { class: "toast", role: "status" }, text);
+  document.body.append(t);
+  setTimeout(() => t.remove(), 2200);
+}
+
+// -- bump bar: 1–9 select and bump, arrows move, Enter/B bump selected, U undo, A all-day ------
+document.addEventListener("keydown", (e) => {
+  if ($("board").hidden || e.target.tagName === "INPUT") return;
+  const list = ordered();
+  if (/^[1-9]$/.test(e.key) && list[Number(e.key) - 1]) { bump(list[Number(e.key) - 1]); return; }
+  if (e.key === "ArrowRight" || e.key === "ArrowDown") st.selected = Math.min(list.length - 1, st.selected + 1);
+  else if (e.key === "ArrowLeft" || e.key === "ArrowUp") st.selected = Math.max(0, st.selected - 1);
+  else if ((e.key === "Enter" || e.key.toLowerCase() === "b") && list[st.selected]) { bump(list[st.selected]); return; }
+  else if (e.key.toLowerCase() === "u") { undo(); return; }
+  else if (e.key.toLowerCase() === "a") { $("toggle-allday").click(); return; }
+  else if (e.key.toLowerCase() === "s") { setSound(!st.sound); return; }
+  else return;
+  render();
+});
+
+setInterval(() => {
+  $("clock").textContent = new Date().toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+  document.querySelectorAll(".ticket .age").forEach((node) => {
+    const s = Math.max(0, Math.floor((Date.now() - Date.parse(node.dataset.created)) / 1000));
+    node.textContent = mmss(s);
+    node.closest(".ticket").classList.remove("ok", "warn", "late");
+    node.closest(".ticket").classList.add(ageClass(s));
+  });
+}, 1000);
+
+setSound(st.sound);
+if (st.token) startBoard(); else { $("login").hidden = false; loginMode(true); }
