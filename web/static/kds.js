@@ -142,6 +142,7 @@ async function startBoard() {
   } finally {
     $("loading").hidden = true;
   }
+  render();
   connect();
 }
 

@@ -1,0 +1,69 @@
+"""A diner orders on the phone page; the ticket appears on the kitchen display; bumping removes it."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.helpers import make_item, make_staff, make_store, make_table, token_of
+
+pytestmark = [pytest.mark.e2e, pytest.mark.live]
+
+
+def _kitchen(wall_screen, live_server, store):
+    page = wall_screen.new_page()
+    page.goto(f"{live_server}/kds")
+    page.click("#mode-staff")
+    page.fill("#store", store.slug)
+    page.fill("#username", "chef")
+    page.fill("#password", "cook-pass-1")
+    page.click("#login-submit")
+    expect(page.locator("#board")).to_be_visible()
+    return page
+
+
+def test_a_phone_order_reaches_the_kitchen_and_a_bump_clears_it(client, live_server, phone, wall_screen):
+    store = make_store()
+    table = make_table(store, code="B7")
+    make_item(store, name="宫保鸡丁", price=3800, groups=[("辣度", 1, 1, [("微辣", 0), ("特辣", 0)])])
+    make_item(store, name="柠檬茶", price=1200, station="bar", category="饮品")
+    make_staff(store, "cook", username="chef", password="cook-pass-1")
+    kitchen = _kitchen(wall_screen, live_server, store)
+    expect(kitchen.locator("#empty")).to_be_visible()
+
+    diner = phone.new_page()
+    diner.goto(f"{live_server}/t/{token_of(table)}")
+    expect(diner.locator("#table-code")).to_have_text("桌号 B7")
+    dish = diner.locator("[data-item]", has_text="宫保鸡丁")
+    dish.get_by_role("button", name="添加宫保鸡丁").click()
+    expect(diner.locator("#option-sheet")).to_be_visible()
+    expect(diner.locator("#opt-add")).to_be_disabled()  # spice level is required
+    diner.get_by_role("button", name="特辣").click()
+    diner.fill("#opt-note", "不要花生")
+    diner.locator("#opt-add").click()
+    diner.locator("[data-item]", has_text="柠檬茶").get_by_role("button", name="添加柠檬茶").click()
+    expect(diner.locator("#cart-total")).to_have_text("¥50.00")
+    diner.locator("#checkout").click()
+    expect(diner.locator("#cart-lines .line")).to_have_count(2)
+    diner.locator("#submit").click()
+    expect(diner.locator("#send-state")).to_contain_text("已送达厨房")
+    expect(diner.locator("#order-list .order")).to_have_count(1)
+    expect(diner.locator("#order-list .status")).to_have_text("已接单")
+
+    tickets = kitchen.locator(".ticket")
+    expect(tickets).to_have_count(2)
+    hot = tickets.filter(has_text="宫保鸡丁")
+    expect(hot).to_contain_text("B7")
+    expect(hot).to_contain_text("特辣")
+    expect(hot.locator(".note")).to_contain_text("不要花生")
+    hot.get_by_role("button", name="出餐").click()
+    expect(tickets).to_have_count(1)
+    tickets.filter(has_text="柠檬茶").get_by_role("button", name="出餐").click()
+    expect(tickets).to_have_count(0)
+    expect(diner.locator("#order-list .status")).to_have_text("已出餐")
+
+
+def test_an_unknown_table_code_shows_a_clear_error(live_server, phone):
+    page = phone.new_page()
+    page.goto(f"{live_server}/t/1.1.not-a-real-code")
+    expect(page.locator("#error")).to_be_visible()
+    expect(page.locator("#error-text")).to_contain_text("桌码已失效")
