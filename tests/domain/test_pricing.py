@@ -8,7 +8,8 @@ from domain.money import format_fen
 from domain.pricing import LineRequest, MenuGroup, MenuItem, MenuOption, price_order
 
 SPICE = MenuGroup(1, "辣度", 1, 1, (MenuOption(11, "微辣", 0), MenuOption(12, "特辣", 0)))
-EXTRAS = MenuGroup(2, "加料", 0, 2, (MenuOption(21, "加蛋", 200), MenuOption(22, "加肉", 800), MenuOption(23, "加饭", 200)))
+EXTRAS = MenuGroup(2, "加料", 0, 2,
+                   (MenuOption(21, "加蛋", 200), MenuOption(22, "加肉", 800), MenuOption(23, "加饭", 200)))
 SMALL = MenuGroup(3, "份量", 0, 1, (MenuOption(31, "小份", -400),))
 NOODLES = MenuItem(1, "担担面", 1800, "hot", groups=(SPICE, EXTRAS, SMALL))
 TEA = MenuItem(2, "柠檬茶", 1200, "bar", stock=3)
