@@ -51,6 +51,7 @@ class Settings:
     DATABASE_URL: str = ""
     REDIS_URL: str = ""
     SOCKETIO_CHANNEL: str = "diancan-socketio"  # Redis pub/sub channel shared by the processes
+    SOCKETIO_ASYNC_MODE: str = ""  # "" picks from the server; "threading" = simple-websocket under gevent
     PUBLIC_BASE_URL: str = ""
     SECRET_KEY: str = ""
     DATA_KEYS: str = ""
