@@ -14,6 +14,10 @@ from schema.admin import (
     AdminTablesResponse,
     ItemEnvelope,
     ItemPatch,
+    StationCreate,
+    StationEnvelope,
+    StationPatch,
+    StationsEnvelope,
     StoreEnvelope,
     StorePatch,
     TableEnvelope,
@@ -91,3 +95,30 @@ def patch_store(body: dict[str, Any]) -> dict[str, Any]:
 @staff_required(*MANAGERS)
 def patch_item(body: dict[str, Any], item_id: int) -> dict[str, Any]:
     return {"item": admin.update_item(_store_id(), item_id, body)}
+
+
+@blp.get("/stations")
+@blp.response(200, StationsEnvelope)
+@blp.doc(security=[{"bearer": []}])
+@staff_required(*MANAGERS)
+def list_stations() -> dict[str, Any]:
+    return {"stations": admin.list_stations(_store_id())}
+
+
+@blp.post("/stations")
+@blp.arguments(StationCreate)
+@blp.response(201, StationEnvelope)
+@blp.doc(security=[{"bearer": []}])
+@staff_required(*MANAGERS)
+def create_station(body: dict[str, Any]) -> dict[str, Any]:
+    """A kitchen station (hot, cold, bar, grill, …): items are routed to one, screens show some."""
+    return {"station": admin.create_station(_store_id(), body["code"], body["name"].strip(), body["sort"])}
+
+
+@blp.patch("/stations/<int:station_id>")
+@blp.arguments(StationPatch)
+@blp.response(200, StationEnvelope)
+@blp.doc(security=[{"bearer": []}])
+@staff_required(*MANAGERS)
+def patch_station(body: dict[str, Any], station_id: int) -> dict[str, Any]:
+    return {"station": admin.update_station(_store_id(), station_id, body)}

@@ -146,3 +146,20 @@ def all_day(query: dict[str, Any]) -> dict[str, Any]:
 def undo(query: dict[str, Any]) -> dict[str, Any]:
     """Undo the last bump (within 10 minutes): the ticket comes back on every screen."""
     return {"ticket": ticket_data(kitchen.undo_last_bump(_store_id(), _stations(query)))}
+
+
+class KitchenSettings(Schema):
+    warn_minutes = fields.Int()
+    late_minutes = fields.Int()
+    stations = fields.List(fields.Dict(), metadata={"description": "[{code, name}] of the store"})
+
+
+@blp.get("/settings")
+@blp.response(200, KitchenSettings)
+@blp.doc(security=[{"bearer": []}])
+@kitchen_required
+def kitchen_settings() -> dict[str, Any]:
+    """What a screen needs to know about its store: ticket timer thresholds and station names."""
+    store, stations = kitchen.screen_settings(_store_id())
+    return {"warn_minutes": store.kds_warn_minutes, "late_minutes": store.kds_late_minutes,
+            "stations": [{"code": s.code, "name": s.name} for s in stations]}

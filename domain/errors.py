@@ -38,6 +38,12 @@ class SoldOut(DomainError):
     code, status = "sold_out", 409
 
 
+class NotAvailable(DomainError):
+    """An item outside its serving hours: like sold out, nothing the diner can fix but wait."""
+
+    code, status = "sold_out", 409
+
+
 class InvalidState(DomainError):
     code, status = "invalid_state", 409
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from domain.errors import SoldOut, ValidationFailed
+from domain.errors import NotAvailable, SoldOut, ValidationFailed
 
 MAX_QTY = 99
 MAX_LINES = 50
@@ -39,6 +39,18 @@ class MenuItem:
     sold_out: bool = False
     stock: int | None = None
     groups: tuple[MenuGroup, ...] = ()
+    available_from: str | None = None  # "HH:MM", store time
+    available_until: str | None = None
+
+    def available_at(self, hhmm: str) -> bool:
+        """Whether the item can be ordered at this store-local time ("HH:MM")."""
+        start, end = self.available_from, self.available_until
+        if start is None and end is None:
+            return True
+        start, end = start or "00:00", end or "24:00"
+        if start <= end:
+            return start <= hhmm < end
+        return hhmm >= start or hhmm < end  # e.g. a late-night menu, 22:00 to 02:00
 
 
 @dataclass(frozen=True)
@@ -102,8 +114,9 @@ def price_line(item: MenuItem, req: LineRequest, index: int = 0) -> PricedLine:
     )
 
 
-def price_order(menu: dict[int, MenuItem], lines: list[LineRequest]) -> PricedOrder:
-    """Price every line; raise ValidationFailed (unknown item, bad options) or SoldOut."""
+def price_order(menu: dict[int, MenuItem], lines: list[LineRequest], now_hhmm: str | None = None) -> PricedOrder:
+    """Price every line; raise ValidationFailed (unknown item, bad options, outside its hours)
+    or SoldOut. ``now_hhmm`` is the store's local time; None skips the hours check."""
     if not lines:
         raise ValidationFailed("an order needs at least one item", {"items": ["empty"]})
     if len(lines) > MAX_LINES:
@@ -114,6 +127,9 @@ def price_order(menu: dict[int, MenuItem], lines: list[LineRequest]) -> PricedOr
         item = menu.get(req.item_id)
         if item is None:
             raise ValidationFailed("unknown item", {f"items.{i}.item_id": ["not on this store's menu"]})
+        if now_hhmm is not None and not item.available_at(now_hhmm):
+            hours = f"{item.available_from or '00:00'}–{item.available_until or '24:00'}"
+            raise NotAvailable(f"{item.name} is served {hours}", {f"items.{i}.item_id": ["not available at this hour"]})
         priced.lines.append(price_line(item, req, i))
         wanted[item.id] = wanted.get(item.id, 0) + req.qty
     for item_id, qty in wanted.items():

@@ -27,6 +27,9 @@ class Item(Base):
     station: Mapped[str] = mapped_column(String(20))
     stock: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: unlimited
     sold_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "HH:MM" in the store's time zone; both null: all day. until < from wraps past midnight.
+    available_from: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    available_until: Mapped[str | None] = mapped_column(String(5), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort: Mapped[int] = mapped_column(Integer, default=0)
     category: Mapped[Category] = relationship(back_populates="items")

@@ -17,6 +17,9 @@ class Store(Base):
     pay_mode: Mapped[str] = mapped_column(String(16), default="pay_later")
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Shanghai")
+    # Ticket age (minutes) at which the kitchen screen turns a ticket amber, then red.
+    kds_warn_minutes: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
+    kds_late_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -66,6 +66,8 @@ class MenuItemSchema(Schema):
     station = fields.Str()
     sold_out = fields.Bool()
     stock = fields.Int(allow_none=True)
+    available_from = fields.Str(allow_none=True, metadata={"description": "HH:MM store time; null: all day"})
+    available_until = fields.Str(allow_none=True)
     option_groups = fields.List(fields.Nested(MenuGroupSchema))
 
 

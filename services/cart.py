@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from domain.errors import Conflict, DomainError, NotFound, ValidationFailed
+from domain.errors import Conflict, DomainError, NotAvailable, NotFound, ValidationFailed
 from domain.pricing import MAX_LINES, MAX_QTY, LineRequest, price_line
 from models import CartLine, TableSession
 from services import tables
-from services.menu import menu_for_pricing
+from services.menu import menu_for_pricing, store_clock
 from services.uow import Outgoing, Tx, transaction
 
 
@@ -92,6 +92,8 @@ def add_line(table_token: str, diner_id: int, item_id: int, qty: int, option_ids
         item = menu_for_pricing(tx.session, found.store.id, [item_id]).get(item_id)
         if item is None:
             raise ValidationFailed("unknown item", {"item_id": ["not on this store's menu"]})
+        if not item.available_at(store_clock(found.store)):
+            raise NotAvailable(f"{item.name} is not served at this hour", {"item_id": ["not available now"]})
         key = _line_key(diner_id, item_id, option_ids, note)
         line = tx.session.execute(
             select(CartLine).where(CartLine.table_session_id == check.id, CartLine.line_key == key)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from domain import order_state
 from domain.errors import NotFound
-from models import KitchenEvent, Order, OrderItem, Ticket, TicketItem, db, utcnow
+from models import KitchenEvent, Order, OrderItem, Station, Store, Ticket, TicketItem, db, utcnow
 from schema.kitchen import ticket_data, ticket_view
 from schema.orders import order_view
 from services import counters
@@ -220,3 +220,14 @@ def all_day_counts(store_id: int, stations: Iterable[str] | None = None) -> list
     rows = db.session.execute(query).all()
     db.session.commit()
     return [{"name": name, "qty": int(qty)} for name, qty in rows]
+
+
+def screen_settings(store_id: int) -> tuple[Store, list[Station]]:
+    store = db.session.get(Store, store_id)
+    if store is None:
+        raise NotFound("no such store")
+    stations = list(db.session.execute(
+        select(Station).where(Station.store_id == store_id).order_by(Station.sort, Station.id)
+    ).scalars())
+    db.session.commit()
+    return store, stations

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -27,7 +29,7 @@ def store_menu(store_id: int) -> list[tuple[Category, list[Item]]]:
 def to_menu_item(item: Item) -> MenuItem:
     return MenuItem(
         id=item.id, name=item.name, price=item.price, station=item.station, sold_out=item.sold_out,
-        stock=item.stock,
+        stock=item.stock, available_from=item.available_from, available_until=item.available_until,
         groups=tuple(
             MenuGroup(id=g.id, name=g.name, min_select=g.min_select, max_select=g.max_select,
                       options=tuple(MenuOption(o.id, o.name, o.price_delta) for o in g.options))
@@ -43,6 +45,11 @@ def menu_for_pricing(session: Session, store_id: int, item_ids: Iterable[int]) -
         .options(selectinload(Item.option_groups).selectinload(OptionGroup.options))
     ).scalars().all()
     return {i.id: to_menu_item(i) for i in items}
+
+
+def store_clock(store: Store) -> str:
+    """The store's local time as "HH:MM", for serving hours."""
+    return datetime.now(ZoneInfo(store.timezone)).strftime("%H:%M")
 
 
 def announce_availability(tx: Tx, store_id: int, item_id: int, sold_out: bool, stock: int | None) -> None:

@@ -14,7 +14,7 @@ from models import Item, Order, OrderItem, Table, TableSession, db, utcnow
 from services import counters, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
-from services.menu import announce_availability, menu_for_pricing
+from services.menu import announce_availability, menu_for_pricing, store_clock
 from services.uow import Tx, transaction
 
 
@@ -110,7 +110,7 @@ def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequ
         if lines is None:
             lines = cart_line_requests(tx.session, check)
         menu = menu_for_pricing(tx.session, store.id, [ln.item_id for ln in lines])
-        priced = price_order(menu, lines)
+        priced = price_order(menu, lines, store_clock(store))
         _take_stock(tx, store.id, priced, {i.id for i in menu.values() if i.stock is not None})
         # From here to commit the store's counters are locked: keep this stretch short.
         number = counters.next_value(tx.session, store.id, counters.ORDER_NUMBER)

@@ -5,7 +5,9 @@
 const T = JSON.parse(document.getElementById("i18n").textContent);
 const root = document.getElementById("kds");
 const $ = (id) => document.getElementById(id);
-const WARN = Number(root.dataset.warn) * 60, LATE = Number(root.dataset.late) * 60;
+let WARN = Number(root.dataset.warn) * 60, LATE = Number(root.dataset.late) * 60;  // until the store's own arrive
+const stationNames = new Map();
+const stationName = (code) => stationNames.get(code) || T[`station_${code}`] || code;
 const OPEN = new Set(["new", "cooking", "done"]);
 
 const st = {
@@ -133,7 +135,12 @@ function resume() {
 
 async function startBoard() {
   $("login").hidden = true; $("board").hidden = false; $("loading").hidden = false;
-  $("station-label").textContent = st.stations ? st.stations.map((s) => T[`station_${s}`] || s).join(" · ") : T.all_stations;
+  try {
+    const settings = await api("/api/v1/kds/settings");
+    WARN = settings.warn_minutes * 60; LATE = settings.late_minutes * 60;
+    for (const s of settings.stations) stationNames.set(s.code, s.name);
+  } catch { /* the defaults serve until the next start */ }
+  $("station-label").textContent = st.stations ? st.stations.map(stationName).join(" · ") : T.all_stations;
   try {
     const q = st.stations ? `&stations=${encodeURIComponent(st.stations.join(","))}` : "";
     applySnapshot(await api(`/api/v1/kds/tickets?status=open${q}`));
@@ -192,7 +199,7 @@ function card(t, index) {
     el("header", {},
       el("div", { class: "tcode" }, el("small", {}, T.table), t.table_code),
       el("div", { class: "tmeta" }, el("span", {}, T.order_n.replace("{n}", t.order_number)),
-        el("span", { class: "station" }, T[`station_${t.station}`] || t.station)),
+        el("span", { class: "station" }, stationName(t.station))),
       el("div", { class: "age", "data-created": t.created_at }, mmss(s))),
     el("ol", {}, t.items.map((it) => el("li", { class: `it-${it.status}`,
       onclick: (e) => { e.stopPropagation(); cycleItem(it); } },
