@@ -15,6 +15,7 @@ from domain.errors import Forbidden, Unauthorized
 from services import devices, diners, staff
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def bearer_token() -> str | None:
@@ -23,27 +24,25 @@ def bearer_token() -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def current_staff() -> staff.StaffPrincipal | None:
-    """The staff member behind the request's token, or None if it is not a staff token."""
+def _caller(kind: str, authenticate: Callable[[str], T]) -> T | None:
+    """Who the bearer token names as ``kind`` (None if nobody), worked out once per request."""
     cache = request.environ.setdefault("diancan.auth", {})
-    if "staff" not in cache:
+    if kind not in cache:
         token = bearer_token()
         try:
-            cache["staff"] = staff.authenticate(token) if token else None
+            cache[kind] = authenticate(token) if token else None
         except Unauthorized:
-            cache["staff"] = None
-    return cache["staff"]
+            cache[kind] = None
+    return cache[kind]
+
+
+def current_staff() -> staff.StaffPrincipal | None:
+    """The staff member behind the request's token, or None if it is not a staff token."""
+    return _caller("staff", staff.authenticate)
 
 
 def current_diner() -> int | None:
-    cache = request.environ.setdefault("diancan.auth", {})
-    if "diner_id" not in cache:
-        token = bearer_token()
-        try:
-            cache["diner_id"] = diners.authenticate(token) if token else None
-        except Unauthorized:
-            cache["diner_id"] = None
-    return cache["diner_id"]
+    return _caller("diner", diners.authenticate)
 
 
 def staff_required(*roles: str) -> Callable[[F], F]:
@@ -76,14 +75,7 @@ def diner_required(view: F) -> F:
 
 def current_device() -> devices.DevicePrincipal | None:
     """The paired kitchen screen behind the request's token, if it is a screen token."""
-    cache = request.environ.setdefault("diancan.auth", {})
-    if "device" not in cache:
-        token = bearer_token()
-        try:
-            cache["device"] = devices.authenticate(token) if token else None
-        except Unauthorized:
-            cache["device"] = None
-    return cache["device"]
+    return _caller("device", devices.authenticate)
 
 
 def kitchen_store_id() -> int | None:

@@ -16,7 +16,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import requests
@@ -24,9 +23,8 @@ import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.order_to_screen import _prepare, measure_echo, pct  # noqa: E402
-from config import Settings  # noqa: E402
-from models.migrate import upgrade  # noqa: E402
+from bench.common import bench_env, diner_session, order_body, prepare_demo  # noqa: E402
+from bench.order_to_screen import measure_echo, pct  # noqa: E402
 from tests.servers import free_port, start_gunicorn, stop  # noqa: E402
 
 WORKERS = {"geventwebsocket": "geventwebsocket.gunicorn.workers.GeventWebSocketWorker", "gevent": "gevent"}
@@ -66,12 +64,8 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="diancan-kdsrush-"))
     port = free_port()
-    env = {"INSTANCE_PATH": str(tmp), "PORT": str(port), "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-           "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": "0", "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
-           "GUNICORN_WORKER": WORKERS[args.worker], "SOCKETIO_ASYNC_MODE": ASYNC_MODES[args.worker]}
-    env |= {k: getattr(Settings.from_env(env), k) for k in ("SECRET_KEY", "DATA_KEYS", "LOOKUP_KEY")}
-    upgrade(env["DATABASE_URL"])
-    tables, item_id = _prepare(env)
+    env = bench_env(tmp, port, GUNICORN_WORKER=WORKERS[args.worker], SOCKETIO_ASYNC_MODE=ASYNC_MODES[args.worker])
+    tables, item_id = prepare_demo(env)
     proc = start_gunicorn(env, tmp / "gunicorn.log", port)
     base = f"http://127.0.0.1:{port}"
     clients: list[socketio.Client] = []
@@ -98,16 +92,11 @@ def main() -> None:
                 arrivals.setdefault(data["ticket"]["order_id"], []).append(now)
 
         clients = connect_screens(base, cook, args.screens, on_ticket)
-        s = requests.Session()
-        code = s.post(f"{base}/wechat-sandbox/login", json={"user": "rush"}, timeout=10).json()["code"]
-        s.headers["Authorization"] = "Bearer " + s.post(f"{base}/api/v1/diner/login", json={"code": code},
-                                                          timeout=10).json()["token"]
+        s = diner_session(base, "rush")
         interval, start, n = 1 / args.rate, time.perf_counter(), 0
         while time.perf_counter() - start < args.seconds:
-            body = {"table_token": tables[n % len(tables)], "client_key": uuid.uuid4().hex,
-                    "items": [{"item_id": item_id, "qty": 1, "option_ids": [], "note": ""}]}
             t0 = time.perf_counter()
-            r = s.post(f"{base}/api/v1/orders", json=body, timeout=30)
+            r = s.post(f"{base}/api/v1/orders", json=order_body(tables[n % len(tables)], item_id), timeout=30)
             assert r.status_code == 201, r.text
             with lock:
                 sent[r.json()["order"]["id"]] = t0

@@ -23,28 +23,13 @@ import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import create_app  # noqa: E402
-from config import Settings  # noqa: E402
-from models import Item, Table, db  # noqa: E402
-from models.migrate import upgrade  # noqa: E402
-from services.demo import seed_demo  # noqa: E402
-from services.tables import qr_token  # noqa: E402
+from bench.common import bench_env, diner_session, order_body, prepare_demo  # noqa: E402
 from tests.servers import free_port, start_gunicorn, stop  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def _prepare(env: dict[str, str]) -> tuple[list[str], int]:
-    app = create_app(Settings.from_env(env))
-    with app.app_context():
-        store = seed_demo()
-        assert store is not None
-        tables = db.session.query(Table).filter_by(store_id=store.id).all()
-        item = db.session.query(Item).filter_by(store_id=store.id, name="拍黄瓜").one()
-        return [qr_token(t) for t in tables], item.id
 
 
 def measure_orders(base: str, cook: str, tables: list[str], item_id: int, orders: int, diners: int) -> list[float]:
@@ -67,15 +52,10 @@ def measure_orders(base: str, cook: str, tables: list[str], item_id: int, orders
     per_diner = orders // diners
 
     def diner(i: int) -> None:
-        s = requests.Session()
-        code = s.post(f"{base}/wechat-sandbox/login", json={"user": f"bench-{i}"}, timeout=10).json()["code"]
-        token = s.post(f"{base}/api/v1/diner/login", json={"code": code}, timeout=10).json()["token"]
-        s.headers["Authorization"] = f"Bearer {token}"
+        s = diner_session(base, f"bench-{i}")
         for _ in range(per_diner):
-            body = {"table_token": tables[i % len(tables)], "client_key": uuid.uuid4().hex,
-                    "items": [{"item_id": item_id, "qty": 1, "option_ids": [], "note": ""}]}
             t0 = time.perf_counter()
-            r = s.post(f"{base}/api/v1/orders", json=body, timeout=30)
+            r = s.post(f"{base}/api/v1/orders", json=order_body(tables[i % len(tables)], item_id), timeout=30)
             assert r.status_code == 201, r.text
             with lock:
                 sent[r.json()["order"]["id"]] = t0
@@ -114,19 +94,17 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="diancan-bench-"))
     port = free_port()
-    env = {"INSTANCE_PATH": str(tmp), "PORT": str(port), "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-           "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": "0", "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}"}
     db_name = None
+    extra = {}
     if args.mariadb:
         db_name = f"diancan_bench_{uuid.uuid4().hex[:8]}"
         with pymysql.connect(host="127.0.0.1", user="root", autocommit=True) as conn:
             conn.cursor().execute(f"CREATE DATABASE {db_name} CHARACTER SET utf8mb4")
-        env["DATABASE_URL"] = f"mysql+pymysql://root@127.0.0.1/{db_name}?charset=utf8mb4"
-    env |= {k: getattr(Settings.from_env(env), k) for k in ("SECRET_KEY", "DATA_KEYS", "LOOKUP_KEY")}
+        extra["DATABASE_URL"] = f"mysql+pymysql://root@127.0.0.1/{db_name}?charset=utf8mb4"
+    env = bench_env(tmp, port, **extra)
     proc = None
     try:
-        upgrade(env["DATABASE_URL"])
-        tables, item_id = _prepare(env)
+        tables, item_id = prepare_demo(env)
         proc = start_gunicorn(env, tmp / "gunicorn.log", port)
         base = f"http://127.0.0.1:{port}"
         cook = requests.post(f"{base}/api/v1/staff/login", timeout=10,

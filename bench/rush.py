@@ -22,25 +22,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import create_app  # noqa: E402
-from config import Settings  # noqa: E402
-from models import Item, Table, db  # noqa: E402
-from models.migrate import upgrade  # noqa: E402
-from services.demo import seed_demo  # noqa: E402
-from services.tables import qr_token  # noqa: E402
+from bench.common import bench_env, diner_session, order_body, prepare_demo  # noqa: E402
 from tests.servers import free_port, start_gunicorn, stop  # noqa: E402
-
-
-def _prepare(env: dict[str, str]) -> tuple[list[str], int]:
-    app = create_app(Settings.from_env(env))
-    with app.app_context():
-        store = seed_demo()
-        assert store is not None
-        tables = db.session.query(Table).filter_by(store_id=store.id).all()
-        item = db.session.query(Item).filter_by(store_id=store.id, name="拍黄瓜").one()
-        item.stock = 10_000_000  # limited stock: every order takes it with a conditional UPDATE
-        db.session.commit()
-        return [qr_token(t) for t in tables], item.id
 
 
 def _drive(seconds: float, clients: int, work) -> int:  # type: ignore[no-untyped-def]
@@ -66,17 +49,11 @@ class ApiOrders:
         self.base, self.tokens, self.item_id = base, tokens, item_id
 
     def setup(self, i: int) -> tuple[requests.Session, str]:
-        s = requests.Session()
-        code = s.post(f"{self.base}/wechat-sandbox/login", json={"user": f"bench{i}"}, timeout=10).json()["code"]
-        token = s.post(f"{self.base}/api/v1/diner/login", json={"code": code}, timeout=10).json()["token"]
-        s.headers["Authorization"] = f"Bearer {token}"
-        return s, self.tokens[i % len(self.tokens)]
+        return diner_session(self.base, f"bench{i}"), self.tokens[i % len(self.tokens)]
 
     def one(self, state: tuple[requests.Session, str], i: int) -> None:
         s, table = state
-        body = {"table_token": table, "client_key": uuid.uuid4().hex,
-                "items": [{"item_id": self.item_id, "qty": 1, "option_ids": [], "note": ""}]}
-        r = s.post(f"{self.base}/api/v1/orders", json=body, timeout=30)
+        r = s.post(f"{self.base}/api/v1/orders", json=order_body(table, self.item_id), timeout=30)
         assert r.status_code == 201, r.text
 
 
@@ -143,14 +120,11 @@ def main() -> None:
     admin.cursor().execute(f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
     tmp = Path(tempfile.mkdtemp(prefix="diancan-bench-"))
     port = free_port()
-    env = {"DATABASE_URL": f"mysql+pymysql://root@127.0.0.1/{name}?charset=utf8mb4", "INSTANCE_PATH": str(tmp),
-           "PORT": str(port), "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "LOG_LEVEL": "WARNING",
-           "RATELIMIT_ENABLED": "0"}
-    env |= {k: getattr(Settings.from_env(env), k) for k in ("SECRET_KEY", "DATA_KEYS", "LOOKUP_KEY")}
+    env = bench_env(tmp, port, DATABASE_URL=f"mysql+pymysql://root@127.0.0.1/{name}?charset=utf8mb4")
     proc = None
     try:
-        upgrade(env["DATABASE_URL"])
-        tables, item_id = _prepare(env)
+        # limited stock: every order takes it with a conditional UPDATE
+        tables, item_id = prepare_demo(env, stock=10_000_000)
         with pymysql.connect(host="127.0.0.1", user="root", database=name, autocommit=True) as conn:
             conn.cursor().execute("INSERT INTO store_counters (store_id, name, value) SELECT id, 'raw_number', 0 "
                                   "FROM stores UNION ALL SELECT id, 'raw_seq', 0 FROM stores")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from domain.errors import Conflict, NotFound, ValidationFailed
 from models import Item, Station, Store, Table, db
-from services.menu import announce_availability
+from services.menu import announce_availability, store_item
 from services.uow import transaction
 
 PAY_MODES = ("pay_first", "pay_later")
@@ -35,11 +35,7 @@ def update_item(store_id: int, item_id: int, changes: dict[str, Any]) -> Item:
     """Change an item's price, stock, sold-out flag, name or station. Orders already placed keep
     their own snapshot of name and price, so they never change."""
     with transaction() as tx:
-        item = tx.session.execute(
-            select(Item).where(Item.id == item_id, Item.store_id == store_id)
-        ).scalar_one_or_none()
-        if item is None:
-            raise NotFound("no such item")
+        item = store_item(tx.session, store_id, item_id)
         if "station" in changes and tx.session.execute(
             select(Station.id).where(Station.store_id == store_id, Station.code == changes["station"])
         ).first() is None:

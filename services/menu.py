@@ -58,14 +58,18 @@ def announce_availability(tx: Tx, store_id: int, item_id: int, sold_out: bool, s
                      store_id))
 
 
+def store_item(session: Session, store_id: int, item_id: int) -> Item:
+    """The store's item; NotFound for an unknown id or another store's."""
+    item = session.execute(select(Item).where(Item.id == item_id, Item.store_id == store_id)).scalar_one_or_none()
+    if item is None:
+        raise NotFound("no such item")
+    return item
+
+
 def set_sold_out(store_id: int, item_id: int, sold_out: bool) -> Item:
     """Mark a dish sold out (or back on) from the kitchen; every phone hears it at once."""
     with transaction() as tx:
-        item = tx.session.execute(
-            select(Item).where(Item.id == item_id, Item.store_id == store_id)
-        ).scalar_one_or_none()
-        if item is None:
-            raise NotFound("no such item")
+        item = store_item(tx.session, store_id, item_id)
         if item.sold_out != sold_out:
             item.sold_out = sold_out
             announce_availability(tx, store_id, item.id, sold_out=sold_out, stock=item.stock)

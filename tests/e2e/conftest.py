@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -31,3 +31,17 @@ def wall_screen(browser):
     ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     yield ctx
     ctx.close()
+
+
+def open_kitchen(context: BrowserContext, live_server: str, store_slug: str,
+                 username: str = "chef", password: str = "cook-pass-1") -> Page:
+    """The kitchen display, logged in as a cook of the store, showing its (empty) board."""
+    page = context.new_page()
+    page.goto(f"{live_server}/kds")
+    page.click("#mode-staff")
+    page.fill("#store", store_slug)
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#login-submit")
+    expect(page.locator("#board")).to_be_visible()
+    return page

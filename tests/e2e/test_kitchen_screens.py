@@ -7,6 +7,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import open_kitchen
 from tests.helpers import auth, make_item, make_staff, make_store, make_table, sandbox_code, token_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.live]
@@ -14,13 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.live]
 
 def _screen(browser, live_server, store):
     ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    page = ctx.new_page()
-    page.goto(f"{live_server}/kds")
-    page.click("#mode-staff")
-    page.fill("#store", store.slug)
-    page.fill("#username", "chef")
-    page.fill("#password", "cook-pass-1")
-    page.click("#login-submit")
+    page = open_kitchen(ctx, live_server, store.slug)
     expect(page.locator("#empty")).to_be_visible()
     return ctx, page
 

@@ -4,21 +4,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import open_kitchen
 from tests.helpers import make_item, make_staff, make_store, make_table, token_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.live]
-
-
-def _kitchen(wall_screen, live_server, store):
-    page = wall_screen.new_page()
-    page.goto(f"{live_server}/kds")
-    page.click("#mode-staff")
-    page.fill("#store", store.slug)
-    page.fill("#username", "chef")
-    page.fill("#password", "cook-pass-1")
-    page.click("#login-submit")
-    expect(page.locator("#board")).to_be_visible()
-    return page
 
 
 def test_a_phone_order_reaches_the_kitchen_and_a_bump_clears_it(client, live_server, phone, wall_screen):
@@ -27,7 +16,7 @@ def test_a_phone_order_reaches_the_kitchen_and_a_bump_clears_it(client, live_ser
     make_item(store, name="宫保鸡丁", price=3800, groups=[("辣度", 1, 1, [("微辣", 0), ("特辣", 0)])])
     make_item(store, name="柠檬茶", price=1200, station="bar", category="饮品")
     make_staff(store, "cook", username="chef", password="cook-pass-1")
-    kitchen = _kitchen(wall_screen, live_server, store)
+    kitchen = open_kitchen(wall_screen, live_server, store.slug)
     expect(kitchen.locator("#empty")).to_be_visible()
 
     diner = phone.new_page()

@@ -1,6 +1,8 @@
 // The diner's H5 page: menu, the table's shared cart, sending a round that survives a weak
 // network (the pending round and its client_key live in localStorage until an answer comes),
 // and the orders' progress, live over Socket.IO.
+import { el } from "./dom.js";
+
 const T = JSON.parse(document.getElementById("i18n").textContent);
 const app = document.getElementById("app");
 const tableToken = app.dataset.tableToken;
@@ -18,16 +20,6 @@ const state = {
 const yuan = (fen) => `${fen < 0 ? "-" : ""}¥${(Math.abs(fen) / 100).toFixed(2)}`;
 const delta = (fen) => (fen ? `${fen > 0 ? "+" : "-"}¥${(Math.abs(fen) / 100).toFixed(2)}` : "");
 const fmt = (s, vars) => s.replace(/\{(\w+)\}/g, (_, k) => vars[k]);
-function el(tag, attrs = {}, ...kids) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else if (v !== false && v != null) node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const kid of kids.flat()) if (kid != null) node.append(kid);
-  return node;
-}
 
 class ApiError extends Error {
   constructor(status, body) {

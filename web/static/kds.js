@@ -2,6 +2,8 @@
 // apply an event only if its seq is newer than what we hold for that ticket; per station keep
 // the newest seq known complete and ask to resume when an event's prev is newer than that;
 // resume on every (re)connect; a snapshot replaces everything.
+import { el } from "./dom.js";
+
 const T = JSON.parse(document.getElementById("i18n").textContent);
 const root = document.getElementById("kds");
 const $ = (id) => document.getElementById(id);
@@ -18,16 +20,6 @@ const st = {
   resuming: false, dirty: false, socket: null, selected: 0, audio: null,
 };
 
-function el(tag, attrs = {}, ...kids) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else if (v !== false && v != null) node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const kid of kids.flat()) if (kid != null) node.append(kid);
-  return node;
-}
 
 async function api(path, { method = "GET", body, token = st.token } = {}) {
   const headers = { Accept: "application/json" };
