@@ -24,6 +24,16 @@ def init_app(app: Flask) -> None:
         click.echo("demo store created" if store else f"store {DEMO_SLUG!r} already there")
         _print_links(DEMO_SLUG)
 
+    @app.cli.command("payments-reconcile")
+    @click.option("--older-than", default=120, show_default=True, help="seconds a payment may wait for its notify")
+    def payments_reconcile(older_than: int) -> None:
+        """Ask WeChat Pay about payments still waiting; credit the paid, close the abandoned."""
+        from datetime import timedelta
+
+        from services.payments import reconcile
+
+        click.echo(reconcile(timedelta(seconds=older_than)))
+
     @app.cli.command("create-store")
     @click.argument("slug")
     @click.argument("name")

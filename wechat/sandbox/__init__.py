@@ -5,6 +5,7 @@ against it; only the base URL and keys differ. Its state lives in its own SQLite
 ``instance/wechat-sandbox/``, apart from the product's database, so it works with any number
 of app processes.
 """
+from wechat.sandbox import pay as _pay  # noqa: F401 - registers the Pay v3 routes on bp
 from wechat.sandbox.routes import bp
 
 __all__ = ["bp"]

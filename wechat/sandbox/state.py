@@ -1,4 +1,4 @@
-"""The sandbox's own small store (codes, access tokens), in a SQLite file beside its keys."""
+"""The sandbox's own small store (codes, access tokens, pay orders), in a SQLite file beside its keys."""
 from __future__ import annotations
 
 import sqlite3
@@ -11,6 +11,9 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS login_codes (code TEXT PRIMARY KEY, openid TEXT NOT NULL,
     expires_at REAL NOT NULL, used INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS access_tokens (token TEXT PRIMARY KEY, expires_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS pay_orders (out_trade_no TEXT PRIMARY KEY, mchid TEXT, appid TEXT,
+    prepay_id TEXT UNIQUE, total INTEGER, openid TEXT, notify_url TEXT, description TEXT,
+    trade_state TEXT, transaction_id TEXT, success_time TEXT, created_at REAL);
 """
 _init_lock = threading.Lock()
 _initialised: set[str] = set()

@@ -1,0 +1,105 @@
+"""Payments: diners start WeChat Pay, cashiers record cash, WeChat Pay notifies us."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Response, jsonify, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from api.auth import current_diner, current_staff, diner_required, staff_required
+from schema import RequestSchema
+from services import payments
+
+log = logging.getLogger(__name__)
+blp = Blueprint("payments", __name__, url_prefix="/api/v1", description="Payments and WeChat Pay notifies")
+
+
+class PaymentRequest(RequestSchema):
+    client_key = fields.Str(required=True, validate=validate.Length(8, 64))
+
+
+class OfflinePaymentRequest(RequestSchema):
+    client_key = fields.Str(required=True, validate=validate.Length(8, 64))
+    channel = fields.Str(load_default="cash", validate=validate.OneOf(["cash", "other"]))
+    amount = fields.Int(strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 10_000_000))
+
+
+class PaymentSchema(Schema):
+    id = fields.Int()
+    out_trade_no = fields.Str()
+    amount = fields.Int()
+    channel = fields.Str()
+    status = fields.Str()
+
+
+class RequestPaymentSchema(Schema):
+    appId = fields.Str()  # noqa: N815 - wx.requestPayment's own names
+    timeStamp = fields.Str()  # noqa: N815
+    nonceStr = fields.Str()  # noqa: N815
+    package = fields.Str()
+    signType = fields.Str()  # noqa: N815
+    paySign = fields.Str()  # noqa: N815
+
+
+class StartedSchema(Schema):
+    payment = fields.Nested(PaymentSchema)
+    request_payment = fields.Nested(RequestPaymentSchema)
+
+
+class PaymentEnvelope(Schema):
+    payment = fields.Nested(PaymentSchema)
+
+
+def _start(body: dict[str, Any], **target: int) -> tuple[dict[str, Any], int]:
+    diner_id = current_diner()
+    assert diner_id is not None
+    started = payments.start_wechat_payment(diner_id, body["client_key"], **target)
+    return {"payment": started.payment, "request_payment": started.request_payment}, 201
+
+
+@blp.post("/orders/<int:order_id>/payments")
+@blp.arguments(PaymentRequest)
+@blp.response(201, StartedSchema)
+@blp.doc(security=[{"bearer": []}])
+@diner_required
+def pay_order(body: dict[str, Any], order_id: int) -> Any:
+    """Pay first: pay this order with WeChat Pay; it reaches the kitchen once paid."""
+    return _start(body, order_id=order_id)
+
+
+@blp.post("/table-sessions/<int:session_id>/payments")
+@blp.arguments(PaymentRequest)
+@blp.response(201, StartedSchema)
+@blp.doc(security=[{"bearer": []}])
+@diner_required
+def pay_check(body: dict[str, Any], session_id: int) -> Any:
+    """Pay later: pay what is due on the table's check with WeChat Pay."""
+    return _start(body, table_session_id=session_id)
+
+
+@blp.post("/table-sessions/<int:session_id>/payments/offline")
+@blp.arguments(OfflinePaymentRequest)
+@blp.response(201, PaymentEnvelope)
+@blp.doc(security=[{"bearer": []}])
+@staff_required("owner", "manager", "cashier")
+def pay_offline(body: dict[str, Any], session_id: int) -> Any:
+    """A cashier records cash (or another way of paying) for a check."""
+    who = current_staff()
+    assert who is not None
+    payment = payments.record_offline_payment(who.store_id, who.id, session_id, body["client_key"], body["channel"],
+                                              body["amount"])
+    return {"payment": payment}, 201
+
+
+@blp.post("/wechat/pay/notify")
+@blp.doc(description="WeChat Pay v3 payment notify: 204 when handled; 4xx with {code: FAIL} makes WeChat retry")
+def pay_notify() -> Any:
+    body = request.get_data(as_text=True)
+    try:
+        payments.handle_pay_notify(request.headers, body)
+    except payments.NotifyRejected as exc:
+        log.warning("pay notify rejected: %s", exc)
+        return jsonify({"code": "FAIL", "message": "rejected"}), 401
+    return Response(status=204)

@@ -1,0 +1,44 @@
+"""Payments: one row per attempt, with our out_trade_no; and notifies we could not match."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, UTCDateTime, utcnow
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    __table_args__ = (UniqueConstraint("store_id", "client_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    table_session_id: Mapped[int] = mapped_column(ForeignKey("table_sessions.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), nullable=True)  # pay first
+    diner_id: Mapped[int | None] = mapped_column(ForeignKey("diners.id"), nullable=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    client_key: Mapped[str] = mapped_column(String(64))
+    # WeChat's rule: 6-32 of A-Za-z0-9_-|*, unique per merchant.
+    out_trade_no: Mapped[str] = mapped_column(String(32), unique=True)
+    amount: Mapped[int] = mapped_column(Integer)  # fen
+    channel: Mapped[str] = mapped_column(String(16))  # wechat_jsapi | cash | other
+    status: Mapped[str] = mapped_column(String(16), default="created")  # created paying paid closed
+    prepay_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    transaction_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class PaymentAnomaly(Base):
+    """A genuine (signed) notify we could not credit: maybe real money, for the manager to see."""
+
+    __tablename__ = "payment_anomalies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"), nullable=True, index=True)
+    out_trade_no: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(200))
+    # Amounts, states and ids only: never the payer's openid.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

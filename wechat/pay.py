@@ -1,0 +1,184 @@
+"""WeChat Pay API v3 (JSAPI), with ``cryptography`` only.
+
+Why not an SDK: wechatpy speaks the old API v2 only; wechatpayv3 works but keeps its gateway in a
+private attribute and wants certificate files laid out its way. The protocol is small — RSA
+SHA-256 PKCS#1 v1.5 signatures over a newline-joined message, AES-256-GCM for notify
+resources — and every primitive comes from ``cryptography``; nothing here is hand-made crypto.
+
+- Requests carry ``Authorization: WECHATPAY2-SHA256-RSA2048 mchid=…,nonce_str=…,signature=…,
+  timestamp=…,serial_no=…`` signed over ``METHOD\\nPATH\\nTIMESTAMP\\nNONCE\\nBODY\\n``.
+- Answers and notifies are verified over ``TIMESTAMP\\nNONCE\\nBODY\\n`` with the WeChat Pay
+  public key named by ``Wechatpay-Serial`` (its public key id, or a platform certificate serial).
+- ``request_payment`` for ``wx.requestPayment`` is signed over ``appId\\ntimeStamp\\nnonceStr\\n
+  package\\n`` with the merchant key.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.x509 import load_pem_x509_certificate
+
+MAX_SKEW = 300  # seconds: WeChat's own limit for a notify's timestamp
+
+
+class PayError(Exception):
+    """WeChat Pay could not be reached, refused the call, or answered without a valid signature."""
+
+    def __init__(self, message: str, status: int | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code = status, code
+
+
+class NotifyRejected(Exception):
+    """A notify that is forged, tampered with, stale or unreadable: never credit it."""
+
+
+def sign(key: rsa.RSAPrivateKey, message: str) -> str:
+    return base64.b64encode(key.sign(message.encode(), padding.PKCS1v15(), hashes.SHA256())).decode()
+
+
+def verify(public_key: rsa.RSAPublicKey, message: str, signature: str) -> bool:
+    try:
+        public_key.verify(base64.b64decode(signature), message.encode(), padding.PKCS1v15(), hashes.SHA256())
+        return True
+    except (InvalidSignature, ValueError):
+        return False
+
+
+def load_public_key(pem: bytes) -> rsa.RSAPublicKey:
+    """A WeChat Pay public key (PEM), or a platform certificate's key for merchants still on it."""
+    key: object = (load_pem_x509_certificate(pem).public_key() if b"BEGIN CERTIFICATE" in pem
+                   else serialization.load_pem_public_key(pem))
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise ValueError("WeChat Pay keys are RSA")
+    return key
+
+
+@dataclass
+class PayConfig:
+    appid: str
+    mchid: str
+    api_base: str
+    merchant_key_pem: bytes
+    merchant_serial: str
+    apiv3_key: str
+    wechat_public_keys: dict[str, bytes]  # public key id or certificate serial -> PEM
+
+
+class WechatPay:
+    def __init__(self, cfg: PayConfig, session: requests.Session | None = None) -> None:
+        self.cfg = cfg
+        key = serialization.load_pem_private_key(cfg.merchant_key_pem, password=None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise ValueError("the merchant key must be RSA")
+        self._key = key
+        self._wechat_keys = {kid: load_public_key(pem) for kid, pem in cfg.wechat_public_keys.items()}
+        self._aead = AESGCM(cfg.apiv3_key.encode())
+        self._http = session or requests.Session()
+
+    # -- signatures -------------------------------------------------------------------------
+    def authorization(self, method: str, path: str, body: str) -> str:
+        ts, nonce = str(int(time.time())), secrets.token_hex(16)
+        signature = sign(self._key, f"{method}\n{path}\n{ts}\n{nonce}\n{body}\n")
+        return (f'WECHATPAY2-SHA256-RSA2048 mchid="{self.cfg.mchid}",nonce_str="{nonce}",'
+                f'signature="{signature}",timestamp="{ts}",serial_no="{self.cfg.merchant_serial}"')
+
+    def verify_signed(self, headers: Any, body: str, max_skew: int | None = None) -> None:
+        """Check WeChat's signature on an answer or a notify; raise NotifyRejected if it fails."""
+        serial = headers.get("Wechatpay-Serial", "")
+        ts = headers.get("Wechatpay-Timestamp", "")
+        nonce = headers.get("Wechatpay-Nonce", "")
+        signature = headers.get("Wechatpay-Signature", "")
+        key = self._wechat_keys.get(serial)
+        if key is None:
+            raise NotifyRejected("unknown Wechatpay-Serial")
+        if max_skew is not None:
+            if not ts.isdigit() or abs(time.time() - int(ts)) > max_skew:
+                raise NotifyRejected("stale or missing timestamp")
+        if not verify(key, f"{ts}\n{nonce}\n{body}\n", signature):
+            raise NotifyRejected("bad signature")
+
+    def request_payment(self, prepay_id: str) -> dict[str, str]:
+        """What the mini-program (or H5 bridge) passes to ``wx.requestPayment``."""
+        ts, nonce, package = str(int(time.time())), secrets.token_hex(16), f"prepay_id={prepay_id}"
+        return {"appId": self.cfg.appid, "timeStamp": ts, "nonceStr": nonce, "package": package, "signType": "RSA",
+                "paySign": sign(self._key, f"{self.cfg.appid}\n{ts}\n{nonce}\n{package}\n")}
+
+    def decrypt_resource(self, resource: dict[str, Any]) -> dict[str, Any]:
+        try:
+            if resource.get("algorithm") != "AEAD_AES_256_GCM":
+                raise NotifyRejected("unknown algorithm")
+            plain = self._aead.decrypt(str(resource["nonce"]).encode(), base64.b64decode(resource["ciphertext"]),
+                                       str(resource.get("associated_data", "")).encode())
+            data = json.loads(plain)
+        except (KeyError, ValueError, TypeError, InvalidTag) as exc:
+            raise NotifyRejected("resource does not decrypt") from exc
+        if not isinstance(data, dict):
+            raise NotifyRejected("resource is not an object")
+        return data
+
+    def parse_notify(self, headers: Any, body: str) -> dict[str, Any]:
+        """Verify and decrypt a notify; the decrypted resource (a transaction or a refund)."""
+        self.verify_signed(headers, body, max_skew=MAX_SKEW)
+        try:
+            envelope = json.loads(body)
+            resource = envelope["resource"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise NotifyRejected("not a notify") from exc
+        if not isinstance(resource, dict):
+            raise NotifyRejected("not a notify")
+        return self.decrypt_resource(resource)
+
+    # -- calls --------------------------------------------------------------------------------
+    def _call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = "" if payload is None else json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        url = self.cfg.api_base.rstrip("/") + path
+        parts = urlsplit(url)  # WeChat signs the URL's absolute path (with its query), not our suffix
+        signed_path = parts.path + (f"?{parts.query}" if parts.query else "")
+        headers = {"Authorization": self.authorization(method, signed_path, body), "Accept": "application/json",
+                   "Content-Type": "application/json", "User-Agent": "diancan"}
+        try:
+            resp = self._http.request(method, url, data=body.encode() or None,
+                                      headers=headers, timeout=10)
+        except requests.RequestException as exc:
+            raise PayError("WeChat Pay is unreachable") from exc
+        text = resp.text
+        if resp.status_code >= 300:
+            try:
+                err = resp.json()
+            except ValueError:
+                err = {}
+            raise PayError(err.get("message", "WeChat Pay refused the call"), resp.status_code, err.get("code"))
+        try:
+            self.verify_signed(resp.headers, text)
+        except NotifyRejected as exc:
+            raise PayError(f"WeChat Pay's answer failed verification: {exc}") from exc
+        return json.loads(text) if text else {}
+
+    def jsapi_prepay(self, out_trade_no: str, total: int, description: str, openid: str,
+                     notify_url: str) -> str:
+        answer = self._call("POST", "/v3/pay/transactions/jsapi", {
+            "appid": self.cfg.appid, "mchid": self.cfg.mchid, "description": description[:127],
+            "out_trade_no": out_trade_no, "notify_url": notify_url,
+            "amount": {"total": total, "currency": "CNY"}, "payer": {"openid": openid}})
+        prepay_id = answer.get("prepay_id")
+        if not isinstance(prepay_id, str):
+            raise PayError("no prepay_id in WeChat Pay's answer")
+        return prepay_id
+
+    def query(self, out_trade_no: str) -> dict[str, Any]:
+        return self._call("GET", f"/v3/pay/transactions/out-trade-no/{out_trade_no}?mchid={self.cfg.mchid}")
+
+    def close(self, out_trade_no: str) -> None:
+        self._call("POST", f"/v3/pay/transactions/out-trade-no/{out_trade_no}/close", {"mchid": self.cfg.mchid})
