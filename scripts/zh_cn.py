@@ -46,7 +46,10 @@ ZH = {
     "Undo bump": "撤销出餐", "All day": "待做汇总", "Sound": "提示音", "Log out": "退出",
     "Connection lost. Reconnecting… tickets will catch up automatically.": "连接已断开，正在重连…恢复后单据会自动补齐。",
     "No open tickets. New orders appear here by themselves.": "暂无待做单据，新订单会自动出现在这里。",
-    "Loading tickets…": "正在加载单据…",
+    "Loading tickets…": "正在加载单据…", "Paid": "已付", "Due": "待付", "WeChat Pay": "微信支付", "sandbox": "沙箱",
+    "Change (balance)": "零钱", "Pay": "支付", "Pay {amount} with WeChat": "微信支付 {amount}",
+    "Preparing the payment…": "正在准备支付…", "Waiting for WeChat Pay…": "等待微信支付…", "Paying…": "支付中…",
+    "Paid. Thank you!": "支付成功，谢谢！",
 }
 
 

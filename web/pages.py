@@ -28,7 +28,9 @@ def diner_strings() -> dict[str, str]:
         "status_preparing": _("Cooking"), "status_ready": _("Ready"), "status_served": _("Served"),
         "status_cancelled": _("Cancelled"), "order_ready": _("Your dishes are ready!"),
         "waiter_called": _("A waiter is on the way."), "bill_requested": _("We will bring the bill."),
-        "reconnecting": _("Reconnecting…"),
+        "reconnecting": _("Reconnecting…"), "pay_x": _("Pay {amount} with WeChat"),
+        "preparing_payment": _("Preparing the payment…"), "waiting_for_wechat": _("Waiting for WeChat Pay…"),
+        "paying": _("Paying…"), "paid_ok": _("Paid. Thank you!"),
     }
 
 
