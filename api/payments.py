@@ -93,6 +93,48 @@ def pay_offline(body: dict[str, Any], session_id: int) -> Any:
     return {"payment": payment}, 201
 
 
+class RefundRequest(RequestSchema):
+    client_key = fields.Str(required=True, validate=validate.Length(8, 64))
+    amount = fields.Int(required=True, strict=True, validate=validate.Range(1, 10_000_000))
+    reason = fields.Str(load_default="", validate=validate.Length(max=80))
+
+
+class RefundSchema(Schema):
+    id = fields.Int()
+    payment_id = fields.Int()
+    out_refund_no = fields.Str()
+    amount = fields.Int()
+    status = fields.Str()
+
+
+class RefundEnvelope(Schema):
+    refund = fields.Nested(RefundSchema)
+
+
+@blp.post("/payments/<int:payment_id>/refunds")
+@blp.arguments(RefundRequest)
+@blp.response(201, RefundEnvelope)
+@blp.doc(security=[{"bearer": []}])
+@staff_required("owner", "manager", "cashier")
+def refund(body: dict[str, Any], payment_id: int) -> Any:
+    """Refund a paid payment, fully or in part; never more than was paid."""
+    who = current_staff()
+    assert who is not None
+    return {"refund": payments.refund_payment(who.store_id, who.id, payment_id, body["amount"], body["reason"],
+                                              body["client_key"])}, 201
+
+
+@blp.post("/wechat/refund/notify")
+@blp.doc(description="WeChat Pay v3 refund notify")
+def refund_notify() -> Any:
+    try:
+        payments.handle_refund_notify(request.headers, request.get_data(as_text=True))
+    except payments.NotifyRejected as exc:
+        log.warning("refund notify rejected: %s", exc)
+        return jsonify({"code": "FAIL", "message": "rejected"}), 401
+    return Response(status=204)
+
+
 @blp.post("/wechat/pay/notify")
 @blp.doc(description="WeChat Pay v3 payment notify: 204 when handled; 4xx with {code: FAIL} makes WeChat retry")
 def pay_notify() -> Any:

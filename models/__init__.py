@@ -4,13 +4,13 @@ from models.devices import KitchenDevice
 from models.kitchen import KitchenEvent, Ticket, TicketItem
 from models.menu import Category, Item, Option, OptionGroup
 from models.orders import Order, OrderItem, TableSession
-from models.payments import Payment, PaymentAnomaly
+from models.payments import Payment, PaymentAnomaly, Refund
 from models.people import Diner, Staff
 from models.store import Area, Station, Store, StoreCounter, Table
 from models.table_service import CartLine, WaiterCall
 
 __all__ = [
     "Area", "Base", "CartLine", "Category", "Diner", "Item", "KitchenDevice", "KitchenEvent", "Option",
-    "OptionGroup", "Order", "OrderItem", "Payment", "PaymentAnomaly", "Staff", "Station", "Store", "StoreCounter",
-    "Table", "TableSession", "Ticket", "TicketItem", "WaiterCall", "db", "utcnow",
+    "OptionGroup", "Order", "OrderItem", "Payment", "PaymentAnomaly", "Refund", "Staff", "Station", "Store",
+    "StoreCounter", "Table", "TableSession", "Ticket", "TicketItem", "WaiterCall", "db", "utcnow",
 ]

@@ -27,6 +27,7 @@ class Payment(Base):
     status: Mapped[str] = mapped_column(String(16), default="created")  # created paying paid closed
     prepay_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     transaction_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    refunded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # reserved or refunded, fen
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
@@ -42,3 +43,23 @@ class PaymentAnomaly(Base):
     # Amounts, states and ids only: never the payer's openid.
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Refund(Base):
+    """Money going back on a payment. The amount is reserved on the payment first, with a
+    conditional UPDATE, so refunds can never add up to more than was paid, even when racing."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (UniqueConstraint("store_id", "client_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    client_key: Mapped[str] = mapped_column(String(64))
+    out_refund_no: Mapped[str] = mapped_column(String(64), unique=True)
+    amount: Mapped[int] = mapped_column(Integer)  # fen
+    reason: Mapped[str] = mapped_column(String(80), default="")
+    status: Mapped[str] = mapped_column(String(16), default="processing")  # processing success failed
+    refund_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -8,6 +8,7 @@ database transaction is open.
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -18,7 +19,7 @@ from sqlalchemy import select, update
 from domain import order_state
 from domain.errors import InvalidState, NotFound, UpstreamError, ValidationFailed
 from domain.payment_state import CREDITABLE, Expected, mismatch, new_out_trade_no
-from models import Diner, Order, Payment, PaymentAnomaly, Store, TableSession, db, utcnow
+from models import Diner, Order, Payment, PaymentAnomaly, Refund, Store, TableSession, db, utcnow
 from services.context import cipher, setting
 from services.kitchen import record_order_update, send_to_kitchen
 from services.orders import diner_in_session
@@ -263,5 +264,118 @@ def reconcile(older_than: timedelta = timedelta(minutes=2)) -> dict[str, int]:
     return counts
 
 
-__all__ = ["NotifyRejected", "Started", "credit_transaction", "handle_pay_notify", "reconcile",
-           "record_offline_payment", "start_wechat_payment"]
+# -- refunds --------------------------------------------------------------------------------
+def refund_payment(store_id: int, staff_id: int, payment_id: int, amount: int, reason: str,
+                   client_key: str) -> Refund:
+    """Give money back on a paid payment, fully or in part, never more than was paid.
+
+    WeChat payments are refunded through WeChat Pay (the refund notify settles them); cash and
+    other are settled at once. Idempotent on ``client_key``. Raises NotFound, InvalidState (not
+    paid), ValidationFailed (more than is left to refund), UpstreamError (WeChat Pay failing).
+    """
+    with transaction() as tx:
+        found = tx.session.execute(
+            select(Refund).where(Refund.store_id == store_id, Refund.client_key == client_key)
+        ).scalar_one_or_none()
+        if found is not None:
+            return found
+        payment = tx.session.execute(
+            select(Payment).where(Payment.id == payment_id, Payment.store_id == store_id)
+        ).scalar_one_or_none()
+        if payment is None:
+            raise NotFound("no such payment")
+        if payment.status != "paid":
+            raise InvalidState("only a paid payment can be refunded")
+        # Reserve the amount: the row lock and the condition make "never more than paid" hold
+        # even for two cashiers refunding the same payment at the same moment.
+        reserved = tx.session.execute(
+            update(Payment).where(Payment.id == payment.id, Payment.refunded + amount <= Payment.amount)
+            .values(refunded=Payment.refunded + amount).execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        if reserved != 1:
+            left = payment.amount - payment.refunded
+            raise ValidationFailed("more than is left to refund", {"amount": [f"at most {left}"]})
+        refund = Refund(store_id=store_id, payment_id=payment.id, staff_id=staff_id, client_key=client_key,
+                        out_refund_no=f"RF{payment.out_trade_no}-{secrets.token_hex(3).upper()}"[:64],
+                        amount=amount, reason=reason[:80], status="processing")
+        tx.session.add(refund)
+        tx.session.flush()
+        if payment.channel != "wechat_jsapi":
+            _settle_refund(tx, refund, None)
+            return refund
+        rid, out_trade_no, out_refund_no, total = refund.id, payment.out_trade_no, refund.out_refund_no, payment.amount
+    try:
+        answer = pay_client().refund(out_trade_no, out_refund_no, amount, total, reason,
+                                     f"{setting('PUBLIC_BASE_URL')}/api/v1/wechat/refund/notify")
+    except PayError as exc:
+        with transaction() as tx:
+            _fail_refund(tx, tx.session.execute(select(Refund).where(Refund.id == rid)).scalar_one())
+        log.warning("refund %s failed: %s", out_refund_no, exc)
+        raise UpstreamError("WeChat Pay did not take the refund; nothing was refunded") from None
+    with transaction() as tx:
+        refund = tx.session.execute(select(Refund).where(Refund.id == rid)).scalar_one()
+        refund.refund_id = str(answer.get("refund_id", ""))[:64] or None
+        if answer.get("status") == "SUCCESS" and refund.status == "processing":
+            _settle_refund(tx, refund, refund.refund_id)
+    return refund
+
+
+def handle_refund_notify(headers: Any, body: str) -> None:
+    """Verify, decrypt and settle a refund notify. Raises NotifyRejected."""
+    resource = pay_client().parse_notify(headers, body)
+    out_refund_no = str(resource.get("out_refund_no", ""))[:64]
+    with transaction() as tx:
+        refund = tx.session.execute(
+            select(Refund).where(Refund.out_refund_no == out_refund_no).with_for_update()
+        ).scalar_one_or_none()
+        payment = None if refund is None else tx.session.get(Payment, refund.payment_id)
+        raw = resource.get("amount")
+        amount: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        matches = (refund is not None and payment is not None and resource.get("out_trade_no") == payment.out_trade_no
+                   and amount.get("refund") == refund.amount
+                   and resource.get("mchid") == current_app.config["WECHATPAY_MCHID"])
+        if not matches or refund is None or payment is None:
+            _anomaly(tx, None if payment is None else payment.store_id, out_refund_no, "refund notify does not match",
+                     {"trade_state": resource.get("refund_status"), "amount": {"total": amount.get("refund")},
+                      "mchid": resource.get("mchid"), "transaction_id": resource.get("refund_id")})
+            return
+        if refund.status != "processing":
+            return  # already settled: WeChat repeats itself
+        if resource.get("refund_status") == "SUCCESS":
+            _settle_refund(tx, refund, str(resource.get("refund_id", ""))[:64])
+        elif resource.get("refund_status") in ("CLOSED", "ABNORMAL"):
+            _fail_refund(tx, refund)
+
+
+def _settle_refund(tx: Tx, refund: Refund, refund_id: str | None) -> None:
+    refund.status, refund.done_at = "success", utcnow()
+    refund.refund_id = refund_id or refund.refund_id
+    payment = tx.session.get(Payment, refund.payment_id)
+    assert payment is not None
+    check = tx.session.execute(
+        select(TableSession).where(TableSession.id == payment.table_session_id).with_for_update()
+    ).scalar_one()
+    check.paid -= refund.amount
+    settled = sum(r.amount for r in tx.session.execute(
+        select(Refund).where(Refund.payment_id == payment.id, Refund.status == "success")).scalars())
+    status = "refunded" if settled >= payment.amount else "partially_refunded"
+    query = select(Order).where(Order.table_session_id == check.id, Order.payment_status.in_(
+        ("paid", "partially_refunded")))
+    if payment.order_id is not None:
+        query = query.where(Order.id == payment.order_id)
+    for order in tx.session.execute(query).scalars():
+        order.payment_status = status
+        record_order_update(tx, order)
+
+
+def _fail_refund(tx: Tx, refund: Refund) -> None:
+    """The refund did not happen: free the reserved amount."""
+    refund.status, refund.done_at = "failed", utcnow()
+    tx.session.execute(
+        update(Payment).where(Payment.id == refund.payment_id).values(refunded=Payment.refunded - refund.amount)
+        .execution_options(synchronize_session=False)
+    )
+
+
+__all__ = ["NotifyRejected", "Started", "credit_transaction", "handle_pay_notify", "handle_refund_notify",
+           "reconcile", "record_offline_payment", "refund_payment", "start_wechat_payment"]

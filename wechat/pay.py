@@ -182,3 +182,9 @@ class WechatPay:
 
     def close(self, out_trade_no: str) -> None:
         self._call("POST", f"/v3/pay/transactions/out-trade-no/{out_trade_no}/close", {"mchid": self.cfg.mchid})
+
+    def refund(self, out_trade_no: str, out_refund_no: str, refund: int, total: int, reason: str,
+               notify_url: str) -> dict[str, Any]:
+        return self._call("POST", "/v3/refund/domestic/refunds", {
+            "out_trade_no": out_trade_no, "out_refund_no": out_refund_no, "reason": reason[:80] or None,
+            "notify_url": notify_url, "amount": {"refund": refund, "total": total, "currency": "CNY"}})

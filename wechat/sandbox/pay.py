@@ -199,3 +199,43 @@ def send_notify(ident: dict[str, str], url: str, event_type: str, original_type:
     thread = threading.Thread(target=deliver, daemon=True)
     thread.start()
     return thread
+
+
+@bp.post("/v3/refund/domestic/refunds")
+def refund():  # type: ignore[no-untyped-def]
+    """A refund: checked against what was paid and already refunded; a notify follows."""
+    ident = _ident()
+    if not _merchant_ok(ident):
+        return _error(ident, 401, "SIGN_ERROR", "签名错误")
+    body = request.get_json(silent=True) or {}
+    amount = body.get("amount") or {}
+    out_trade_no, out_refund_no = str(body.get("out_trade_no", "")), str(body.get("out_refund_no", ""))
+    wanted = amount.get("refund")
+    if not isinstance(wanted, int) or wanted <= 0 or not out_refund_no or not body.get("notify_url"):
+        return _error(ident, 400, "PARAM_ERROR", "参数错误")
+    with _db() as conn:
+        row = conn.execute("SELECT * FROM pay_orders WHERE out_trade_no = ?", (out_trade_no,)).fetchone()
+        if row is None or row[8] != "SUCCESS":
+            return _error(ident, 404, "RESOURCE_NOT_EXISTS", "订单不存在或未支付")
+        if amount.get("total") != row[4]:
+            return _error(ident, 400, "PARAM_ERROR", "订单金额不一致")
+        done = conn.execute("SELECT refund_id, amount FROM pay_refunds WHERE out_refund_no = ?",
+                            (out_refund_no,)).fetchone()
+        if done is None:
+            already = conn.execute("SELECT COALESCE(SUM(amount), 0) FROM pay_refunds WHERE out_trade_no = ?",
+                                   (out_trade_no,)).fetchone()[0]
+            if already + wanted > row[4]:
+                return _error(ident, 403, "NOT_ENOUGH", "申请退款金额超过订单可退金额")
+            refund_id = "5030" + "".join(str(secrets.randbelow(10)) for _ in range(24))
+            conn.execute("INSERT INTO pay_refunds VALUES (?,?,?,?)", (out_refund_no, out_trade_no, refund_id, wanted))
+        else:
+            refund_id = done[0]
+    resource = {"mchid": ident["mchid"], "out_trade_no": out_trade_no, "transaction_id": row[9],
+                "out_refund_no": out_refund_no, "refund_id": refund_id, "refund_status": "SUCCESS",
+                "success_time": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+                "amount": {"total": row[4], "refund": wanted, "payer_total": row[4], "payer_refund": wanted},
+                "user_received_account": "支付用户零钱"}
+    send_notify(ident, str(body["notify_url"]), "REFUND.SUCCESS", "refund", resource)
+    return _signed(ident, 200, {"refund_id": refund_id, "out_refund_no": out_refund_no, "transaction_id": row[9],
+                                "out_trade_no": out_trade_no, "channel": "ORIGINAL", "status": "PROCESSING",
+                                "amount": {"total": row[4], "refund": wanted, "currency": "CNY"}})

@@ -14,6 +14,8 @@ CREATE TABLE IF NOT EXISTS access_tokens (token TEXT PRIMARY KEY, expires_at REA
 CREATE TABLE IF NOT EXISTS pay_orders (out_trade_no TEXT PRIMARY KEY, mchid TEXT, appid TEXT,
     prepay_id TEXT UNIQUE, total INTEGER, openid TEXT, notify_url TEXT, description TEXT,
     trade_state TEXT, transaction_id TEXT, success_time TEXT, created_at REAL);
+CREATE TABLE IF NOT EXISTS pay_refunds (out_refund_no TEXT PRIMARY KEY, out_trade_no TEXT, refund_id TEXT,
+    amount INTEGER);
 """
 _init_lock = threading.Lock()
 _initialised: set[str] = set()
