@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, jsonify
 from flask_smorest import Api
 from marshmallow import Schema, fields
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from domain.errors import DomainError
@@ -69,6 +69,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):  # type: ignore[no-untyped-def]
         return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+    @app.errorhandler(IntegrityError)
+    def _raced(exc: IntegrityError):  # type: ignore[no-untyped-def]
+        # Two retries of one write met at a unique key; the transaction rolled back whole. The
+        # client's next retry finds the row the other one made (every such write is idempotent).
+        log.info("unique key race: %s", type(exc.orig).__name__)
+        return error_response(409, "conflict", "the same request is being handled; please retry")
 
     @app.errorhandler(OperationalError)
     def _db_down(exc: OperationalError):  # type: ignore[no-untyped-def]

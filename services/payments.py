@@ -132,6 +132,11 @@ def record_offline_payment(store_id: int, staff_id: int, table_session_id: int, 
         ).scalar_one_or_none()
         if check is None:
             raise NotFound("no such check")
+        found = tx.session.execute(  # again, now that the check is locked: a racing retry is done
+            select(Payment).where(Payment.store_id == store_id, Payment.client_key == client_key)
+        ).scalar_one_or_none()
+        if found is not None:
+            return found
         if check.status != "open" or check.due <= 0:
             raise InvalidState("nothing is due on this check")
         amount = check.due if amount is None else amount
@@ -280,10 +285,15 @@ def refund_payment(store_id: int, staff_id: int, payment_id: int, amount: int, r
         if found is not None:
             return found
         payment = tx.session.execute(
-            select(Payment).where(Payment.id == payment_id, Payment.store_id == store_id)
+            select(Payment).where(Payment.id == payment_id, Payment.store_id == store_id).with_for_update()
         ).scalar_one_or_none()
         if payment is None:
             raise NotFound("no such payment")
+        found = tx.session.execute(  # again, now that the payment is locked: a racing retry is done
+            select(Refund).where(Refund.store_id == store_id, Refund.client_key == client_key)
+        ).scalar_one_or_none()
+        if found is not None:
+            return found
         if payment.status != "paid":
             raise InvalidState("only a paid payment can be refunded")
         # Reserve the amount: the row lock and the condition make "never more than paid" hold
