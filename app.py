@@ -34,6 +34,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
         app.register_blueprint(sandbox_bp)
 
+    _reconcile_in_background(app)
+
     @app.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]
         from sqlalchemy import text
@@ -54,6 +56,38 @@ class _NoQueryStrings(logging.Filter):
         record.msg = self._query.sub("?…", record.getMessage())
         record.args = None
         return True
+
+
+def _reconcile_in_background(app: Flask) -> None:
+    """Each server process asks WeChat Pay about unsettled payments every RECONCILE_SECONDS.
+
+    Started with the first request, so it runs in the worker, after gunicorn forks. Crediting
+    and closing are idempotent, so several processes doing it at once do no harm.
+    """
+    seconds = app.config["RECONCILE_SECONDS"]
+    if seconds <= 0 or app.config.get("TESTING"):
+        return
+    started = False
+
+    @app.before_request
+    def _start_reconciler() -> None:
+        nonlocal started
+        if started:
+            return
+        started = True
+        from kds import socketio
+        from services.payments import reconcile
+
+        def loop() -> None:
+            while True:
+                socketio.sleep(seconds)
+                try:
+                    with app.app_context():
+                        reconcile()
+                except Exception:  # a failing WeChat must not end the loop
+                    logging.getLogger(__name__).exception("payment reconcile failed")
+
+        socketio.start_background_task(loop)
 
 
 def _logging(app: Flask) -> None:

@@ -80,6 +80,7 @@ class Settings:
     MAX_CONTENT_LENGTH: int = 64 * 1024
     RATELIMIT_ENABLED: bool = True
     KDS_REPLAY_LIMIT: int = 500
+    RECONCILE_SECONDS: int = 60  # how often each server process asks WeChat Pay about stragglers; 0: never
     LOG_LEVEL: str = "INFO"
     extra: dict[str, Any] = field(default_factory=dict)
 

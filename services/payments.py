@@ -229,7 +229,8 @@ def _anomaly(tx: Tx, store_id: int | None, out_trade_no: str, reason: str, txn: 
 
 
 # -- nothing left hanging -------------------------------------------------------------------
-def reconcile(older_than: timedelta = timedelta(minutes=2)) -> dict[str, int]:
+def reconcile(older_than: timedelta = timedelta(minutes=2),
+              closing_after: timedelta = PAYING_TIMEOUT) -> dict[str, int]:
     """Ask WeChat about payments still paying after a while: credit the paid ones (through the
     same checks as a notify), close those past the timeout. Returns counts."""
     now = utcnow()
@@ -250,7 +251,7 @@ def reconcile(older_than: timedelta = timedelta(minutes=2)) -> dict[str, int]:
             txn = {"trade_state": "NOTPAY"}
         if txn.get("trade_state") == "SUCCESS":
             counts["credited"] += credit_transaction(txn)
-        elif created_at < now - PAYING_TIMEOUT:
+        elif created_at < now - closing_after:
             try:
                 pay_client().close(out_trade_no)
             except PayError as exc:
