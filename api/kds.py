@@ -116,6 +116,7 @@ class StationsQuery(RequestSchema):
 
 
 class AllDayRow(Schema):
+    item_id = fields.Int()
     name = fields.Str()
     qty = fields.Int()
 

@@ -16,6 +16,9 @@ def kds_strings() -> dict[str, str]:
         "network_error": _("The network is not answering."),
         "nothing_to_undo": _("Nothing to undo."), "bumped_n": _("Bumped table {code}"), "undone": _("Ticket is back."),
         "not_allowed": _("This account may not use the kitchen display."), "revoked": _("This screen was unpaired."),
+        "sold_out": _("Sold out"), "mark_sold_out": _("Mark this dish sold out for every diner"),
+        "confirm_sold_out": _("Mark {name} sold out? Diners can no longer order it."),
+        "marked_sold_out": _("{name} is now sold out."),
         "station_hot": _("Hot"), "station_cold": _("Cold"), "station_bar": _("Bar"), "remark": _("Remark"),
     }
 

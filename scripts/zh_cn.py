@@ -49,7 +49,9 @@ ZH = {
     "Loading tickets…": "正在加载单据…", "Paid": "已付", "Due": "待付", "WeChat Pay": "微信支付", "sandbox": "沙箱",
     "Change (balance)": "零钱", "Pay": "支付", "Pay {amount} with WeChat": "微信支付 {amount}",
     "Preparing the payment…": "正在准备支付…", "Waiting for WeChat Pay…": "等待微信支付…", "Paying…": "支付中…",
-    "Paid. Thank you!": "支付成功，谢谢！",
+    "Paid. Thank you!": "支付成功，谢谢！", "Mark this dish sold out for every diner": "将此菜标记为售罄（所有食客立即可见）",
+    "Mark {name} sold out? Diners can no longer order it.": "确定将「{name}」标记为售罄？食客将无法再点。",
+    "{name} is now sold out.": "「{name}」已售罄。",
 }
 
 

@@ -209,17 +209,17 @@ def undo_last_bump(store_id: int, stations: Iterable[str] | None = None) -> Tick
 
 def all_day_counts(store_id: int, stations: Iterable[str] | None = None) -> list[dict[str, Any]]:
     """What is still to cook, per dish, over every open ticket: the kitchen's all-day view."""
-    query = (select(OrderItem.name, func.sum(OrderItem.qty))
+    query = (select(OrderItem.item_id, OrderItem.name, func.sum(OrderItem.qty))
              .join(TicketItem, TicketItem.order_item_id == OrderItem.id)
              .join(Ticket, Ticket.id == TicketItem.ticket_id)
              .where(Ticket.store_id == store_id, Ticket.status.in_(OPEN_STATUSES),
                     TicketItem.status.in_(("new", "cooking")))
-             .group_by(OrderItem.name).order_by(func.sum(OrderItem.qty).desc(), OrderItem.name))
+             .group_by(OrderItem.item_id, OrderItem.name).order_by(func.sum(OrderItem.qty).desc(), OrderItem.name))
     if stations:
         query = query.where(Ticket.station.in_(list(stations)))
     rows = db.session.execute(query).all()
     db.session.commit()
-    return [{"name": name, "qty": int(qty)} for name, qty in rows]
+    return [{"item_id": item_id, "name": name, "qty": int(qty)} for item_id, name, qty in rows]
 
 
 def screen_settings(store_id: int) -> tuple[Store, list[Station]]:

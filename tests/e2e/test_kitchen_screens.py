@@ -81,3 +81,27 @@ def test_a_round_sent_on_a_dropping_network_arrives_once(client, live_server, ph
     page.locator("#tab-orders").click()
     expect(page.locator("#order-list .order")).to_have_count(1)
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('diancan.pending')).length") == 0
+
+
+def test_a_cook_marks_a_dish_sold_out_from_the_screen_and_phones_see_it(client, browser, live_server, phone):
+    store = make_store()
+    table = make_table(store, code="S1")
+    item = make_item(store, name="水煮鱼", price=6800)
+    make_staff(store, "cook", username="chef", password="cook-pass-1")
+    diner_page = phone.new_page()
+    diner_page.goto(f"{live_server}/t/{token_of(table)}")
+    dish = diner_page.locator("[data-item]", has_text="水煮鱼")
+    expect(dish.get_by_role("button", name="添加水煮鱼")).to_be_visible()
+    code = sandbox_code(live_server)
+    diner = requests.post(f"{live_server}/api/v1/diner/login", json={"code": code}, timeout=10).json()["token"]
+    ctx, kitchen = _screen(browser, live_server, store)
+    _order(live_server, diner, token_of(table), item.id)
+    try:
+        kitchen.on("dialog", lambda d: d.accept())
+        kitchen.locator("#toggle-allday").click()
+        row = kitchen.locator("#allday-list li", has_text="水煮鱼")
+        row.get_by_role("button", name="售罄").click()
+        expect(kitchen.locator(".toast")).to_contain_text("已售罄")
+        expect(dish.locator(".badge")).to_have_text("已售罄")  # the phone heard it at once
+    finally:
+        ctx.close()

@@ -228,6 +228,14 @@ async function undo() {
 }
 $("undo").onclick = undo;
 
+async function markSoldOut(row) {
+  if (!window.confirm(T.confirm_sold_out.replace("{name}", row.name))) return;
+  try {
+    await api(`/api/v1/kds/items/${row.item_id}/sold-out`, { method: "POST", body: { sold_out: true } });
+    toast(T.marked_sold_out.replace("{name}", row.name));
+  } catch (ex) { toast(ex.message || T.network_error); }
+}
+
 let allDayTimer = null;
 function refreshAllDaySoon() { clearTimeout(allDayTimer); allDayTimer = setTimeout(refreshAllDay, 400); }
 async function refreshAllDay() {
@@ -235,7 +243,9 @@ async function refreshAllDay() {
   const q = st.stations ? `?stations=${encodeURIComponent(st.stations.join(","))}` : "";
   try {
     const data = await api(`/api/v1/kds/all-day${q}`);
-    $("allday-list").replaceChildren(...data.items.map((r) => el("li", {}, el("b", {}, r.qty), r.name)));
+    $("allday-list").replaceChildren(...data.items.map((r) => el("li", {}, el("b", {}, r.qty), el("span", {}, r.name),
+      el("button", { type: "button", class: "soldout-btn", title: T.mark_sold_out, onclick: () => markSoldOut(r) },
+        T.sold_out))));
   } catch { /* the next change retries */ }
 }
 $("toggle-allday").onclick = () => {
