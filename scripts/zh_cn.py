@@ -51,7 +51,11 @@ ZH = {
     "Preparing the payment…": "正在准备支付…", "Waiting for WeChat Pay…": "等待微信支付…", "Paying…": "支付中…",
     "Paid. Thank you!": "支付成功，谢谢！", "Mark this dish sold out for every diner": "将此菜标记为售罄（所有食客立即可见）",
     "Mark {name} sold out? Diners can no longer order it.": "确定将「{name}」标记为售罄？食客将无法再点。",
-    "{name} is now sold out.": "「{name}」已售罄。",
+    "{name} is now sold out.": "「{name}」已售罄。", "Floor": "楼面", "Log in": "登录", "Calls": "呼叫",
+    "No one is calling.": "暂无呼叫。", "Tables": "桌台", "Connection lost. Reconnecting…": "连接已断开，正在重连…",
+    "calls a waiter": "呼叫服务员", "asks for the bill": "请求结账", "Done": "已处理", "{n} orders": "{n} 单",
+    "Free": "空闲", "Settled": "已结清", "Cash": "收现金", "Clear table": "清台", "Cash recorded.": "现金已入账。",
+    "Take {amount} in cash for table {code}?": "确认收取 {code} 桌现金 {amount}？", "Table {code} is free again.": "{code} 桌已清台。",
 }
 
 

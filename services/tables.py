@@ -77,3 +77,12 @@ def list_tables(store_id: int) -> list[Table]:
     return list(db.session.execute(
         select(Table).where(Table.store_id == store_id).order_by(Table.code)
     ).scalars())
+
+
+def floor(store_id: int) -> list[tuple[Table, TableSession | None]]:
+    """Every active table of the store with its open check (or None), for the floor staff."""
+    tables = list_tables(store_id)
+    checks = {c.table_id: c for c in db.session.execute(
+        select(TableSession).where(TableSession.store_id == store_id, TableSession.status == "open")
+    ).scalars()}
+    return [(t, checks.get(t.id)) for t in tables if t.active]

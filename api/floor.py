@@ -1,0 +1,50 @@
+"""The floor for cashiers and waiters: every table with its open check."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from api.auth import current_staff, staff_required
+from services import tables
+
+blp = Blueprint("floor", __name__, url_prefix="/api/v1", description="Floor: tables and their checks")
+
+
+class FloorCheck(Schema):
+    id = fields.Int()
+    total = fields.Int()
+    paid = fields.Int()
+    due = fields.Int()
+    orders = fields.Int()
+    opened_at = fields.DateTime()
+
+
+class FloorTable(Schema):
+    id = fields.Int()
+    code = fields.Str()
+    area = fields.Str(allow_none=True)
+    seats = fields.Int()
+    session = fields.Nested(FloorCheck, allow_none=True)
+
+
+class FloorResponse(Schema):
+    tables = fields.List(fields.Nested(FloorTable))
+
+
+@blp.get("/floor")
+@blp.response(200, FloorResponse)
+@blp.doc(security=[{"bearer": []}])
+@staff_required("owner", "manager", "cashier", "waiter")
+def floor() -> dict[str, Any]:
+    who = current_staff()
+    assert who is not None
+    rows = []
+    for table, check in tables.floor(who.store_id):
+        session = None if check is None else {
+            "id": check.id, "total": check.total, "paid": check.paid, "due": check.due,
+            "orders": len([o for o in check.orders if o.status != "cancelled"]), "opened_at": check.opened_at}
+        rows.append({"id": table.id, "code": table.code, "area": table.area.name if table.area else None,
+                     "seats": table.seats, "session": session})
+    return {"tables": rows}

@@ -1,0 +1,50 @@
+"""Floor staff on /pos: a diner's call arrives live and once; cash settles a check; the table is cleared."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.helpers import make_item, make_staff, make_store, make_table, token_of
+
+pytestmark = [pytest.mark.e2e, pytest.mark.live]
+
+
+def test_calls_cash_and_clearing_the_table(client, live_server, browser, phone):
+    store = make_store()
+    table = make_table(store, code="F2")
+    make_item(store, name="酸辣粉", price=1600)
+    make_staff(store, "cashier", username="cash", password="cash-pass-1")
+    staff_ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    try:
+        pos = staff_ctx.new_page()
+        pos.on("dialog", lambda d: d.accept())
+        pos.goto(f"{live_server}/pos")
+        pos.fill("#store", store.slug)
+        pos.fill("#username", "cash")
+        pos.fill("#password", "cash-pass-1")
+        pos.get_by_role("button", name="登录").click()
+        expect(pos.locator("#no-calls")).to_be_visible()
+        expect(pos.locator(".table", has_text="F2")).to_contain_text("空闲")
+
+        diner = phone.new_page()
+        diner.goto(f"{live_server}/t/{token_of(table)}")
+        diner.locator("[data-item]", has_text="酸辣粉").get_by_role("button", name="添加酸辣粉").click()
+        diner.locator("#checkout").click()
+        diner.locator("#submit").click()
+        expect(diner.locator("#order-list .order")).to_have_count(1)
+        for _ in range(3):
+            diner.locator("#call-waiter").click()
+        expect(pos.locator("#calls li")).to_have_count(1)  # pressed three times, one call
+        expect(pos.locator("#calls li")).to_contain_text("F2")
+        pos.locator("#calls li").get_by_role("button", name="已处理").click()
+        expect(pos.locator("#no-calls")).to_be_visible()
+
+        pos.reload()
+        card = pos.locator(".table", has_text="F2")
+        expect(card).to_contain_text("¥16.00")
+        card.get_by_role("button", name="收现金").click()
+        expect(card).to_contain_text("已结清")
+        card.get_by_role("button", name="清台").click()
+        expect(card).to_contain_text("空闲")
+    finally:
+        staff_ctx.close()

@@ -1,0 +1,129 @@
+// Floor staff: waiter calls and bill requests live (/staff namespace), tables with their checks,
+// cash taken and tables cleared. Every write carries a client key so a retry never pays twice.
+import { el } from "./dom.js";
+
+const T = JSON.parse(document.getElementById("i18n").textContent);
+const $ = (id) => document.getElementById(id);
+const yuan = (fen) => `¥${(fen / 100).toFixed(2)}`;
+const st = { token: localStorage.getItem("diancan.pos.token"), socket: null, calls: new Map() };
+
+async function api(path, { method = "GET", body, token = st.token } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = resp.headers.get("content-type")?.includes("json") ? await resp.json() : null;
+  if (!resp.ok) { const e = new Error(data?.error?.message || `HTTP ${resp.status}`); e.status = resp.status; throw e; }
+  return data;
+}
+
+function toast(text) {
+  const t = el("div", { class: "toast", role: "status" }, text);
+  document.body.append(t);
+  setTimeout(() => t.remove(), 2200);
+}
+
+$("login-form").onsubmit = async (e) => {
+  e.preventDefault();
+  try {
+    const data = await api("/api/v1/staff/login", { method: "POST", token: null, body: {
+      store: $("store").value.trim(), username: $("username").value.trim(), password: $("password").value } });
+    st.token = data.token;
+    localStorage.setItem("diancan.pos.token", data.token);
+    localStorage.setItem("diancan.pos.name", data.staff.name);
+    $("password").value = "";
+    start();
+  } catch (ex) {
+    $("login-error").textContent = ex.status ? ex.message : T.network_error;
+    $("login-error").hidden = false;
+  }
+};
+
+function logout() {
+  st.socket?.disconnect();
+  localStorage.removeItem("diancan.pos.token");
+  st.token = null;
+  $("board").hidden = true; $("login").hidden = false;
+}
+$("logout").onclick = logout;
+
+async function start() {
+  $("login").hidden = true; $("board").hidden = false;
+  $("who").textContent = localStorage.getItem("diancan.pos.name") || "";
+  try {
+    const calls = await api("/api/v1/calls");
+    st.calls = new Map(calls.calls.map((c) => [c.id, c]));
+    renderCalls();
+    await refreshFloor();
+  } catch (ex) {
+    if (ex.status === 401 || ex.status === 403) return logout();
+  }
+  const socket = io("/staff", { auth: { token: st.token }, transports: ["websocket", "polling"] });
+  st.socket = socket;
+  socket.on("connect", () => { $("offline").hidden = true; });
+  socket.on("disconnect", () => { $("offline").hidden = false; });
+  socket.on("call.created", ({ call }) => { st.calls.set(call.id, call); renderCalls(); toast(label(call)); refreshFloor(); });
+  socket.on("call.updated", ({ call }) => { if (call.status !== "open") st.calls.delete(call.id); renderCalls(); });
+  setInterval(() => refreshFloor().catch(() => {}), 10000);
+}
+
+const label = (call) => `${call.table_code} · ${call.kind === "bill" ? T.wants_bill : T.calls_waiter}`;
+
+function renderCalls() {
+  const list = [...st.calls.values()].sort((a, b) => a.id - b.id);
+  $("calls-count").textContent = list.length || "";
+  $("no-calls").hidden = list.length > 0;
+  $("calls").replaceChildren(...list.map((c) => el("li", { class: c.kind },
+    el("b", {}, c.table_code),
+    el("div", { class: "what" }, c.kind === "bill" ? T.wants_bill : T.calls_waiter,
+      el("small", {}, new Date(c.created_at).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" }))),
+    el("button", { type: "button", class: "btn ok", onclick: () => done(c) }, T.handled))));
+}
+
+async function done(call) {
+  try {
+    await api(`/api/v1/calls/${call.id}/done`, { method: "POST" });
+  } catch (ex) { if (ex.status !== 409) return toast(ex.message); }
+  st.calls.delete(call.id);
+  renderCalls();
+}
+
+async function refreshFloor() {
+  const data = await api("/api/v1/floor");
+  $("loading").hidden = true;
+  $("tables").replaceChildren(...data.tables.map(tableCard));
+}
+
+function tableCard(t) {
+  const s = t.session;
+  return el("article", { class: `table${s ? " busy" : ""}` },
+    el("span", { class: "code" }, t.code),
+    el("span", { class: "state" }, s ? T.orders_n.replace("{n}", s.orders) : T.free),
+    s ? el("span", { class: `due${s.due === 0 ? " zero" : ""}` }, s.due ? `${T.due} ${yuan(s.due)}` : T.settled) : null,
+    s ? el("div", { class: "actions" },
+      s.due > 0 ? el("button", { type: "button", class: "btn", onclick: () => cash(t, s) }, T.take_cash) : null,
+      s.due === 0 ? el("button", { type: "button", class: "btn ok", onclick: () => clear(t, s) }, T.clear_table) : null) : null);
+}
+
+async function cash(t, s) {
+  if (!window.confirm(T.confirm_cash.replace("{code}", t.code).replace("{amount}", yuan(s.due)))) return;
+  const key = `diancan.pos.cash.${s.id}.${s.due}`;
+  const clientKey = localStorage.getItem(key) || crypto.randomUUID();
+  localStorage.setItem(key, clientKey);
+  try {
+    await api(`/api/v1/table-sessions/${s.id}/payments/offline`, { method: "POST", body: { client_key: clientKey, channel: "cash" } });
+    localStorage.removeItem(key);
+    toast(T.cash_taken);
+  } catch (ex) { toast(ex.message || T.network_error); }
+  refreshFloor();
+}
+
+async function clear(t, s) {
+  try {
+    await api(`/api/v1/table-sessions/${s.id}/close`, { method: "POST" });
+    toast(T.table_cleared.replace("{code}", t.code));
+  } catch (ex) { toast(ex.message || T.network_error); }
+  refreshFloor();
+}
+
+if (st.token) start(); else $("login").hidden = false;
