@@ -60,7 +60,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--rate", type=float, default=10, help="orders per second")
     parser.add_argument("--idle", type=int, default=500, help="idle sockets for the memory figure")
-    parser.add_argument("--worker", choices=sorted(WORKERS), default="geventwebsocket")
+    parser.add_argument("--worker", choices=sorted(WORKERS), default="gevent")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="diancan-kdsrush-"))
     port = free_port()
