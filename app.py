@@ -94,7 +94,7 @@ def _logging(app: Flask) -> None:
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # urllib3 logs whole request URLs at DEBUG, and WeChat's carry the app secret and login codes.
     logging.getLogger("urllib3").setLevel(logging.WARNING)
-    # gevent-websocket's worker writes its own access log with full URLs.
+    # gevent-websocket's worker (GUNICORN_WORKER, optional) writes its own access log with full URLs.
     access = logging.getLogger("geventwebsocket.handler")
     if not any(isinstance(f, _NoQueryStrings) for f in access.filters):
         access.addFilter(_NoQueryStrings())

@@ -1,4 +1,4 @@
-"""Entry point for gunicorn: ``gunicorn -k geventwebsocket.gunicorn.workers.GeventWebSocketWorker wsgi:app``."""
+"""Entry point for gunicorn: ``gunicorn -c gunicorn.conf.py wsgi:app`` (see gunicorn.conf.py for the worker)."""
 from app import create_app
 
 app = create_app()
