@@ -7,9 +7,11 @@ from typing import Any
 import segno
 from flask import Response
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
 
 from api.auth import current_staff, staff_required
 from models import Table
+from schema import RequestSchema
 from schema.admin import (
     AdminTablesResponse,
     ItemEnvelope,
@@ -22,7 +24,7 @@ from schema.admin import (
     StorePatch,
     TableEnvelope,
 )
-from services import admin, tables
+from services import admin, audit, tables
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="Store administration")
 MANAGERS = ("owner", "manager")
@@ -32,6 +34,12 @@ def _store_id() -> int:
     who = current_staff()
     assert who is not None
     return who.store_id
+
+
+def _staff_id() -> int:
+    who = current_staff()
+    assert who is not None
+    return who.id
 
 
 def _table_view(t: Table) -> dict[str, Any]:
@@ -76,7 +84,7 @@ def table_qr_svg(table_id: int) -> Response:
 @blp.doc(security=[{"bearer": []}])
 @staff_required(*MANAGERS)
 def rotate_qr(table_id: int) -> dict[str, Any]:
-    return {"table": _table_view(admin.rotate_qr(_store_id(), table_id))}
+    return {"table": _table_view(admin.rotate_qr(_store_id(), table_id, _staff_id()))}
 
 
 @blp.patch("/store")
@@ -85,7 +93,7 @@ def rotate_qr(table_id: int) -> dict[str, Any]:
 @blp.doc(security=[{"bearer": []}])
 @staff_required(*MANAGERS)
 def patch_store(body: dict[str, Any]) -> dict[str, Any]:
-    return {"store": admin.update_store(_store_id(), body)}
+    return {"store": admin.update_store(_store_id(), body, _staff_id())}
 
 
 @blp.patch("/items/<int:item_id>")
@@ -94,7 +102,7 @@ def patch_store(body: dict[str, Any]) -> dict[str, Any]:
 @blp.doc(security=[{"bearer": []}])
 @staff_required(*MANAGERS)
 def patch_item(body: dict[str, Any], item_id: int) -> dict[str, Any]:
-    return {"item": admin.update_item(_store_id(), item_id, body)}
+    return {"item": admin.update_item(_store_id(), item_id, body, _staff_id())}
 
 
 @blp.get("/stations")
@@ -122,3 +130,38 @@ def create_station(body: dict[str, Any]) -> dict[str, Any]:
 @staff_required(*MANAGERS)
 def patch_station(body: dict[str, Any], station_id: int) -> dict[str, Any]:
     return {"station": admin.update_station(_store_id(), station_id, body)}
+
+
+class AuditQuery(RequestSchema):
+    action = fields.Str(load_default=None, validate=validate.Length(max=40))
+    staff_id = fields.Int(load_default=None, validate=validate.Range(1, 2**31 - 1))
+    since = fields.AwareDateTime(load_default=None)
+    until = fields.AwareDateTime(load_default=None)
+    before_id = fields.Int(load_default=None, validate=validate.Range(1, 2**31 - 1))
+    limit = fields.Int(load_default=50, validate=validate.Range(1, 200))
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Int()
+    staff_id = fields.Int(allow_none=True)
+    action = fields.Str()
+    target_type = fields.Str()
+    target_id = fields.Int(allow_none=True)
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class AuditResponse(Schema):
+    entries = fields.List(fields.Nested(AuditEntrySchema))
+
+
+@blp.get("/audit")
+@blp.arguments(AuditQuery, location="query")
+@blp.response(200, AuditResponse)
+@blp.doc(security=[{"bearer": []}])
+@staff_required(*MANAGERS)
+def audit_log(query: dict[str, Any]) -> dict[str, Any]:
+    """Who did what sensitive thing, newest first; filter by action, staff and time; page by before_id."""
+    return {"entries": audit.entries(_store_id(), query["action"], query["staff_id"], query["since"], query["until"],
+                                     query["limit"], query["before_id"])}

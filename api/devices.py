@@ -76,4 +76,5 @@ def list_devices() -> dict[str, Any]:
 @staff_required("owner", "manager")
 def revoke_device(device_id: int) -> dict[str, Any]:
     """Void the screen's token; it is disconnected at once."""
-    return {"device": devices.revoke(_who().store_id, device_id)}
+    who = _who()
+    return {"device": devices.revoke(who.store_id, device_id, who.id)}

@@ -1,4 +1,5 @@
 """SQLAlchemy models. Every table that belongs to a store carries ``store_id``."""
+from models.audit import AuditLog
 from models.base import Base, db, utcnow
 from models.devices import KitchenDevice
 from models.kitchen import KitchenEvent, Ticket, TicketItem
@@ -10,7 +11,7 @@ from models.store import Area, Station, Store, StoreCounter, Table
 from models.table_service import CartLine, WaiterCall
 
 __all__ = [
-    "Area", "Base", "CartLine", "Category", "Diner", "Item", "KitchenDevice", "KitchenEvent", "Option",
+    "Area", "AuditLog", "Base", "CartLine", "Category", "Diner", "Item", "KitchenDevice", "KitchenEvent", "Option",
     "OptionGroup", "Order", "OrderItem", "Payment", "PaymentAnomaly", "Refund", "Staff", "Station", "Store",
     "StoreCounter", "Table", "TableSession", "Ticket", "TicketItem", "WaiterCall", "db", "utcnow",
 ]

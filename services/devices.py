@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from domain.errors import InvalidState, NotFound, Unauthorized, ValidationFailed
 from models import KitchenDevice, Station, db, utcnow
+from services import audit
 from services.uow import Outgoing, transaction
 
 CODE_TTL = timedelta(minutes=10)
@@ -45,6 +46,8 @@ def create_device(store_id: int, staff_id: int, name: str, stations: list[str]) 
                                pairing_code_hash=_hash(code), code_expires_at=utcnow() + CODE_TTL)
         tx.session.add(device)
         tx.session.flush()
+        audit.record(tx, store_id, staff_id, "kds.device.create", "kitchen_device", device.id, None,
+                     {"name": name, "stations": device.stations})
     return device, code
 
 
@@ -80,7 +83,7 @@ def list_devices(store_id: int) -> list[KitchenDevice]:
     ).scalars())
 
 
-def revoke(store_id: int, device_id: int) -> KitchenDevice:
+def revoke(store_id: int, device_id: int, staff_id: int | None = None) -> KitchenDevice:
     """Void the screen's token and disconnect it. Raises NotFound, InvalidState (already revoked)."""
     with transaction() as tx:
         device = tx.session.execute(
@@ -91,6 +94,8 @@ def revoke(store_id: int, device_id: int) -> KitchenDevice:
         if device.revoked_at is not None:
             raise InvalidState("this screen is already revoked")
         device.revoked_at, device.token_hash, device.pairing_code_hash = utcnow(), None, None
+        audit.record(tx, store_id, staff_id, "kds.device.revoke", "kitchen_device", device.id,
+                     {"name": device.name}, {"revoked": True})
         tx.emit(Outgoing("device", "device.revoked", {"device_id": device.id}, store_id, device_id=device.id))
     return device
 

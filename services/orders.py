@@ -11,7 +11,7 @@ from domain import order_state
 from domain.errors import Conflict, Forbidden, InvalidState, NotFound, SoldOut, ValidationFailed
 from domain.pricing import LineRequest, PricedOrder, price_order
 from models import Item, Order, OrderItem, Table, TableSession, db, utcnow
-from services import counters, tables
+from services import audit, counters, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
 from services.menu import announce_availability, menu_for_pricing, store_clock
@@ -197,6 +197,10 @@ def cancel_line(who: Orderer, order_id: int, line_id: int, reason: str = "") -> 
         line.void_reason = reason.strip()[:200] if is_staff else "cancelled by diner"
         line.cancelled_by = who.staff_id
         order.total -= line.line_total
+        if is_staff:
+            audit.record(tx, order.store_id, who.staff_id, "order.void", "order_item", line.id,
+                         {"status": "active", "line_total": line.line_total},
+                         {"status": "cancelled", "reason": line.void_reason})
         _give_back_stock(tx, order.store_id, line.item_id, line.qty)
         withdraw_item(tx, line)
         if all(ln.status == "cancelled" for ln in order.items):

@@ -20,6 +20,7 @@ from domain import order_state
 from domain.errors import InvalidState, NotFound, UpstreamError, ValidationFailed
 from domain.payment_state import CREDITABLE, Expected, mismatch, new_out_trade_no
 from models import Diner, Order, Payment, PaymentAnomaly, Refund, Store, TableSession, db, utcnow
+from services import audit
 from services.context import cipher, setting
 from services.kitchen import record_order_update, send_to_kitchen
 from services.orders import diner_in_session
@@ -148,6 +149,8 @@ def record_offline_payment(store_id: int, staff_id: int, table_session_id: int, 
         tx.session.add(payment)
         tx.session.flush()
         _apply_credit(tx, payment)
+        audit.record(tx, store_id, staff_id, f"payment.{channel}", "payment", payment.id, None,
+                     {"amount": amount, "table_session_id": check.id})
     return payment
 
 
@@ -311,6 +314,9 @@ def refund_payment(store_id: int, staff_id: int, payment_id: int, amount: int, r
                         amount=amount, reason=reason[:80], status="processing")
         tx.session.add(refund)
         tx.session.flush()
+        audit.record(tx, store_id, staff_id, "payment.refund", "payment", payment.id,
+                     {"refunded": payment.refunded}, {"refunded": payment.refunded + amount, "amount": amount,
+                                                      "reason": refund.reason, "out_refund_no": refund.out_refund_no})
         if payment.channel != "wechat_jsapi":
             _settle_refund(tx, refund, None)
             return refund
