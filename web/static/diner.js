@@ -1,7 +1,7 @@
 // The diner's H5 page: menu, the table's shared cart, sending a round that survives a weak
 // network (the pending round and its client_key live in localStorage until an answer comes),
 // and the orders' progress, live over Socket.IO.
-import { el } from "./dom.js";
+import { ApiError, el, request } from "./dom.js";
 
 const T = JSON.parse(document.getElementById("i18n").textContent);
 const app = document.getElementById("app");
@@ -21,22 +21,7 @@ const yuan = (fen) => `${fen < 0 ? "-" : ""}¥${(Math.abs(fen) / 100).toFixed(2)
 const delta = (fen) => (fen ? `${fen > 0 ? "+" : "-"}¥${(Math.abs(fen) / 100).toFixed(2)}` : "");
 const fmt = (s, vars) => s.replace(/\{(\w+)\}/g, (_, k) => vars[k]);
 
-class ApiError extends Error {
-  constructor(status, body) {
-    super(body?.error?.message || `HTTP ${status}`);
-    this.status = status; this.code = body?.error?.code;
-  }
-}
-
-async function api(path, { method = "GET", body, auth = true } = {}) {
-  const headers = { "Accept": "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (auth && state.token) headers.Authorization = `Bearer ${state.token}`;
-  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = resp.headers.get("content-type")?.includes("json") ? await resp.json() : null;
-  if (!resp.ok) throw new ApiError(resp.status, data);
-  return data;
-}
+const api = (path, { auth = true, ...opts } = {}) => request(path, { ...opts, token: auth ? state.token : null });
 
 // -- login through WeChat (the sandbox stands in for wx.login outside the mini-program) ---------
 async function login() {

@@ -2,7 +2,7 @@
 // apply an event only if its seq is newer than what we hold for that ticket; per station keep
 // the newest seq known complete and ask to resume when an event's prev is newer than that;
 // resume on every (re)connect; a snapshot replaces everything.
-import { el } from "./dom.js";
+import { el, request } from "./dom.js";
 
 const T = JSON.parse(document.getElementById("i18n").textContent);
 const root = document.getElementById("kds");
@@ -21,15 +21,7 @@ const st = {
 };
 
 
-async function api(path, { method = "GET", body, token = st.token } = {}) {
-  const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = resp.headers.get("content-type")?.includes("json") ? await resp.json() : null;
-  if (!resp.ok) { const e = new Error(data?.error?.message || `HTTP ${resp.status}`); e.status = resp.status; throw e; }
-  return data;
-}
+const api = (path, { token = st.token, ...opts } = {}) => request(path, { ...opts, token });
 
 // -- login: pair the screen (preferred) or a cook's account ----------------------------------
 function loginMode(pair) {

@@ -1,21 +1,13 @@
 // Floor staff: waiter calls and bill requests live (/staff namespace), tables with their checks,
 // cash taken and tables cleared. Every write carries a client key so a retry never pays twice.
-import { el } from "./dom.js";
+import { el, request } from "./dom.js";
 
 const T = JSON.parse(document.getElementById("i18n").textContent);
 const $ = (id) => document.getElementById(id);
 const yuan = (fen) => `¥${(fen / 100).toFixed(2)}`;
 const st = { token: localStorage.getItem("diancan.pos.token"), socket: null, calls: new Map() };
 
-async function api(path, { method = "GET", body, token = st.token } = {}) {
-  const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = resp.headers.get("content-type")?.includes("json") ? await resp.json() : null;
-  if (!resp.ok) { const e = new Error(data?.error?.message || `HTTP ${resp.status}`); e.status = resp.status; throw e; }
-  return data;
-}
+const api = (path, { token = st.token, ...opts } = {}) => request(path, { ...opts, token });
 
 function toast(text) {
   const t = el("div", { class: "toast", role: "status" }, text);
