@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
+from marshmallow import Schema, fields, validate
 
 from api.auth import current_diner, current_staff, diner_required, staff_required
 from api.limits import diner_or_ip, limiter, table_key
@@ -113,3 +113,38 @@ def close_table_session(session_id: int) -> dict[str, Any]:
     who = current_staff()
     assert who is not None
     return {"session": orders.close_check(who.store_id, session_id)}
+
+
+class MyDataResponse(Schema):
+    diner = fields.Dict()
+    orders = fields.List(fields.Dict())
+
+
+@blp.get("/diner/me/data")
+@blp.response(200, MyDataResponse)
+@blp.doc(security=[{"bearer": []}])
+@diner_required
+def my_data() -> dict[str, Any]:
+    """Everything we keep about you: when you first and last came, and what you ordered."""
+    diner_id = current_diner()
+    assert diner_id is not None
+    return _jsonable(diners.my_data(diner_id))  # times as ISO 8601, like every other answer
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@blp.delete("/diner/me")
+@blp.response(204)
+@blp.doc(security=[{"bearer": []}])
+@diner_required
+def forget_me() -> None:
+    """Delete what we keep about you; your past orders stay, pointing at no one."""
+    diner_id = current_diner()
+    assert diner_id is not None
+    diners.forget(diner_id)

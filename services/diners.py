@@ -1,12 +1,14 @@
 """Diners: WeChat login to our own token. We keep an encrypted openid and its keyed hash only."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from domain.errors import Unauthorized
 from domain.tokens import TokenInvalid
-from models import Diner, db, utcnow
+from models import CartLine, Diner, Order, Payment, db, utcnow
 from services.context import cipher, setting, signer
 from services.uow import transaction
 from wechat.miniprogram import code_to_openid
@@ -49,3 +51,33 @@ def authenticate(token: str) -> int:
     if not isinstance(diner_id, int) or db.session.get(Diner, diner_id) is None:
         raise Unauthorized("invalid or expired token")
     return diner_id
+
+
+def my_data(diner_id: int) -> dict[str, Any]:
+    """Everything we keep about a diner, for the diner: when they came, and what they ordered."""
+    diner = db.session.get(Diner, diner_id)
+    if diner is None:
+        raise Unauthorized("invalid or expired token")
+    orders = db.session.execute(select(Order).where(Order.diner_id == diner_id).order_by(Order.id)).scalars().all()
+    data: dict[str, Any] = {
+        "diner": {"id": diner.id, "created_at": diner.created_at, "last_seen_at": diner.last_seen_at},
+        "orders": [{"id": o.id, "store_id": o.store_id, "number": o.number, "total": o.total, "status": o.status,
+                    "created_at": o.created_at,
+                    "items": [{"name": i.name, "qty": i.qty, "line_total": i.line_total} for i in o.items]}
+                   for o in orders],
+    }
+    db.session.commit()
+    return data
+
+
+def forget(diner_id: int) -> None:
+    """Delete the diner: the encrypted openid and its hash go; their orders stay for the
+    restaurant's books but no longer point at anyone. The token stops working at once."""
+    with transaction() as tx:
+        for model in (Order, CartLine, Payment):
+            tx.session.execute(
+                update(model).where(model.diner_id == diner_id).values(diner_id=None)  # type: ignore[attr-defined]
+                .execution_options(synchronize_session=False))
+        diner = tx.session.get(Diner, diner_id)
+        if diner is not None:
+            tx.session.delete(diner)
