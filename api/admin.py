@@ -1,4 +1,6 @@
-"""Owner and manager routes under /api/v1/admin, always scoped to the caller's store."""
+"""Console routes under /api/v1/admin: tables and areas, table codes, settings, stations, audit.
+
+Every route names its permission (``domain.permissions``) and works on the caller's store only."""
 from __future__ import annotations
 
 import io
@@ -9,25 +11,28 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.auth import current_staff, staff_required
+from api.auth import current_staff, permission_required
 from models import Table
 from schema import RequestSchema
 from schema.admin import (
     AdminTablesResponse,
-    ItemEnvelope,
-    ItemPatch,
+    AreaCreate,
+    AreaEnvelope,
+    AreaPatch,
+    AreasEnvelope,
     StationCreate,
     StationEnvelope,
     StationPatch,
     StationsEnvelope,
     StoreEnvelope,
     StorePatch,
+    TableCreate,
     TableEnvelope,
+    TablePatch,
 )
 from services import admin, audit, tables
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="Store administration")
-MANAGERS = ("owner", "manager")
 
 
 def _store_id() -> int:
@@ -43,72 +48,143 @@ def _staff_id() -> int:
 
 
 def _table_view(t: Table) -> dict[str, Any]:
-    return {"id": t.id, "code": t.code, "area": t.area.name if t.area else None, "seats": t.seats,
-            "active": t.active, "qr_url": tables.qr_url(t)}
+    return {"id": t.id, "code": t.code, "area": t.area.name if t.area else None, "area_id": t.area_id,
+            "seats": t.seats, "active": t.active, "qr_url": tables.qr_url(t)}
+
+
+SECURED = {"security": [{"bearer": []}]}
 
 
 @blp.get("/tables")
 @blp.response(200, AdminTablesResponse)
-@blp.doc(security=[{"bearer": []}])
-@staff_required(*MANAGERS)
+@blp.doc(**SECURED)
+@permission_required("tables.manage")
 def list_tables() -> dict[str, Any]:
     return {"tables": [_table_view(t) for t in tables.list_tables(_store_id())]}
 
 
+@blp.post("/tables")
+@blp.arguments(TableCreate)
+@blp.response(201, TableEnvelope)
+@blp.doc(**SECURED)
+@permission_required("tables.manage")
+def create_table(body: dict[str, Any]) -> Any:
+    return {"table": _table_view(admin.save_table(_store_id(), body, staff_id=_staff_id()))}, 201
+
+
+@blp.patch("/tables/<int:table_id>")
+@blp.arguments(TablePatch)
+@blp.response(200, TableEnvelope)
+@blp.doc(**SECURED)
+@permission_required("tables.manage")
+def patch_table(body: dict[str, Any], table_id: int) -> dict[str, Any]:
+    """Rename, move, resize or disable a table; a disabled table's codes stop working at once."""
+    return {"table": _table_view(admin.save_table(_store_id(), body, table_id, _staff_id()))}
+
+
+def qr_code(url: str) -> segno.QRCode:
+    return segno.make(url, error="m")
+
+
 def _qr(table_id: int) -> segno.QRCode:
-    return segno.make(tables.qr_url(admin.get_table(_store_id(), table_id)), error="m")
+    return qr_code(tables.qr_url(admin.get_table(_store_id(), table_id)))
 
 
 @blp.get("/tables/<int:table_id>/qr.png")
 @blp.response(200, content_type="image/png")
-@blp.doc(security=[{"bearer": []}])
-@staff_required(*MANAGERS)
+@blp.doc(**SECURED)
+@permission_required("tables.manage")
 def table_qr_png(table_id: int) -> Response:
     buf = io.BytesIO()
-    _qr(table_id).save(buf, kind="png", scale=10, border=2)
+    _qr(table_id).save(buf, kind="png", scale=10, border=4)
     return Response(buf.getvalue(), mimetype="image/png", headers={"Cache-Control": "no-store"})
 
 
 @blp.get("/tables/<int:table_id>/qr.svg")
 @blp.response(200, content_type="image/svg+xml")
-@blp.doc(security=[{"bearer": []}])
-@staff_required(*MANAGERS)
+@blp.doc(**SECURED)
+@permission_required("tables.manage")
 def table_qr_svg(table_id: int) -> Response:
     buf = io.BytesIO()
-    _qr(table_id).save(buf, kind="svg", scale=10, border=2, xmldecl=False)
+    _qr(table_id).save(buf, kind="svg", scale=10, border=4, xmldecl=False)
     return Response(buf.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+@blp.get("/tables/<int:table_id>/wxacode.png")
+@blp.response(200, content_type="image/png")
+@blp.doc(**SECURED)
+@permission_required("tables.manage")
+def table_wxa_code(table_id: int) -> Response:
+    """The table's mini-program code from WeChat (``wxacode.getUnlimited``, scene = QR token), cached."""
+    return Response(admin.wxa_code(_store_id(), table_id), mimetype="image/png",
+                    headers={"Cache-Control": "no-store"})
 
 
 @blp.post("/tables/<int:table_id>/rotate-qr")
 @blp.response(200, TableEnvelope)
-@blp.doc(security=[{"bearer": []}])
-@staff_required(*MANAGERS)
+@blp.doc(**SECURED)
+@permission_required("tables.manage")
 def rotate_qr(table_id: int) -> dict[str, Any]:
     return {"table": _table_view(admin.rotate_qr(_store_id(), table_id, _staff_id()))}
+
+
+@blp.get("/areas")
+@blp.response(200, AreasEnvelope)
+@blp.doc(**SECURED)
+@permission_required("tables.manage")
+def list_areas() -> dict[str, Any]:
+    return {"areas": admin.list_areas(_store_id())}
+
+
+@blp.post("/areas")
+@blp.arguments(AreaCreate)
+@blp.response(201, AreaEnvelope)
+@blp.doc(**SECURED)
+@permission_required("tables.manage")
+def create_area(body: dict[str, Any]) -> Any:
+    return {"area": admin.save_area(_store_id(), body)}, 201
+
+
+@blp.patch("/areas/<int:area_id>")
+@blp.arguments(AreaPatch)
+@blp.response(200, AreaEnvelope)
+@blp.doc(**SECURED)
+@permission_required("tables.manage")
+def patch_area(body: dict[str, Any], area_id: int) -> dict[str, Any]:
+    return {"area": admin.save_area(_store_id(), body, area_id)}
+
+
+@blp.delete("/areas/<int:area_id>")
+@blp.response(204)
+@blp.doc(**SECURED)
+@permission_required("tables.manage")
+def delete_area(area_id: int) -> None:
+    """Remove an area with no tables (409 while tables are in it)."""
+    admin.delete_area(_store_id(), area_id)
+
+
+@blp.get("/store")
+@blp.response(200, StoreEnvelope)
+@blp.doc(**SECURED)
+@permission_required("settings.manage")
+def get_store() -> dict[str, Any]:
+    return {"store": admin.get_store(_store_id())}
 
 
 @blp.patch("/store")
 @blp.arguments(StorePatch)
 @blp.response(200, StoreEnvelope)
-@blp.doc(security=[{"bearer": []}])
-@staff_required(*MANAGERS)
+@blp.doc(**SECURED)
+@permission_required("settings.manage")
 def patch_store(body: dict[str, Any]) -> dict[str, Any]:
+    """Name, pay mode, ticket timers, ordering hours and service charge."""
     return {"store": admin.update_store(_store_id(), body, _staff_id())}
-
-
-@blp.patch("/items/<int:item_id>")
-@blp.arguments(ItemPatch)
-@blp.response(200, ItemEnvelope)
-@blp.doc(security=[{"bearer": []}])
-@staff_required(*MANAGERS)
-def patch_item(body: dict[str, Any], item_id: int) -> dict[str, Any]:
-    return {"item": admin.update_item(_store_id(), item_id, body, _staff_id())}
 
 
 @blp.get("/stations")
 @blp.response(200, StationsEnvelope)
-@blp.doc(security=[{"bearer": []}])
-@staff_required(*MANAGERS)
+@blp.doc(**SECURED)
+@permission_required("stations.manage")
 def list_stations() -> dict[str, Any]:
     return {"stations": admin.list_stations(_store_id())}
 
@@ -116,18 +192,18 @@ def list_stations() -> dict[str, Any]:
 @blp.post("/stations")
 @blp.arguments(StationCreate)
 @blp.response(201, StationEnvelope)
-@blp.doc(security=[{"bearer": []}])
-@staff_required(*MANAGERS)
-def create_station(body: dict[str, Any]) -> dict[str, Any]:
+@blp.doc(**SECURED)
+@permission_required("stations.manage")
+def create_station(body: dict[str, Any]) -> Any:
     """A kitchen station (hot, cold, bar, grill, …): items are routed to one, screens show some."""
-    return {"station": admin.create_station(_store_id(), body["code"], body["name"].strip(), body["sort"])}
+    return {"station": admin.create_station(_store_id(), body["code"], body["name"].strip(), body["sort"])}, 201
 
 
 @blp.patch("/stations/<int:station_id>")
 @blp.arguments(StationPatch)
 @blp.response(200, StationEnvelope)
-@blp.doc(security=[{"bearer": []}])
-@staff_required(*MANAGERS)
+@blp.doc(**SECURED)
+@permission_required("stations.manage")
 def patch_station(body: dict[str, Any], station_id: int) -> dict[str, Any]:
     return {"station": admin.update_station(_store_id(), station_id, body)}
 
@@ -159,8 +235,8 @@ class AuditResponse(Schema):
 @blp.get("/audit")
 @blp.arguments(AuditQuery, location="query")
 @blp.response(200, AuditResponse)
-@blp.doc(security=[{"bearer": []}])
-@staff_required(*MANAGERS)
+@blp.doc(**SECURED)
+@permission_required("audit.read")
 def audit_log(query: dict[str, Any]) -> dict[str, Any]:
     """Who did what sensitive thing, newest first; filter by action, staff and time; page by before_id."""
     return {"entries": audit.entries(_store_id(), query["action"], query["staff_id"], query["since"], query["until"],

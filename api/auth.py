@@ -1,18 +1,30 @@
-"""Bearer tokens on API routes: who is calling, checked before the view runs.
+"""Who is calling an API route, and what they may do, checked before the view runs.
+
+Apps (mini-program, kitchen screens, floor phones) send a bearer token. The console signs staff in
+with an HttpOnly cookie holding the same kind of token; a request that relies on that cookie and
+changes something must also carry ``X-CSRF-Token``, a keyed hash of the cookie that a page of ours
+reads from the session answer and another site cannot know.
 
 The caller is cached per request (in the WSGI environ, not in ``g``, which outlives a request
 whenever an app context was already pushed, as in tests and CLI commands).
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import request
+from flask import Response, current_app, request
 
+from domain import permissions
 from domain.errors import Forbidden, Unauthorized
 from services import devices, diners, staff
+
+SESSION_COOKIE = "diancan_staff"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -24,11 +36,42 @@ def bearer_token() -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def csrf_token(session_token: str) -> str:
+    """The CSRF token that goes with a console session cookie."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, b"csrf:" + session_token.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def request_token() -> str | None:
+    """The caller's token: a bearer header, else the console's session cookie (CSRF-checked on writes)."""
+    token = bearer_token()
+    if token:
+        return token
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), csrf_token(cookie).encode()):
+            raise Forbidden("missing or wrong CSRF token; reload the page")
+    return cookie
+
+
+def set_session_cookie(resp: Response, token: str, max_age: int) -> None:
+    secure = current_app.config["PUBLIC_BASE_URL"].startswith("https://") or request.is_secure
+    resp.set_cookie(SESSION_COOKIE, token, max_age=max_age, httponly=True, secure=secure, samesite="Strict",
+                    path="/")
+
+
+def clear_session_cookie(resp: Response) -> None:
+    resp.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Strict")
+
+
 def _caller(kind: str, authenticate: Callable[[str], T]) -> T | None:
-    """Who the bearer token names as ``kind`` (None if nobody), worked out once per request."""
+    """Who the request's token names as ``kind`` (None if nobody), worked out once per request."""
     cache = request.environ.setdefault("diancan.auth", {})
     if kind not in cache:
-        token = bearer_token()
+        token = request_token()
         try:
             cache[kind] = authenticate(token) if token else None
         except Unauthorized:
@@ -45,8 +88,13 @@ def current_diner() -> int | None:
     return _caller("diner", diners.authenticate)
 
 
-def staff_required(*roles: str) -> Callable[[F], F]:
-    """Allow a valid staff token whose role is in ``roles`` (any role when none given)."""
+def permission_required(permission: str | None) -> Callable[[F], F]:
+    """Allow staff whose role holds ``permission`` in the matrix (any signed-in staff for None).
+
+    The permission is kept on the view (``view.permission``) so tests can walk every route.
+    """
+    if permission is not None:
+        assert permission in permissions.MATRIX, permission
 
     def deco(view: F) -> F:
         @wraps(view)
@@ -54,13 +102,24 @@ def staff_required(*roles: str) -> Callable[[F], F]:
             who = current_staff()
             if who is None:
                 raise Unauthorized("staff login required")
-            if roles and who.role not in roles:
+            if permission is not None and not permissions.allows(who.role, permission):
                 raise Forbidden("your role may not do this")
             return view(*args, **kwargs)
 
+        wrapper.permission = permission  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return deco
+
+
+def require_staff(permission: str | None = None) -> staff.StaffPrincipal:
+    """The signed-in staff member, checked for ``permission``; for views that decide per request."""
+    who = current_staff()
+    if who is None:
+        raise Unauthorized("staff login required")
+    if permission is not None and not permissions.allows(who.role, permission):
+        raise Forbidden("your role may not do this")
+    return who
 
 
 def diner_required(view: F) -> F:
@@ -84,7 +143,7 @@ def kitchen_store_id() -> int | None:
     if device is not None:
         return device.store_id
     who = current_staff()
-    if who is not None and who.role in staff.KITCHEN_ROLES:
+    if who is not None and permissions.allows(who.role, "kitchen.work"):
         return who.store_id
     return None
 
@@ -100,4 +159,5 @@ def kitchen_required(view: F) -> F:
             raise Unauthorized("kitchen login required")
         return view(*args, **kwargs)
 
+    wrapper.permission = "kitchen.work"  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

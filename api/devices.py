@@ -6,7 +6,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.auth import current_staff, staff_required
+from api.auth import current_staff, permission_required
 from schema import RequestSchema
 from services import devices
 
@@ -54,7 +54,7 @@ def _who():  # type: ignore[no-untyped-def]
 @blp.arguments(DeviceCreateRequest)
 @blp.response(201, DeviceCreated)
 @blp.doc(security=[{"bearer": []}])
-@staff_required("owner", "manager")
+@permission_required("screens.manage")
 def create_device(body: dict[str, Any]) -> dict[str, Any]:
     """A new kitchen screen and the one-time code to type on it."""
     who = _who()
@@ -65,7 +65,7 @@ def create_device(body: dict[str, Any]) -> dict[str, Any]:
 @blp.get("")
 @blp.response(200, DevicesEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@staff_required("owner", "manager")
+@permission_required("screens.manage")
 def list_devices() -> dict[str, Any]:
     return {"devices": devices.list_devices(_who().store_id)}
 
@@ -73,7 +73,7 @@ def list_devices() -> dict[str, Any]:
 @blp.post("/<int:device_id>/revoke")
 @blp.response(200, DeviceEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@staff_required("owner", "manager")
+@permission_required("screens.manage")
 def revoke_device(device_id: int) -> dict[str, Any]:
     """Void the screen's token; it is disconnected at once."""
     who = _who()

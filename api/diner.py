@@ -6,7 +6,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.auth import current_diner, current_staff, diner_required, staff_required
+from api.auth import current_diner, current_staff, diner_required, permission_required, require_staff
 from api.limits import diner_or_ip, limiter, table_key
 from domain.errors import NotFound, Unauthorized
 from domain.pricing import LineRequest
@@ -96,6 +96,7 @@ def cancel_line(body: dict[str, Any], order_id: int, line_id: int) -> dict[str, 
     """A diner takes back a dish the kitchen has not started; staff void any line, with a reason."""
     who = current_staff()
     if who is not None:
+        require_staff("orders.void")
         orderer = orders.Orderer(staff_id=who.id, staff_store_id=who.store_id)
     elif current_diner() is not None:
         orderer = orders.Orderer(diner_id=current_diner())
@@ -107,7 +108,7 @@ def cancel_line(body: dict[str, Any], order_id: int, line_id: int) -> dict[str, 
 @blp.post("/table-sessions/<int:session_id>/close")
 @blp.response(200, TableSessionEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])
-@staff_required("owner", "manager", "cashier", "waiter")
+@permission_required("checks.close")
 def close_table_session(session_id: int) -> dict[str, Any]:
     """Clear the table: the check closes when nothing is due."""
     who = current_staff()

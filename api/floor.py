@@ -6,7 +6,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from api.auth import current_staff, staff_required
+from api.auth import current_staff, permission_required
 from services import tables
 
 blp = Blueprint("floor", __name__, url_prefix="/api/v1", description="Floor: tables and their checks")
@@ -36,7 +36,7 @@ class FloorResponse(Schema):
 @blp.get("/floor")
 @blp.response(200, FloorResponse)
 @blp.doc(security=[{"bearer": []}])
-@staff_required("owner", "manager", "cashier", "waiter")
+@permission_required("floor.view")
 def floor() -> dict[str, Any]:
     who = current_staff()
     assert who is not None

@@ -8,7 +8,7 @@ from flask import Response, jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.auth import current_diner, current_staff, diner_required, staff_required
+from api.auth import current_diner, current_staff, diner_required, permission_required
 from schema import RequestSchema
 from services import payments
 
@@ -83,7 +83,7 @@ def pay_check(body: dict[str, Any], session_id: int) -> Any:
 @blp.arguments(OfflinePaymentRequest)
 @blp.response(201, PaymentEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@staff_required("owner", "manager", "cashier")
+@permission_required("payments.take")
 def pay_offline(body: dict[str, Any], session_id: int) -> Any:
     """A cashier records cash (or another way of paying) for a check."""
     who = current_staff()
@@ -115,7 +115,7 @@ class RefundEnvelope(Schema):
 @blp.arguments(RefundRequest)
 @blp.response(201, RefundEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@staff_required("owner", "manager", "cashier")
+@permission_required("payments.refund")
 def refund(body: dict[str, Any], payment_id: int) -> Any:
     """Refund a paid payment, fully or in part; never more than was paid."""
     who = current_staff()

@@ -1,12 +1,31 @@
-"""Staff login."""
+"""Staff login: a bearer token for apps, or a cookie session for the console; one's own password."""
 from __future__ import annotations
 
 from typing import Any
 
+from flask import Response, jsonify, request
 from flask_smorest import Blueprint
 
+from api.auth import (
+    SESSION_COOKIE,
+    clear_session_cookie,
+    csrf_token,
+    current_staff,
+    permission_required,
+    request_token,
+    set_session_cookie,
+)
 from api.limits import limiter
-from schema.staff import StaffLoginRequest, StaffLoginResponse
+from domain import permissions
+from domain.errors import Unauthorized
+from models import Store, db
+from schema.staff import (
+    PasswordChange,
+    PasswordChanged,
+    StaffLoginRequest,
+    StaffLoginResponse,
+    StaffSessionSchema,
+)
 from services import staff
 from services.context import setting
 
@@ -20,3 +39,65 @@ blp = Blueprint("staff", __name__, url_prefix="/api/v1", description="Staff: log
 def staff_login(body: dict[str, Any]) -> dict[str, Any]:
     token, member = staff.login(body["store"], body["username"], body["password"])
     return {"token": token, "expires_in": setting("STAFF_TOKEN_TTL"), "staff": member}
+
+
+def _session_view(who: staff.StaffPrincipal, token: str) -> dict[str, Any]:
+    store = db.session.get(Store, who.store_id)
+    assert store is not None
+    view = {"staff": who, "store": {"id": store.id, "name": store.name, "slug": store.slug},
+            "permissions": permissions.permissions_of(who.role), "csrf_token": csrf_token(token),
+            "expires_in": setting("STAFF_TOKEN_TTL")}
+    db.session.commit()
+    return view
+
+
+@blp.post("/staff/session")
+@limiter.limit("60/minute")
+@blp.arguments(StaffLoginRequest)
+@blp.response(200, StaffSessionSchema)
+def open_session(body: dict[str, Any]) -> Response:
+    """Console sign-in: the token goes into an HttpOnly, SameSite=Strict cookie (Secure over HTTPS),
+    never into the page; the answer carries the CSRF token the page sends with every write."""
+    token, member = staff.login(body["store"], body["username"], body["password"])
+    who = staff.authenticate(token)
+    resp = jsonify(StaffSessionSchema().dump(_session_view(who, token)))
+    set_session_cookie(resp, token, setting("STAFF_TOKEN_TTL"))
+    return resp
+
+
+@blp.get("/staff/session")
+@blp.response(200, StaffSessionSchema)
+@blp.doc(security=[{"bearer": []}])
+@permission_required(None)
+def read_session() -> dict[str, Any]:
+    """Who is signed in (cookie or bearer), what they may do, and the CSRF token for the cookie."""
+    who, token = current_staff(), request_token()
+    assert who is not None and token is not None
+    return _session_view(who, token)
+
+
+@blp.delete("/staff/session")
+@blp.response(204)
+def close_session() -> Response:
+    """Sign out of the console: the cookie is cleared (a bearer token simply expires)."""
+    resp = Response(status=204)
+    clear_session_cookie(resp)
+    return resp
+
+
+@blp.post("/staff/me/password")
+@limiter.limit("10/minute")
+@blp.arguments(PasswordChange)
+@blp.response(200, PasswordChanged)
+@blp.doc(security=[{"bearer": []}])
+@permission_required(None)
+def change_password(body: dict[str, Any]) -> Response:
+    """Change your own password; every other session of yours ends, this one carries on."""
+    who = current_staff()
+    if who is None:
+        raise Unauthorized("staff login required")
+    token = staff.change_own_password(who, body["current_password"], body["new_password"])
+    resp = jsonify({"token": token})
+    if request.cookies.get(SESSION_COOKIE):
+        set_session_cookie(resp, token, setting("STAFF_TOKEN_TTL"))
+    return resp

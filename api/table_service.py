@@ -5,7 +5,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from api.auth import current_diner, current_staff, diner_required, staff_required
+from api.auth import current_diner, current_staff, diner_required, permission_required
 from api.limits import diner_or_ip, limiter, table_key
 from schema.table_service import (
     CallEnvelope,
@@ -89,7 +89,7 @@ def call_staff(body: dict[str, Any], qr_token: str) -> Any:
 @blp.get("/calls")
 @blp.response(200, CallsEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@staff_required()
+@permission_required("calls.handle")
 def open_calls() -> dict[str, Any]:
     who = current_staff()
     assert who is not None
@@ -99,7 +99,7 @@ def open_calls() -> dict[str, Any]:
 @blp.post("/calls/<int:call_id>/done")
 @blp.response(200, CallEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@staff_required()
+@permission_required("calls.handle")
 def finish_call(call_id: int) -> dict[str, Any]:
     who = current_staff()
     assert who is not None

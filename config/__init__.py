@@ -68,6 +68,7 @@ class Settings:
     WECHAT_APPID: str = ""
     WECHAT_SECRET: str = ""
     WECHAT_API_BASE: str = ""
+    WECHAT_TABLE_PAGE: str = "pages/table/index"  # the mini-program page a table's code opens (scene = QR token)
     WECHATPAY_MCHID: str = ""
     WECHATPAY_API_BASE: str = ""
     WECHATPAY_PRIVATE_KEY_FILE: str = ""
@@ -78,6 +79,7 @@ class Settings:
     STAFF_TOKEN_TTL: int = 12 * 3600
     DINER_TOKEN_TTL: int = 7 * 24 * 3600
     MAX_CONTENT_LENGTH: int = 64 * 1024
+    PHOTO_MAX_BYTES: int = 5 * 1024 * 1024  # dish photo uploads (the only route allowed a larger body)
     RATELIMIT_ENABLED: bool = True
     KDS_REPLAY_LIMIT: int = 500
     RECONCILE_SECONDS: int = 60  # how often each server process asks WeChat Pay about stragglers; 0: never

@@ -44,13 +44,7 @@ class MenuItem:
 
     def available_at(self, hhmm: str) -> bool:
         """Whether the item can be ordered at this store-local time ("HH:MM")."""
-        start, end = self.available_from, self.available_until
-        if start is None and end is None:
-            return True
-        start, end = start or "00:00", end or "24:00"
-        if start <= end:
-            return start <= hhmm < end
-        return hhmm >= start or hhmm < end  # e.g. a late-night menu, 22:00 to 02:00
+        return within_hours(hhmm, self.available_from, self.available_until)
 
 
 @dataclass(frozen=True)
@@ -83,6 +77,26 @@ class PricedOrder:
     @property
     def total(self) -> int:
         return sum(line.line_total for line in self.lines)
+
+
+MAX_SERVICE_CHARGE_BP = 3000  # 30%
+
+
+def service_charge(subtotal: int, bp: int) -> int:
+    """The service charge on ``subtotal`` fen at ``bp`` basis points, rounded half up to a fen."""
+    if not 0 <= bp <= MAX_SERVICE_CHARGE_BP:
+        raise ValueError(f"service charge {bp} bp out of range")
+    return (subtotal * bp + 5000) // 10000
+
+
+def within_hours(hhmm: str, start: str | None, end: str | None) -> bool:
+    """Whether store-local time ``hhmm`` falls in [start, end); both None: always; end < start wraps midnight."""
+    if start is None and end is None:
+        return True
+    start, end = start or "00:00", end or "24:00"
+    if start <= end:
+        return start <= hhmm < end
+    return hhmm >= start or hhmm < end  # e.g. a late-night menu, 22:00 to 02:00
 
 
 def price_line(item: MenuItem, req: LineRequest, index: int = 0) -> PricedLine:

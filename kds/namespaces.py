@@ -7,9 +7,9 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, emit, join_room
 
 from domain.errors import NotFound, Unauthorized
+from domain.permissions import allows
 from schema.kitchen import SnapshotSchema
 from services import devices, diners, kitchen, staff, tables
-from services.staff import KITCHEN_ROLES
 
 MAX_STATIONS = 20
 
@@ -43,7 +43,7 @@ class KitchenNamespace(Namespace):
                 stations = device.stations or stations  # a screen paired for stations keeps to them
             else:
                 who = staff.authenticate(token)
-                if who.role not in KITCHEN_ROLES:
+                if not allows(who.role, "kitchen.work"):
                     raise ConnectionRefusedError("forbidden")
                 store_id = who.store_id
         except Unauthorized:
@@ -108,6 +108,8 @@ class StaffNamespace(Namespace):
             who = staff.authenticate(token)
         except Unauthorized:
             raise ConnectionRefusedError("unauthorized") from None
+        if not allows(who.role, "floor.view"):
+            raise ConnectionRefusedError("forbidden")
         from kds import staff_room
 
         join_room(staff_room(who.store_id))

@@ -1,7 +1,7 @@
 """The menu: categories, items, option groups and options. Prices are integer fen."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -32,6 +32,8 @@ class Item(Base):
     available_until: Mapped[str | None] = mapped_column(String(5), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort: Mapped[int] = mapped_column(Integer, default=0)
+    # Short hash of the current photo (its URL changes with it, so it can be cached for ever); None: no photo.
+    photo_etag: Mapped[str | None] = mapped_column(String(16), nullable=True)
     category: Mapped[Category] = relationship(back_populates="items")
     option_groups: Mapped[list[OptionGroup]] = relationship(
         back_populates="item", order_by="OptionGroup.sort, OptionGroup.id", cascade="all, delete-orphan"
@@ -66,3 +68,15 @@ class Option(Base):
     price_delta: Mapped[int] = mapped_column(Integer, default=0)  # fen, may be negative
     sort: Mapped[int] = mapped_column(Integer, default=0)
     group: Mapped[OptionGroup] = relationship(back_populates="options")
+
+
+class ItemPhoto(Base):
+    """A dish's photo, re-encoded by us as JPEG (never the uploaded bytes), one per item."""
+
+    __tablename__ = "item_photos"
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    etag: Mapped[str] = mapped_column(String(16))
+    image: Mapped[bytes] = mapped_column(LargeBinary(2**24 - 1))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)

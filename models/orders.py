@@ -49,7 +49,10 @@ class Order(Base):
     number: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default="submitted")
     payment_status: Mapped[str] = mapped_column(String(24), default="unpaid")
-    total: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)  # lines + service charge
+    # The store's service charge as it was when the order was placed (basis points), and its amount.
+    service_charge_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    service_charge: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     remark: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     table_session: Mapped[TableSession] = relationship(back_populates="orders")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -20,6 +20,11 @@ class Store(Base):
     # Ticket age (minutes) at which the kitchen screen turns a ticket amber, then red.
     kds_warn_minutes: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
     kds_late_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
+    # Ordering hours, "HH:MM" in the store's time zone (both null: always open; closes < opens wraps midnight).
+    opens_at: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    closes_at: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    # Service charge in basis points of each order's subtotal (1000 = 10%); 0: none.
+    service_charge_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -53,6 +58,17 @@ class Area(Base):
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     name: Mapped[str] = mapped_column(String(50))
     sort: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WxaCode(Base):
+    """A table's mini-program code as WeChat drew it (``wxacode.getUnlimited``), kept per QR version
+    so it is fetched once and never served after the table's code was rotated."""
+
+    __tablename__ = "wxa_codes"
+    table_id: Mapped[int] = mapped_column(ForeignKey("tables.id"), primary_key=True)
+    qr_version: Mapped[int] = mapped_column(Integer)
+    image: Mapped[bytes] = mapped_column(LargeBinary(2**24 - 1))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Table(Base):

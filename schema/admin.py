@@ -3,10 +3,19 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from domain.permissions import ROLES
+from domain.pricing import MAX_SERVICE_CHARGE_BP
+from models import utcnow
 from schema import RequestSchema
 from services.admin import PAY_MODES
+from services.urls import photo_url
 
 HHMM = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="HH:MM, 00:00 to 23:59")
+
+
+NAME = validate.Length(1, 50)
+SORT = validate.Range(0, 10_000)
+FEN = validate.Range(0, 10_000_000)
 
 
 class StorePatch(RequestSchema):
@@ -14,6 +23,10 @@ class StorePatch(RequestSchema):
     pay_mode = fields.Str(validate=validate.OneOf(PAY_MODES))
     kds_warn_minutes = fields.Int(strict=True, validate=validate.Range(1, 240))
     kds_late_minutes = fields.Int(strict=True, validate=validate.Range(1, 480))
+    opens_at = fields.Str(allow_none=True, validate=HHMM, metadata={"description": "HH:MM store time; null: always"})
+    closes_at = fields.Str(allow_none=True, validate=HHMM)
+    service_charge_bp = fields.Int(strict=True, validate=validate.Range(0, MAX_SERVICE_CHARGE_BP),
+                                   metadata={"description": "basis points of each order's subtotal; 1000 = 10%"})
 
 
 class StoreSchema(Schema):
@@ -25,6 +38,9 @@ class StoreSchema(Schema):
     timezone = fields.Str()
     kds_warn_minutes = fields.Int()
     kds_late_minutes = fields.Int()
+    opens_at = fields.Str(allow_none=True)
+    closes_at = fields.Str(allow_none=True)
+    service_charge_bp = fields.Int()
 
 
 class StoreEnvelope(Schema):
@@ -32,35 +48,164 @@ class StoreEnvelope(Schema):
 
 
 class ItemPatch(RequestSchema):
-    price = fields.Int(strict=True, validate=validate.Range(0, 10_000_000))
+    price = fields.Int(strict=True, validate=FEN)
     stock = fields.Int(strict=True, allow_none=True, validate=validate.Range(0, 1_000_000))
     sold_out = fields.Bool()
     name = fields.Str(validate=validate.Length(1, 80))
     station = fields.Str(validate=validate.Length(1, 20))
     available_from = fields.Str(allow_none=True, validate=HHMM)
     available_until = fields.Str(allow_none=True, validate=HHMM)
+    description = fields.Str(validate=validate.Length(max=500))
+    category_id = fields.Int(strict=True, validate=validate.Range(1, 2**31 - 1))
+    active = fields.Bool(metadata={"description": "false: off the menu (dishes are never deleted)"})
+    sort = fields.Int(strict=True, validate=SORT)
+
+
+class OptionCreate(RequestSchema):
+    name = fields.Str(required=True, validate=NAME)
+    price_delta = fields.Int(strict=True, load_default=0, validate=validate.Range(-1_000_000, 1_000_000))
+    sort = fields.Int(strict=True, validate=SORT)
+
+
+class OptionPatch(RequestSchema):
+    name = fields.Str(validate=NAME)
+    price_delta = fields.Int(strict=True, validate=validate.Range(-1_000_000, 1_000_000))
+    sort = fields.Int(strict=True, validate=SORT)
+
+
+class GroupPatch(RequestSchema):
+    name = fields.Str(validate=NAME)
+    min = fields.Int(strict=True, validate=validate.Range(0, 20))
+    max = fields.Int(strict=True, validate=validate.Range(1, 20))
+    sort = fields.Int(strict=True, validate=SORT)
+
+
+class GroupCreate(GroupPatch):
+    name = fields.Str(required=True, validate=NAME)
+    min = fields.Int(strict=True, load_default=0, validate=validate.Range(0, 20))
+    max = fields.Int(strict=True, load_default=1, validate=validate.Range(1, 20))
+    options = fields.List(fields.Nested(OptionCreate), load_default=list, validate=validate.Length(max=30))
+
+
+class ItemCreate(ItemPatch):
+    category_id = fields.Int(required=True, strict=True, validate=validate.Range(1, 2**31 - 1))
+    name = fields.Str(required=True, validate=validate.Length(1, 80))
+    price = fields.Int(required=True, strict=True, validate=FEN)
+    station = fields.Str(required=True, validate=validate.Length(1, 20))
+
+
+class AdminOptionSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    price_delta = fields.Int()
+    sort = fields.Int()
+
+
+class AdminGroupSchema(Schema):
+    id = fields.Int()
+    item_id = fields.Int()
+    name = fields.Str()
+    min = fields.Int(attribute="min_select")
+    max = fields.Int(attribute="max_select")
+    sort = fields.Int()
+    options = fields.List(fields.Nested(AdminOptionSchema))
 
 
 class AdminItemSchema(Schema):
     id = fields.Int()
     category_id = fields.Int()
     name = fields.Str()
+    description = fields.Str()
     price = fields.Int()
     station = fields.Str()
     stock = fields.Int(allow_none=True)
     sold_out = fields.Bool()
+    active = fields.Bool()
+    sort = fields.Int()
     available_from = fields.Str(allow_none=True)
     available_until = fields.Str(allow_none=True)
+    photo_url = fields.Function(lambda i: photo_url(i), allow_none=True)
+    option_groups = fields.List(fields.Nested(AdminGroupSchema))
 
 
 class ItemEnvelope(Schema):
     item = fields.Nested(AdminItemSchema)
 
 
+class GroupEnvelope(Schema):
+    group = fields.Nested(AdminGroupSchema)
+
+
+class OptionEnvelope(Schema):
+    option = fields.Nested(AdminOptionSchema)
+
+
+class CategoryPatch(RequestSchema):
+    name = fields.Str(validate=NAME)
+    sort = fields.Int(strict=True, validate=SORT)
+
+
+class CategoryCreate(CategoryPatch):
+    name = fields.Str(required=True, validate=NAME)
+
+
+class AdminCategorySchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    sort = fields.Int()
+    items = fields.List(fields.Nested(AdminItemSchema))
+
+
+class CategoryEnvelope(Schema):
+    category = fields.Nested(AdminCategorySchema, exclude=("items",))
+
+
+class AdminMenuResponse(Schema):
+    categories = fields.List(fields.Nested(AdminCategorySchema))
+
+
+class AreaPatch(RequestSchema):
+    name = fields.Str(validate=NAME)
+    sort = fields.Int(strict=True, validate=SORT)
+
+
+class AreaCreate(AreaPatch):
+    name = fields.Str(required=True, validate=NAME)
+
+
+class AreaSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    sort = fields.Int()
+
+
+class AreaEnvelope(Schema):
+    area = fields.Nested(AreaSchema)
+
+
+class AreasEnvelope(Schema):
+    areas = fields.List(fields.Nested(AreaSchema))
+
+
+TABLE_CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$", error="1-20 letters, digits, _ or -")
+
+
+class TablePatch(RequestSchema):
+    code = fields.Str(validate=TABLE_CODE)
+    area_id = fields.Int(strict=True, allow_none=True, validate=validate.Range(1, 2**31 - 1))
+    seats = fields.Int(strict=True, validate=validate.Range(1, 99))
+    active = fields.Bool()
+
+
+class TableCreate(TablePatch):
+    code = fields.Str(required=True, validate=TABLE_CODE)
+
+
 class AdminTableSchema(Schema):
     id = fields.Int()
     code = fields.Str()
     area = fields.Str(allow_none=True)
+    area_id = fields.Int(allow_none=True)
     seats = fields.Int()
     active = fields.Bool()
     qr_url = fields.Str()
@@ -98,3 +243,42 @@ class StationEnvelope(Schema):
 
 class StationsEnvelope(Schema):
     stations = fields.List(fields.Nested(StationSchema))
+
+
+USERNAME = validate.Regexp(r"^[A-Za-z0-9_.-]{2,40}$", error="2-40 letters, digits, _ . or -")
+ROLE = validate.OneOf(ROLES)
+
+
+class StaffCreate(RequestSchema):
+    username = fields.Str(required=True, validate=USERNAME)
+    name = fields.Str(required=True, validate=NAME)
+    role = fields.Str(required=True, validate=ROLE)
+    password = fields.Str(required=True, load_only=True, validate=validate.Length(1, 200))
+
+
+class StaffPatch(RequestSchema):
+    name = fields.Str(validate=NAME)
+    role = fields.Str(validate=ROLE)
+    active = fields.Bool(metadata={"description": "false ends every session of this person at once"})
+
+
+class PasswordReset(RequestSchema):
+    password = fields.Str(required=True, load_only=True, validate=validate.Length(1, 200))
+
+
+class AdminStaffSchema(Schema):
+    id = fields.Int()
+    username = fields.Str()
+    name = fields.Str()
+    role = fields.Str()
+    active = fields.Bool()
+    locked = fields.Function(lambda s: bool(s.locked_until and s.locked_until > utcnow()))
+    created_at = fields.DateTime()
+
+
+class StaffEnvelope(Schema):
+    staff = fields.Nested(AdminStaffSchema)
+
+
+class StaffListEnvelope(Schema):
+    staff = fields.List(fields.Nested(AdminStaffSchema))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from schema import RequestSchema
+from services.urls import photo_url
 
 
 class DinerLoginRequest(RequestSchema):
@@ -26,6 +27,9 @@ class StoreRefSchema(Schema):
     pay_mode = fields.Str()
     currency = fields.Str()
     timezone = fields.Str()
+    opens_at = fields.Str(allow_none=True, metadata={"description": "HH:MM store time; null: always open"})
+    closes_at = fields.Str(allow_none=True)
+    service_charge_bp = fields.Int(metadata={"description": "service charge on each order, basis points"})
 
 
 class TableRefSchema(Schema):
@@ -69,6 +73,8 @@ class MenuItemSchema(Schema):
     available_from = fields.Str(allow_none=True, metadata={"description": "HH:MM store time; null: all day"})
     available_until = fields.Str(allow_none=True)
     option_groups = fields.List(fields.Nested(MenuGroupSchema))
+    photo_url = fields.Function(lambda i: photo_url(i), allow_none=True,
+                                metadata={"description": "path of the dish photo (JPEG), or null"})
 
 
 class MenuCategorySchema(Schema):

@@ -52,6 +52,7 @@ class OrderSchema(Schema):
     status = fields.Str()
     payment_status = fields.Str()
     total = fields.Int()
+    service_charge = fields.Int()
     table_session_id = fields.Int()
     table_code = fields.Function(lambda o: o.table.code)
     remark = fields.Str()

@@ -23,3 +23,20 @@ class StaffLoginResponse(Schema):
     token = fields.Str()
     expires_in = fields.Int()
     staff = fields.Nested(StaffRefSchema)
+
+
+class StaffSessionSchema(Schema):
+    staff = fields.Nested(StaffRefSchema)
+    store = fields.Dict(metadata={"description": "{id, name, slug}"})
+    permissions = fields.List(fields.Str(), metadata={"description": "what this role may do (domain/permissions.py)"})
+    csrf_token = fields.Str(metadata={"description": "send as X-CSRF-Token on every write that relies on the cookie"})
+    expires_in = fields.Int()
+
+
+class PasswordChange(RequestSchema):
+    current_password = fields.Str(required=True, load_only=True, validate=validate.Length(1, 200))
+    new_password = fields.Str(required=True, load_only=True, validate=validate.Length(1, 200))
+
+
+class PasswordChanged(Schema):
+    token = fields.Str(metadata={"description": "a new bearer token; every other session has ended"})

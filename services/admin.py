@@ -1,17 +1,24 @@
-"""The manager's changes to the store: settings, items, table codes."""
+"""The manager's changes to the store: settings, areas and tables, table codes, stations.
+
+Every function takes the caller's store id and only ever touches rows of that store: another
+store's id is simply not found.
+"""
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from domain.errors import Conflict, NotFound, ValidationFailed
-from models import Item, Station, Store, Table, db
-from services import audit
-from services.menu import announce_availability, store_item
+from models import Area, Station, Store, Table, WxaCode, db
+from services import audit, tables
+from services.context import setting
 from services.uow import transaction
 
 PAY_MODES = ("pay_first", "pay_later")
+STORE_SETTINGS = ("name", "pay_mode", "kds_warn_minutes", "kds_late_minutes", "opens_at", "closes_at",
+                  "service_charge_bp")
 
 
 def update_store(store_id: int, changes: dict[str, Any], staff_id: int | None = None) -> Store:
@@ -23,40 +30,21 @@ def update_store(store_id: int, changes: dict[str, Any], staff_id: int | None = 
         store = tx.session.get(Store, store_id)
         if store is None:
             raise NotFound("no such store")
-        fields: list[str] = [n for n in ("name", "pay_mode", "kds_warn_minutes", "kds_late_minutes") if n in changes]
+        fields: list[str] = [n for n in STORE_SETTINGS if n in changes]
         before = {n: getattr(store, n) for n in fields}
         for name in fields:
             setattr(store, name, changes[name])
+        if (store.opens_at is None) != (store.closes_at is None):
+            missing = "closes_at" if store.closes_at is None else "opens_at"
+            raise ValidationFailed("give both opening and closing time, or neither", {missing: ["required"]})
+        if store.opens_at is not None and store.opens_at == store.closes_at:
+            raise ValidationFailed("opening and closing time are the same", {"closes_at": ["must differ"]})
         if store.kds_warn_minutes >= store.kds_late_minutes:
             raise ValidationFailed("the warning must come before the late mark",
                                    {"kds_warn_minutes": ["must be less than kds_late_minutes"]})
         audit.record(tx, store_id, staff_id, "store.update", "store", store_id, before,
                      {n: getattr(store, n) for n in fields})
     return store
-
-
-def update_item(store_id: int, item_id: int, changes: dict[str, Any], staff_id: int | None = None) -> Item:
-    """Change an item's price, stock, sold-out flag, name or station. Orders already placed keep
-    their own snapshot of name and price, so they never change."""
-    with transaction() as tx:
-        item = store_item(tx.session, store_id, item_id)
-        if "station" in changes and tx.session.execute(
-            select(Station.id).where(Station.store_id == store_id, Station.code == changes["station"])
-        ).first() is None:
-            raise ValidationFailed("unknown station", {"station": ["not a station of this store"]})
-        was = (item.sold_out, item.stock)
-        fields: list[str] = [n for n in ("price", "stock", "sold_out", "name", "station", "available_from",
-                                         "available_until") if n in changes]
-        before = {n: getattr(item, n) for n in fields}
-        for name in fields:
-            setattr(item, name, changes[name])
-        if "stock" in changes and "sold_out" not in changes and changes["stock"] is not None:
-            item.sold_out = changes["stock"] == 0
-        if (item.sold_out, item.stock) != was:  # restocked, or taken off: every phone hears it
-            announce_availability(tx, store_id, item.id, sold_out=item.sold_out, stock=item.stock)
-        audit.record(tx, store_id, staff_id, "item.price" if "price" in fields else "item.update", "item", item.id,
-                     before, {n: getattr(item, n) for n in fields})
-    return item
 
 
 def list_stations(store_id: int) -> list[Station]:
@@ -91,8 +79,15 @@ def update_station(store_id: int, station_id: int, changes: dict[str, Any]) -> S
     return station
 
 
-def get_table(store_id: int, table_id: int) -> Table:
-    table = db.session.execute(
+def get_store(store_id: int) -> Store:
+    store = db.session.get(Store, store_id)
+    if store is None:
+        raise NotFound("no such store")
+    return store
+
+
+def get_table(store_id: int, table_id: int, session: Session | None = None) -> Table:
+    table = (session or db.session()).execute(
         select(Table).where(Table.id == table_id, Table.store_id == store_id)
     ).scalar_one_or_none()
     if table is None:
@@ -100,15 +95,114 @@ def get_table(store_id: int, table_id: int) -> Table:
     return table
 
 
+# --- areas -----------------------------------------------------------------------------------
+
+def list_areas(store_id: int) -> list[Area]:
+    return list(db.session.execute(
+        select(Area).where(Area.store_id == store_id).order_by(Area.sort, Area.id)
+    ).scalars())
+
+
+def _area(session: Session, store_id: int, area_id: int) -> Area:
+    area = session.execute(select(Area).where(Area.id == area_id, Area.store_id == store_id)).scalar_one_or_none()
+    if area is None:
+        raise NotFound("no such area")
+    return area
+
+
+def _name_taken(session: Session, model: Any, store_id: int, column: Any, value: str, own_id: int | None) -> bool:
+    query = select(model.id).where(model.store_id == store_id, column == value)
+    if own_id is not None:
+        query = query.where(model.id != own_id)
+    return session.execute(query).first() is not None
+
+
+def save_area(store_id: int, changes: dict[str, Any], area_id: int | None = None) -> Area:
+    """Create an area (``area_id`` None) or rename / reorder one. Conflict when the name is taken."""
+    with transaction() as tx:
+        area = Area(store_id=store_id, sort=0) if area_id is None else _area(tx.session, store_id, area_id)
+        if "name" in changes and _name_taken(tx.session, Area, store_id, Area.name, changes["name"], area_id):
+            raise Conflict("an area of that name exists", {"name": ["already used"]})
+        for name in ("name", "sort"):
+            if name in changes:
+                setattr(area, name, changes[name])
+        tx.session.add(area)
+    return area
+
+
+def delete_area(store_id: int, area_id: int) -> None:
+    """Remove an empty area. Conflict while tables are still in it."""
+    with transaction() as tx:
+        area = _area(tx.session, store_id, area_id)
+        if tx.session.execute(select(Table.id).where(Table.area_id == area.id).limit(1)).first():
+            raise Conflict("move or disable its tables first: tables still belong to this area")
+        tx.session.delete(area)
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+def save_table(store_id: int, changes: dict[str, Any], table_id: int | None = None,
+               staff_id: int | None = None) -> Table:
+    """Create a table or change its code, area, seats or whether it takes orders.
+
+    A disabled table's codes stop resolving at once (diners see "unknown table"); its open check,
+    if any, stays for the cashier to settle. Conflict when the code is taken in this store.
+    """
+    with transaction() as tx:
+        table = (Table(store_id=store_id, seats=4, active=True, qr_version=1) if table_id is None
+                 else get_table(store_id, table_id, tx.session))
+        if "code" in changes and _name_taken(tx.session, Table, store_id, Table.code, changes["code"], table_id):
+            raise Conflict("a table with that code exists", {"code": ["already used"]})
+        if changes.get("area_id") is not None:
+            table.area = _area(tx.session, store_id, changes["area_id"])
+        elif "area_id" in changes:
+            table.area = None
+        fields = [n for n in ("code", "seats", "active") if n in changes]
+        before = {n: getattr(table, n) for n in fields}
+        for name in fields:
+            setattr(table, name, changes[name])
+        tx.session.add(table)
+        tx.session.flush()
+        if table_id is not None and "active" in fields and before["active"] != table.active:
+            audit.record(tx, store_id, staff_id, "table.enable" if table.active else "table.disable", "table",
+                         table.id, {"active": before["active"]}, {"active": table.active})
+    return table
+
+
 def rotate_qr(store_id: int, table_id: int, staff_id: int | None = None) -> Table:
     """Issue the table a new QR token; every printed code of the old version stops working."""
     with transaction() as tx:
-        table = tx.session.execute(
-            select(Table).where(Table.id == table_id, Table.store_id == store_id)
-        ).scalar_one_or_none()
-        if table is None:
-            raise NotFound("no such table")
+        table = get_table(store_id, table_id, tx.session)
         table.qr_version += 1
+        tx.session.execute(delete(WxaCode).where(WxaCode.table_id == table.id))
         audit.record(tx, store_id, staff_id, "table.rotate_qr", "table", table.id, {"qr_version": table.qr_version - 1},
                      {"qr_version": table.qr_version})
     return table
+
+
+def wxa_code(store_id: int, table_id: int) -> bytes:
+    """The table's mini-program code (PNG), drawn by WeChat once per QR version and kept.
+
+    The scene is the table's QR token, so a rotated table's old mini-program codes die with its
+    printed QR codes. Raises UpstreamError when WeChat cannot draw it.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    from wechat import miniprogram
+
+    table = get_table(store_id, table_id)
+    cached = db.session.get(WxaCode, table.id)
+    if cached is not None and cached.qr_version == table.qr_version:
+        image = cached.image
+        db.session.commit()
+        return image
+    version, token = table.qr_version, tables.qr_token(table)
+    db.session.commit()  # no transaction open while WeChat is asked
+    image = miniprogram.table_code(token, setting("WECHAT_TABLE_PAGE"))
+    try:
+        with transaction() as tx:
+            tx.session.execute(delete(WxaCode).where(WxaCode.table_id == table_id))
+            tx.session.add(WxaCode(table_id=table_id, qr_version=version, image=image))
+    except IntegrityError:  # another process stored it at the same moment: theirs is as good
+        db.session.rollback()
+    return image

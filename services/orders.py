@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from domain import order_state
 from domain.errors import Conflict, Forbidden, InvalidState, NotFound, SoldOut, ValidationFailed
-from domain.pricing import LineRequest, PricedOrder, price_order
+from domain.pricing import LineRequest, PricedOrder, price_order, service_charge, within_hours
 from models import Item, Order, OrderItem, Table, TableSession, db, utcnow
 from services import audit, counters, tables
 from services.cart import cart_line_requests, clear_cart
@@ -109,14 +109,19 @@ def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequ
         from_cart = lines is None
         if lines is None:
             lines = cart_line_requests(tx.session, check)
+        now = store_clock(store)
+        if who.staff_id is None and not within_hours(now, store.opens_at, store.closes_at):
+            raise InvalidState(f"the store takes orders from {store.opens_at or '00:00'} to "
+                               f"{store.closes_at or '24:00'}")
         menu = menu_for_pricing(tx.session, store.id, [ln.item_id for ln in lines])
-        priced = price_order(menu, lines, store_clock(store))
+        priced = price_order(menu, lines, now)
         _take_stock(tx, store.id, priced, {i.id for i in menu.values() if i.stock is not None})
         # From here to commit the store's counters are locked: keep this stretch short.
         number = counters.next_value(tx.session, store.id, counters.ORDER_NUMBER)
         # pay_later: straight to the kitchen; pay_first: the kitchen sees it once it is paid.
         status = "accepted" if store.pay_mode == "pay_later" else "submitted"
-        order = _new_order(tx, store.id, table, check, who, client_key, number, priced, remark, status)
+        order = _new_order(tx, store.id, table, check, who, client_key, number, priced, remark, status,
+                           store.service_charge_bp)
         if from_cart:
             clear_cart(tx, check)
         if status == "accepted":
@@ -125,11 +130,19 @@ def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequ
     return order, True
 
 
+def _set_total(order: Order, subtotal: int) -> None:
+    """Total = the lines plus the service charge at the rate the order was placed with."""
+    order.service_charge = service_charge(subtotal, order.service_charge_bp)
+    order.total = subtotal + order.service_charge
+
+
 def _new_order(tx: Tx, store_id: int, table: Table, check: TableSession, who: Orderer, client_key: str,
-               number: int, priced: PricedOrder, remark: str, status: str) -> Order:
+               number: int, priced: PricedOrder, remark: str, status: str, service_charge_bp: int) -> Order:
     order = Order(store_id=store_id, table_session_id=check.id, table_id=table.id, diner_id=who.diner_id,
                   staff_id=who.staff_id, client_key=client_key, number=number, status=status,
-                  payment_status="unpaid", total=priced.total, remark=remark, created_at=utcnow())
+                  payment_status="unpaid", remark=remark, created_at=utcnow(),
+                  service_charge_bp=service_charge_bp)
+    _set_total(order, priced.total)
     order.items = [
         OrderItem(store_id=store_id, item_id=ln.item_id, name=ln.name, station=ln.station, qty=ln.qty,
                   options=ln.options_snapshot(), unit_price=ln.unit_price, line_total=ln.line_total,
@@ -196,7 +209,7 @@ def cancel_line(who: Orderer, order_id: int, line_id: int, reason: str = "") -> 
         line.status = order_state.item_transition(line.status, "cancelled")
         line.void_reason = reason.strip()[:200] if is_staff else "cancelled by diner"
         line.cancelled_by = who.staff_id
-        order.total -= line.line_total
+        _set_total(order, sum(ln.line_total for ln in order.items if ln.status != "cancelled"))
         if is_staff:
             audit.record(tx, order.store_id, who.staff_id, "order.void", "order_item", line.id,
                          {"status": "active", "line_total": line.line_total},

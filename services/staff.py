@@ -3,19 +3,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from domain.errors import RateLimited, Unauthorized
+from domain import permissions
+from domain.errors import Conflict, Forbidden, NotFound, RateLimited, Unauthorized, ValidationFailed
 from domain.tokens import TokenInvalid
 from models import Staff, Store, db, utcnow
+from services import audit
 from services.context import setting, signer
 from services.uow import transaction
 
-ROLES = ("owner", "manager", "cashier", "waiter", "cook")
-KITCHEN_ROLES = frozenset({"owner", "manager", "cook"})
+ROLES = permissions.ROLES
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 
@@ -79,3 +82,120 @@ def authenticate(token: str) -> StaffPrincipal:
     if staff is None or not staff.active or staff.token_version != claims.get("v"):
         raise Unauthorized("invalid or expired token")
     return StaffPrincipal(id=staff.id, store_id=staff.store_id, role=staff.role, name=staff.name)
+
+
+# --- managing accounts (the console) -----------------------------------------------------------
+
+MIN_PASSWORD = 8
+
+
+def _check_password(username: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        message = f"at least {MIN_PASSWORD} characters"
+        raise ValidationFailed(message, {"password": [message]})
+    if password.lower() == username.lower():
+        raise ValidationFailed("the password cannot be the username", {"password": ["must differ from the username"]})
+
+
+def list_staff(store_id: int) -> list[Staff]:
+    rows = list(db.session.execute(
+        select(Staff).where(Staff.store_id == store_id).order_by(Staff.active.desc(), Staff.role, Staff.username)
+    ).scalars())
+    db.session.commit()
+    return rows
+
+
+def _member(session: Session, store_id: int, staff_id: int) -> Staff:
+    member = session.execute(
+        select(Staff).where(Staff.id == staff_id, Staff.store_id == store_id)
+    ).scalar_one_or_none()
+    if member is None:
+        raise NotFound("no such staff member")
+    return member
+
+
+def _may_manage(actor: StaffPrincipal, role: str) -> None:
+    if not permissions.may_manage(actor.role, role):
+        raise Forbidden(f"your role may not manage {role} accounts")
+
+
+def create_staff(actor: StaffPrincipal, username: str, name: str, role: str, password: str) -> Staff:
+    """A new account in the actor's store. Conflict when the username is taken there."""
+    _may_manage(actor, role)
+    _check_password(username, password)
+    with transaction() as tx:
+        if tx.session.execute(
+            select(Staff.id).where(Staff.store_id == actor.store_id, Staff.username == username)
+        ).first():
+            raise Conflict("that username is taken", {"username": ["already used in this store"]})
+        member = Staff(store_id=actor.store_id, username=username, name=name, role=role,
+                       password_hash=hash_password(password), active=True, token_version=1, failed_logins=0)
+        tx.session.add(member)
+        tx.session.flush()
+        audit.record(tx, actor.store_id, actor.id, "staff.create", "staff", member.id, None,
+                     {"username": username, "name": name, "role": role})
+    return member
+
+
+def _active_owners(session: Session, store_id: int) -> int:
+    return session.execute(select(func.count(Staff.id)).where(
+        Staff.store_id == store_id, Staff.role == "owner", Staff.active.is_(True))).scalar_one()
+
+
+def update_staff(actor: StaffPrincipal, staff_id: int, changes: dict[str, Any]) -> Staff:
+    """Rename, change the role of, deactivate or reactivate an account.
+
+    A new role or deactivation ends every session of that person at once (their tokens carry
+    ``token_version``). Nobody changes their own role or deactivates themselves, and the store
+    always keeps an active owner.
+    """
+    with transaction() as tx:
+        member = _member(tx.session, actor.store_id, staff_id)
+        _may_manage(actor, member.role)
+        if "role" in changes:
+            _may_manage(actor, changes["role"])
+        demoting = changes.get("role", member.role) != member.role or changes.get("active") is False
+        if member.id == actor.id and demoting:
+            raise Forbidden("you cannot change your own role or deactivate yourself")
+        fields: list[str] = [n for n in ("name", "role", "active") if n in changes]
+        before = {n: getattr(member, n) for n in fields}
+        for name in fields:
+            setattr(member, name, changes[name])
+        if member.role != before.get("role", member.role) or before.get("active", member.active) != member.active:
+            member.token_version += 1  # ends their sessions now
+            tx.session.flush()
+            if _active_owners(tx.session, actor.store_id) == 0:
+                raise Conflict("the store must keep an active owner")
+        after = {n: getattr(member, n) for n in fields}
+        if before != after:
+            action = ("staff.deactivate" if before.get("active") and not member.active
+                      else "staff.role" if "role" in before and before["role"] != member.role else "staff.update")
+            audit.record(tx, actor.store_id, actor.id, action, "staff", member.id, before, after)
+    return member
+
+
+def reset_password(actor: StaffPrincipal, staff_id: int, password: str) -> Staff:
+    """A manager sets a new password for someone (forgotten, or locked out): their sessions end."""
+    with transaction() as tx:
+        member = _member(tx.session, actor.store_id, staff_id)
+        _may_manage(actor, member.role)
+        _check_password(member.username, password)
+        member.password_hash = hash_password(password)
+        member.token_version += 1
+        member.failed_logins, member.locked_until = 0, None
+        audit.record(tx, actor.store_id, actor.id, "staff.password_reset", "staff", member.id)
+    return member
+
+
+def change_own_password(who: StaffPrincipal, current: str, new: str) -> str:
+    """Change one's own password (the current one is needed); other sessions end, this one gets a new token."""
+    with transaction() as tx:
+        member = _member(tx.session, who.store_id, who.id)
+        if not _verify(member.password_hash, current):
+            raise ValidationFailed("the current password is wrong", {"current_password": ["wrong password"]})
+        _check_password(member.username, new)
+        member.password_hash = hash_password(new)
+        member.token_version += 1
+        audit.record(tx, who.store_id, who.id, "staff.password_change", "staff", member.id)
+        token = signer().issue("staff", {"s": member.id, "v": member.token_version})
+    return token

@@ -1,4 +1,4 @@
-"""Mini-program login through wechatpy, pointed at ``WECHAT_API_BASE``.
+"""Mini-program login and table codes through wechatpy, pointed at ``WECHAT_API_BASE``.
 
 wechatpy calls absolute ``https://api.weixin.qq.com/…`` URLs (``code_to_session`` also fetches
 an access token first), so a transport adapter on its requests session rewrites that prefix to
@@ -75,3 +75,22 @@ def code_to_openid(code: str) -> str:
     if not isinstance(openid, str) or not openid:
         raise UpstreamError("WeChat login gave no identity")
     return openid
+
+
+def table_code(scene: str, page: str) -> bytes:
+    """The mini-program code (``wxacode.getUnlimited``) that opens ``page`` with ``scene``, as PNG bytes.
+
+    WeChat answers an image on success and JSON with an errcode on failure.
+    """
+    try:
+        answer = client().wxa.get_wxa_code_unlimited(scene, width=430, page=page)
+    except WeChatClientException as exc:
+        log.warning("getwxacodeunlimit failed: errcode=%s", exc.errcode)
+        raise UpstreamError("WeChat did not draw the mini-program code") from None
+    except (requests.RequestException, ValueError):
+        log.warning("getwxacodeunlimit unreachable")
+        raise UpstreamError("WeChat did not draw the mini-program code") from None
+    content = getattr(answer, "content", b"")
+    if not content.startswith((b"\x89PNG", b"\xff\xd8")):
+        raise UpstreamError("WeChat answered something that is not an image")
+    return bytes(content)

@@ -4,10 +4,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 import secrets
 import time
 
-from flask import Blueprint, current_app, jsonify, request
+import segno
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from wechat.sandbox.state import connect
 
@@ -80,3 +82,28 @@ def jscode2session():  # type: ignore[no-untyped-def]
         conn.execute("UPDATE login_codes SET used = 1 WHERE code = ?", (code,))
     session_key = base64.b64encode(secrets.token_bytes(16)).decode()
     return jsonify({"openid": row[0], "session_key": session_key})
+
+
+SCENE_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!#$&'()*+,/:;=?@-._~")
+
+
+@bp.post("/wxa/getwxacodeunlimit")
+def wxa_code_unlimited():  # type: ignore[no-untyped-def]
+    """WeChat draws a round mini-program code; the sandbox draws a stand-in: a QR code of
+    ``wxa-sandbox://{appid}/{page}?scene={scene}``, so tests can read back what was asked for."""
+    token = request.args.get("access_token", "")
+    with connect(_cfg("INSTANCE_PATH")) as conn:
+        row = conn.execute("SELECT expires_at FROM access_tokens WHERE token = ?", (token,)).fetchone()
+    if row is None or row[0] < time.time():
+        return _wx_error(40001, "invalid credential, access_token is invalid or not latest")
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    scene, page = body.get("scene"), body.get("page") or "pages/index/index"
+    if not isinstance(scene, str) or not 0 < len(scene) <= 32 or not set(scene) <= SCENE_CHARS:
+        return _wx_error(40169, "invalid scene")
+    if not isinstance(page, str) or page.startswith("/") or not 0 < len(page) <= 128:
+        return _wx_error(41030, "invalid page")
+    buf = io.BytesIO()
+    segno.make(f"wxa-sandbox://{_cfg('WECHAT_APPID')}/{page}?scene={scene}", error="m").save(
+        buf, kind="png", scale=8, border=4, dark="#1aad19")
+    return Response(buf.getvalue(), mimetype="image/png")

@@ -1,0 +1,252 @@
+"""The manager's menu: categories, dishes, option groups and options, dish photos.
+
+Every change commits in one transaction with its audit line (prices) and then tells every phone
+in the store to reload its menu (``menu.updated`` with ``reload``). Orders already placed keep
+their own snapshot of names and prices, so nothing here can change what a diner was charged.
+Dishes are never deleted (orders point at them): they are taken off the menu (``active``).
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from domain.errors import Conflict, NotFound, ValidationFailed
+from models import Category, Item, ItemPhoto, Option, OptionGroup, Station, db
+from services import audit, photos
+from services.menu import announce_availability, store_item
+from services.uow import Outgoing, Tx, transaction
+
+ITEM_FIELDS = ("name", "description", "price", "station", "stock", "sold_out", "available_from", "available_until",
+               "active", "sort")
+
+
+def announce_menu_change(tx: Tx, store_id: int) -> None:
+    """Every phone in the store reloads its menu after this commits."""
+    tx.emit(Outgoing("store", "menu.updated", {"items": [], "reload": True}, store_id))
+
+
+def admin_menu(store_id: int) -> list[Category]:
+    """Every category with every dish (also those taken off the menu), options loaded."""
+    cats = list(db.session.execute(
+        select(Category).where(Category.store_id == store_id).order_by(Category.sort, Category.id)
+        .options(selectinload(Category.items).selectinload(Item.option_groups).selectinload(OptionGroup.options))
+    ).scalars())
+    db.session.commit()
+    return cats
+
+
+# --- categories ------------------------------------------------------------------------------
+
+def _category(session: Session, store_id: int, category_id: int) -> Category:
+    cat = session.execute(
+        select(Category).where(Category.id == category_id, Category.store_id == store_id)
+    ).scalar_one_or_none()
+    if cat is None:
+        raise NotFound("no such category")
+    return cat
+
+
+def save_category(store_id: int, changes: dict[str, Any], category_id: int | None = None) -> Category:
+    with transaction() as tx:
+        cat = Category(store_id=store_id, sort=0) if category_id is None else _category(tx.session, store_id,
+                                                                                        category_id)
+        for name in ("name", "sort"):
+            if name in changes:
+                setattr(cat, name, changes[name])
+        tx.session.add(cat)
+        announce_menu_change(tx, store_id)
+    return cat
+
+
+def delete_category(store_id: int, category_id: int) -> None:
+    """Remove a category with no dishes in it (dishes are archived, never deleted: move them first)."""
+    with transaction() as tx:
+        cat = _category(tx.session, store_id, category_id)
+        if tx.session.execute(select(Item.id).where(Item.category_id == cat.id).limit(1)).first():
+            raise Conflict("this category still has dishes: move them to another category first")
+        tx.session.delete(cat)
+        announce_menu_change(tx, store_id)
+
+
+# --- dishes ----------------------------------------------------------------------------------
+
+def _check_station(session: Session, store_id: int, code: str) -> None:
+    if session.execute(select(Station.id).where(Station.store_id == store_id, Station.code == code)).first() is None:
+        raise ValidationFailed("unknown station", {"station": ["not a station of this store"]})
+
+
+def save_item(store_id: int, changes: dict[str, Any], item_id: int | None = None,
+              staff_id: int | None = None) -> Item:
+    """Create a dish (``item_id`` None: needs category, name, price, station) or change one.
+
+    Price changes are audited with before and after. Sold-out and stock changes reach phones
+    as item updates; anything else makes them reload the menu.
+    """
+    with transaction() as tx:
+        if item_id is None:
+            item = Item(store_id=store_id, description="", sold_out=False, active=True, sort=0)
+        else:
+            item = store_item(tx.session, store_id, item_id)
+        if "category_id" in changes:
+            item.category = _category(tx.session, store_id, changes["category_id"])
+        if "station" in changes:
+            _check_station(tx.session, store_id, changes["station"])
+        was = (item.sold_out, item.stock)
+        fields = [n for n in ITEM_FIELDS if n in changes]
+        before = {n: getattr(item, n) for n in fields}
+        for name in fields:
+            setattr(item, name, changes[name])
+        if "stock" in changes and "sold_out" not in changes and changes["stock"] is not None:
+            item.sold_out = changes["stock"] == 0
+        tx.session.add(item)
+        tx.session.flush()
+        if item_id is None:
+            audit.record(tx, store_id, staff_id, "item.create", "item", item.id, None,
+                         {"name": item.name, "price": item.price})
+            announce_menu_change(tx, store_id)
+            return item
+        after = {n: getattr(item, n) for n in fields}
+        if before != after:
+            audit.record(tx, store_id, staff_id, "item.price" if before.get("price") != after.get("price")
+                         else "item.update", "item", item.id, before, after)
+        if set(fields) - {"stock", "sold_out"}:
+            announce_menu_change(tx, store_id)
+        elif (item.sold_out, item.stock) != was:  # restocked, or taken off: every phone hears it
+            announce_availability(tx, store_id, item.id, sold_out=item.sold_out, stock=item.stock)
+    return item
+
+
+def set_photo(store_id: int, item_id: int, upload: bytes, staff_id: int | None = None) -> Item:
+    """Check, re-encode and keep a dish photo (see ``services.photos``); replaces the old one."""
+    image = photos.prepare(upload)
+    etag = hashlib.sha256(image.data).hexdigest()[:16]
+    with transaction() as tx:
+        item = store_item(tx.session, store_id, item_id)
+        photo = tx.session.get(ItemPhoto, item.id)
+        if photo is None:
+            photo = ItemPhoto(item_id=item.id, store_id=store_id)
+            tx.session.add(photo)
+        photo.etag, photo.image, photo.width, photo.height = etag, image.data, image.width, image.height
+        audit.record(tx, store_id, staff_id, "item.photo", "item", item.id, {"photo": item.photo_etag},
+                     {"photo": etag})
+        item.photo_etag = etag
+        announce_menu_change(tx, store_id)
+    return item
+
+
+def remove_photo(store_id: int, item_id: int, staff_id: int | None = None) -> Item:
+    with transaction() as tx:
+        item = store_item(tx.session, store_id, item_id)
+        photo = tx.session.get(ItemPhoto, item.id)
+        if photo is not None:
+            tx.session.delete(photo)
+            audit.record(tx, store_id, staff_id, "item.photo", "item", item.id, {"photo": item.photo_etag},
+                         {"photo": None})
+            item.photo_etag = None
+            announce_menu_change(tx, store_id)
+    return item
+
+
+def photo(item_id: int, etag: str) -> bytes:
+    """A dish photo by its item and version (public: dishes' photos are on every diner's menu)."""
+    found = db.session.execute(
+        select(ItemPhoto.image).where(ItemPhoto.item_id == item_id, ItemPhoto.etag == etag)
+    ).scalar_one_or_none()
+    db.session.commit()
+    if found is None:
+        raise NotFound("no such photo")
+    return found
+
+
+# --- option groups and options -----------------------------------------------------------------
+
+def _group(session: Session, store_id: int, group_id: int) -> OptionGroup:
+    group = session.execute(
+        select(OptionGroup).where(OptionGroup.id == group_id, OptionGroup.store_id == store_id)
+    ).scalar_one_or_none()
+    if group is None:
+        raise NotFound("no such option group")
+    return group
+
+
+def _check_group(session: Session, group: OptionGroup) -> None:
+    if group.min_select > group.max_select:
+        raise ValidationFailed("a group's minimum cannot exceed its maximum", {"min": ["must be at most max"]})
+    count = session.execute(select(func.count(Option.id)).where(Option.group_id == group.id)).scalar_one()
+    if group.id is not None and count and group.min_select > count:
+        raise ValidationFailed("the group asks for more choices than it offers", {"min": [f"at most {count}"]})
+
+
+def save_group(store_id: int, changes: dict[str, Any], item_id: int | None = None,
+               group_id: int | None = None) -> OptionGroup:
+    """Create a group on a dish (with its options, if given) or change one's name, min, max or order."""
+    with transaction() as tx:
+        if group_id is None:
+            assert item_id is not None
+            item = store_item(tx.session, store_id, item_id)
+            group = OptionGroup(store_id=store_id, item_id=item.id, min_select=0, max_select=1, sort=0)
+            tx.session.add(group)
+        else:
+            group = _group(tx.session, store_id, group_id)
+        for src, dst in (("name", "name"), ("min", "min_select"), ("max", "max_select"), ("sort", "sort")):
+            if src in changes:
+                setattr(group, dst, changes[src])
+        tx.session.flush()
+        for i, opt in enumerate(changes.get("options") or []):
+            tx.session.add(Option(store_id=store_id, group_id=group.id, name=opt["name"],
+                                  price_delta=opt["price_delta"], sort=opt.get("sort", i)))
+        tx.session.flush()
+        _check_group(tx.session, group)
+        announce_menu_change(tx, store_id)
+    return _group(db.session(), store_id, group.id)
+
+
+def delete_group(store_id: int, group_id: int) -> None:
+    with transaction() as tx:
+        tx.session.delete(_group(tx.session, store_id, group_id))
+        announce_menu_change(tx, store_id)
+
+
+def _option(session: Session, store_id: int, option_id: int) -> Option:
+    opt = session.execute(
+        select(Option).where(Option.id == option_id, Option.store_id == store_id)
+    ).scalar_one_or_none()
+    if opt is None:
+        raise NotFound("no such option")
+    return opt
+
+
+def save_option(store_id: int, changes: dict[str, Any], group_id: int | None = None,
+                option_id: int | None = None, staff_id: int | None = None) -> Option:
+    with transaction() as tx:
+        if option_id is None:
+            assert group_id is not None
+            group = _group(tx.session, store_id, group_id)
+            opt = Option(store_id=store_id, group_id=group.id, price_delta=0, sort=0)
+            tx.session.add(opt)
+        else:
+            opt = _option(tx.session, store_id, option_id)
+        before = {"price_delta": opt.price_delta}
+        for name in ("name", "price_delta", "sort"):
+            if name in changes:
+                setattr(opt, name, changes[name])
+        tx.session.flush()
+        if option_id is not None and before["price_delta"] != opt.price_delta:
+            audit.record(tx, store_id, staff_id, "option.price", "option", opt.id, before,
+                         {"price_delta": opt.price_delta})
+        announce_menu_change(tx, store_id)
+    return opt
+
+
+def delete_option(store_id: int, option_id: int) -> None:
+    """Remove an option; a group left asking for more choices than it offers is refused."""
+    with transaction() as tx:
+        opt = _option(tx.session, store_id, option_id)
+        group = opt.group
+        tx.session.delete(opt)
+        tx.session.flush()
+        _check_group(tx.session, group)
+        announce_menu_change(tx, store_id)

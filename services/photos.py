@@ -1,0 +1,62 @@
+"""Dish photo uploads: only real JPEG, PNG or WebP images, decoded and re-encoded by us.
+
+The stored image is never the uploaded file: it is decoded (which proves it is an image, not
+something named .jpg), turned upright, shrunk to fit ``MAX_SIDE`` and written as a fresh JPEG,
+which also drops EXIF metadata such as where and with what phone the photo was taken.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from domain.errors import ValidationFailed
+
+FORMATS = {"JPEG", "PNG", "WEBP"}
+MAX_SIDE = 1200
+MIN_SIDE = 64
+MAX_PIXELS = 40_000_000  # a 5 MB file may still claim to be a gigapixel image (a decompression bomb)
+QUALITY = 82
+
+
+@dataclass(frozen=True)
+class PreparedPhoto:
+    data: bytes
+    width: int
+    height: int
+
+
+def _refuse(message: str) -> ValidationFailed:
+    return ValidationFailed(message, {"photo": [message]})
+
+
+def prepare(upload: bytes) -> PreparedPhoto:
+    """Decode, check and re-encode an upload. Raises ValidationFailed for anything but a usable photo."""
+    if not upload:
+        raise _refuse("the file is empty")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(upload)) as probe:
+                if probe.format not in FORMATS:
+                    raise _refuse("a photo must be JPEG, PNG or WebP")
+                if probe.width * probe.height > MAX_PIXELS:
+                    raise _refuse("the image has too many pixels")
+                if min(probe.width, probe.height) < MIN_SIDE:
+                    raise _refuse(f"the image is smaller than {MIN_SIDE}×{MIN_SIDE} pixels")
+                probe.load()
+                image = ImageOps.exif_transpose(probe)
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
+            SyntaxError, ValueError):
+        raise _refuse("the file is not a readable JPEG, PNG or WebP image") from None
+    if image.mode not in ("RGB", "L"):
+        background = Image.new("RGB", image.size, "white")  # transparent PNGs on white, not black
+        rgba = image.convert("RGBA")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="JPEG", quality=QUALITY, optimize=True, progressive=True)
+    return PreparedPhoto(data=out.getvalue(), width=image.width, height=image.height)

@@ -1,0 +1,131 @@
+"""The manager's console: one page (``/console``) driving the admin API, and the printable QR sheet.
+
+The console signs in with a cookie session (``POST /api/v1/staff/session``): the token sits in an
+HttpOnly cookie the page's script cannot read, and every write carries the CSRF token.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from api.auth import current_staff
+from domain import permissions
+from domain.errors import NotFound
+from models import Store, db
+from services import tables
+
+bp = Blueprint("console", __name__)
+
+
+def console_strings() -> dict[str, str]:
+    return {
+        "network_error": _("The network is not answering. Check your connection and try again."),
+        "login_failed": _("Wrong store, username or password."), "locked": _("Too many attempts. Try again later."),
+        "saved": _("Saved."), "deleted": _("Deleted."), "cancel": _("Cancel"), "save": _("Save"),
+        "delete": _("Delete"), "edit": _("Edit"), "add": _("Add"), "confirm": _("Confirm"), "close": _("Close"),
+        "loading": _("Loading…"), "load_failed": _("Could not load. Tap to retry."), "retry": _("Retry"),
+        "not_allowed": _("Your role may not use the console."),
+        "session_over": _("Your session has ended. Sign in again."),
+        # tables
+        "areas": _("Areas"), "no_area": _("No area"), "new_area": _("New area"), "area_name": _("Area name"),
+        "rename": _("Rename"), "confirm_delete_area": _("Delete area {name}? It must have no tables."),
+        "tables": _("Tables"), "new_table": _("New table"), "code": _("Code"), "area": _("Area"), "seats": _("Seats"),
+        "status": _("Status"), "active": _("In use"), "disabled": _("Disabled"), "disable": _("Disable"),
+        "enable": _("Enable"), "qr": _("QR code"), "wxa": _("Mini-program code"), "rotate": _("New code"),
+        "confirm_rotate": _("Give table {code} a new code? Every printed code of this table stops working at once."),
+        "rotated": _("Table {code} has a new code: print it again."),
+        "confirm_disable": _("Disable table {code}? Its code stops working until you enable it again."),
+        "print_sheet": _("Print QR sheet"), "print_wxa_sheet": _("Print mini-program codes"),
+        "no_tables": _("No tables yet. Add the first one above."),
+        # menu
+        "menu": _("Menu"), "categories": _("Categories"), "new_category": _("New category"),
+        "category": _("Category"), "dish": _("Dish"), "new_dish": _("New dish"), "name": _("Name"),
+        "price": _("Price (¥)"), "station": _("Station"), "description": _("Description"), "stock": _("Stock"),
+        "stock_hint": _("Empty: unlimited"), "sold_out": _("Sold out"), "on_menu": _("On the menu"),
+        "off_menu": _("Off the menu"), "hours_from": _("Served from"), "hours_until": _("Served until"),
+        "hours_hint": _("Both empty: all day"), "photo": _("Photo"), "upload_photo": _("Upload photo"),
+        "photo_hint": _("JPEG, PNG or WebP, at most {mb} MB."), "photo_too_big": _("The photo is larger than {mb} MB."),
+        "remove_photo": _("Remove photo"), "option_groups": _("Options"), "new_group": _("New option group"),
+        "group_name": _("Group name (e.g. Size)"), "min": _("Min"), "max": _("Max"), "option": _("Option"),
+        "new_option": _("New option"), "price_delta": _("Extra (¥)"),
+        "confirm_delete_group": _("Delete option group {name}?"), "confirm_delete_option": _("Delete option {name}?"),
+        "confirm_delete_category": _("Delete category {name}? It must have no dishes."),
+        "no_dishes": _("No dishes yet."), "bad_price": _("Enter a price like 12.50"),
+        "sort": _("Order"), "edit_dish": _("Edit dish"),
+        # staff
+        "staff": _("Staff"), "new_staff": _("New staff member"), "username": _("Username"), "password": _("Password"),
+        "role": _("Role"), "role_owner": _("Owner"), "role_manager": _("Manager"), "role_cashier": _("Cashier"),
+        "role_waiter": _("Waiter"), "role_cook": _("Cook"), "deactivate": _("Deactivate"),
+        "reactivate": _("Reactivate"),
+        "inactive": _("Deactivated"), "locked_out": _("Locked"), "reset_password": _("Set password"),
+        "confirm_deactivate": _("Deactivate {name}? They are signed out everywhere at once."),
+        "new_password_for": _("New password for {name} (at least 8 characters)"),
+        "password_set": _("Password set. {name} must sign in again."),
+        "permissions": _("What each role may do"),
+        # screens
+        "screens": _("Kitchen screens"), "new_screen": _("Pair a screen"), "screen_name": _("Screen name"),
+        "stations_hint": _("Stations (empty: all)"), "pairing_code": _("Pairing code"),
+        "pairing_hint": _("Enter this code on the kitchen screen within {min} minutes. It works once."),
+        "revoke": _("Unpair"), "confirm_revoke": _("Unpair {name}? It stops showing tickets at once."),
+        "pending": _("Waiting for pairing"), "paired": _("Paired"), "revoked": _("Unpaired"),
+        "stations": _("Stations"), "new_station": _("New station"), "station_code": _("Code (e.g. hot)"),
+        # settings
+        "settings": _("Settings"), "store_name": _("Store name"), "pay_mode": _("When diners pay"),
+        "pay_first": _("Before the kitchen cooks (pay first)"), "pay_later": _("After the meal (pay later)"),
+        "warn_minutes": _("Ticket turns amber after (minutes)"), "late_minutes": _("Ticket turns red after (minutes)"),
+        "opens_at": _("Takes orders from"), "closes_at": _("Takes orders until"),
+        "hours_always": _("Both empty: orders any time"), "service_charge": _("Service charge (%)"),
+        "service_charge_hint": _("Added to every order; 0 for none."),
+        # audit
+        "audit": _("Audit log"), "when": _("When"), "who": _("Who"), "action": _("Action"), "target": _("Target"),
+        "change": _("Change"), "all_actions": _("All actions"), "all_staff": _("Everyone"), "from": _("From"),
+        "until": _("Until"), "filter": _("Filter"), "more": _("Load more"), "no_entries": _("Nothing recorded."),
+        "system": _("System"),
+        # account
+        "sign_in": _("Sign in"), "sign_out": _("Sign out"), "store": _("Store"),
+        "change_password": _("Change password"),
+        "current_password": _("Current password"), "new_password": _("New password"),
+        "password_changed": _("Password changed. Your other sessions have ended."), "console": _("Console"),
+    }
+
+
+@bp.get("/console")
+def console_page() -> str:
+    return render_template("console.html", strings=console_strings(), roles=permissions.ROLES,
+                           matrix=sorted(permissions.MATRIX.items()))
+
+
+@bp.get("/console/tables/print")
+def print_sheet() -> Any:
+    """An A4 sheet of table codes (store name, code and area under each), for the browser's print.
+
+    ``?kind=wxa`` prints the mini-program codes instead; ``?area=ID`` one area only.
+    """
+    who = current_staff()
+    if who is None or not permissions.allows(who.role, "tables.manage"):
+        return redirect(url_for("console.console_page") + "#tables")
+    store = db.session.get(Store, who.store_id)
+    if store is None:
+        raise NotFound("no such store")
+    area = request.args.get("area", type=int)
+    kind = "wxa" if request.args.get("kind") == "wxa" else "qr"
+    cards = []
+    for table in tables.list_tables(who.store_id):
+        if not table.active or (area is not None and table.area_id != area):
+            continue
+        url = tables.qr_url(table)
+        # segno's own SVG of our own URL: nothing a user typed reaches this markup unescaped
+        svg = Markup(admin_qr_svg(url)) if kind == "qr" else None  # noqa: S704
+        cards.append({"table": table, "svg": svg, "url": url})
+    return render_template("print_sheet.html", store=store, cards=cards, kind=kind, strings={})
+
+
+def admin_qr_svg(url: str) -> str:
+    from api.admin import qr_code
+
+    return qr_code(url).svg_inline(scale=4, border=4, omitsize=True, svgclass="qr", lineclass=None)
+
+
