@@ -44,7 +44,8 @@ def staff_login(body: dict[str, Any]) -> dict[str, Any]:
 def _session_view(who: staff.StaffPrincipal, token: str) -> dict[str, Any]:
     store = db.session.get(Store, who.store_id)
     assert store is not None
-    view = {"staff": who, "store": {"id": store.id, "name": store.name, "slug": store.slug},
+    view = {"staff": who, "store": {"id": store.id, "name": store.name, "slug": store.slug,
+                                        "timezone": store.timezone},
             "permissions": permissions.permissions_of(who.role), "csrf_token": csrf_token(token),
             "expires_in": setting("STAFF_TOKEN_TTL")}
     db.session.commit()

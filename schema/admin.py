@@ -149,15 +149,18 @@ class CategoryCreate(CategoryPatch):
     name = fields.Str(required=True, validate=NAME)
 
 
-class AdminCategorySchema(Schema):
+class CategoryRefSchema(Schema):
     id = fields.Int()
     name = fields.Str()
     sort = fields.Int()
+
+
+class AdminCategorySchema(CategoryRefSchema):
     items = fields.List(fields.Nested(AdminItemSchema))
 
 
 class CategoryEnvelope(Schema):
-    category = fields.Nested(AdminCategorySchema, exclude=("items",))
+    category = fields.Nested(CategoryRefSchema)
 
 
 class AdminMenuResponse(Schema):

@@ -92,10 +92,24 @@ def console_strings() -> dict[str, str]:
     }
 
 
+def permission_labels() -> dict[str, str]:
+    return {
+        "floor.view": _("See the floor and tables"), "calls.handle": _("Answer waiter and bill calls"),
+        "checks.close": _("Clear a table"), "orders.void": _("Void a dish"), "payments.take": _("Take cash"),
+        "payments.refund": _("Refund"), "kitchen.work": _("Use the kitchen display"),
+        "console.use": _("Open the console"), "tables.manage": _("Tables and QR codes"),
+        "menu.manage": _("Menu and prices"), "stations.manage": _("Kitchen stations"),
+        "screens.manage": _("Pair kitchen screens"), "settings.manage": _("Store settings"),
+        "audit.read": _("Read the audit log"), "staff.manage": _("Manage cashiers, waiters and cooks"),
+        "staff.manage_managers": _("Manage owners and managers"),
+    }
+
+
 @bp.get("/console")
 def console_page() -> str:
-    return render_template("console.html", strings=console_strings(), roles=permissions.ROLES,
-                           matrix=sorted(permissions.MATRIX.items()))
+    matrix = {perm: sorted(roles) for perm, roles in permissions.MATRIX.items()}
+    return render_template("console.html", strings=console_strings(), roles=permissions.ROLES, matrix=matrix,
+                           permission_labels=permission_labels())
 
 
 @bp.get("/console/tables/print")

@@ -80,10 +80,7 @@ async function start() {
     $("store-name").textContent = info.store.name;
     $("table-code").textContent = fmt(T.table_n, { code: info.table.code });
     document.title = `${info.store.name} · ${info.table.code}`;
-    const menu = await api(`/api/v1/stores/${info.store.id}/menu`, { auth: false });
-    state.menu = menu.categories;
-    for (const c of menu.categories) for (const i of c.items) state.items.set(i.id, i);
-    renderMenu();
+    await loadMenu();
     show("menu");
     $("call-waiter").disabled = false;
     await refreshCart();
@@ -95,6 +92,34 @@ async function start() {
     else if (err instanceof ApiError) showError(err.message);
     else showError(T.network_error);
   }
+}
+
+async function loadMenu() {
+  const menu = await api(`/api/v1/stores/${state.store.id}/menu`, { auth: false });
+  state.menu = menu.categories;
+  state.items.clear();
+  for (const c of menu.categories) for (const i of c.items) state.items.set(i.id, i);
+  renderMenu();
+  const s = state.store;
+  const hours = $("store-hours");
+  hours.textContent = s.opens_at ? fmt(T.hours, { from: s.opens_at, until: s.closes_at }) : "";
+  hours.hidden = !s.opens_at;
+  const charge = $("service-charge");
+  charge.textContent = s.service_charge_bp ? fmt(T.service_charge_n, { pct: s.service_charge_bp / 100 }) : "";
+  charge.hidden = !s.service_charge_bp;
+}
+
+// The manager changed the menu: fetch it again (coalesced, so a burst of edits costs one reload).
+let menuReload = null;
+function reloadMenuSoon() {
+  clearTimeout(menuReload);
+  menuReload = setTimeout(async () => {
+    try {
+      const info = await authed(`/api/v1/tables/${encodeURIComponent(tableToken)}`);
+      state.store = info.store;
+      await loadMenu();
+    } catch { /* the next change or reload tries again */ }
+  }, 300);
 }
 
 function renderMenu() {
@@ -126,7 +151,9 @@ function itemCard(item) {
   const hasOptions = item.option_groups.length > 0;
   const inCart = state.cart.lines.filter((l) => l.item_id === item.id).reduce((n, l) => n + l.qty, 0);
   return el("article", { class: `dish${soldOut ? " sold-out" : ""}`, "data-item": item.id },
-    el("div", { class: "dish-thumb", "aria-hidden": "true" }, item.name.slice(0, 1)),
+    item.photo_url
+      ? el("img", { class: "dish-thumb", src: item.photo_url, alt: "", loading: "lazy" })
+      : el("div", { class: "dish-thumb", "aria-hidden": "true" }, item.name.slice(0, 1)),
     el("div", { class: "dish-body" },
       el("h3", {}, item.name),
       item.description ? el("p", { class: "desc" }, item.description) : null,
@@ -381,6 +408,7 @@ function renderOrders() {
         el("span", { class: `status s-${o.status}` }, T[`status_${o.status}`] || o.status)),
       el("ul", {}, o.items.map((it) => el("li", { class: it.status === "cancelled" ? "cancelled" : "" },
         el("span", {}, `${it.name} ×${it.qty}`), el("span", {}, yuan(it.line_total))))),
+      o.service_charge ? el("p", { class: "charge" }, el("span", {}, T.service_charge), el("span", {}, yuan(o.service_charge))) : null,
       el("footer", {}, el("span", {}, T.total), el("b", {}, yuan(o.total))),
       state.store?.pay_mode === "pay_first" && o.payment_status !== "paid" && o.status === "submitted"
         ? el("button", { type: "button", class: "btn wxpay pay-order", onclick: () => pay({ orderId: o.id, amount: o.total }) },
@@ -460,6 +488,7 @@ function connectSocket() {
     }
   });
   socket.on("menu.updated", (data) => {
+    if (data.reload) { reloadMenuSoon(); return; }
     for (const change of data.items) {
       const item = state.items.get(change.id);
       if (item) { Object.assign(item, change); refreshItem(change.id); }

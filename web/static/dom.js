@@ -17,6 +17,7 @@ export class ApiError extends Error {
     super(body?.error?.message || `HTTP ${status}`);
     this.status = status;
     this.code = body?.error?.code;
+    this.fields = body?.error?.fields || null;
   }
 }
 
