@@ -21,18 +21,18 @@ def _actor() -> staff.StaffPrincipal:
 
 
 @blp.get("/staff")
+@permission_required(PERM)
 @blp.response(200, StaffListEnvelope)
 @blp.doc(**SECURED)
-@permission_required(PERM)
 def list_staff() -> dict[str, Any]:
     return {"staff": staff.list_staff(_store_id())}
 
 
 @blp.post("/staff")
+@permission_required(PERM)
 @blp.arguments(StaffCreate)
 @blp.response(201, StaffEnvelope)
 @blp.doc(**SECURED)
-@permission_required(PERM)
 def create_staff(body: dict[str, Any]) -> Any:
     """A new account; managers may create cashiers, waiters and cooks, owners any role."""
     return {"staff": staff.create_staff(_actor(), body["username"], body["name"].strip(), body["role"],
@@ -40,20 +40,20 @@ def create_staff(body: dict[str, Any]) -> Any:
 
 
 @blp.patch("/staff/<int:staff_id>")
+@permission_required(PERM)
 @blp.arguments(StaffPatch)
 @blp.response(200, StaffEnvelope)
 @blp.doc(**SECURED)
-@permission_required(PERM)
 def patch_staff(body: dict[str, Any], staff_id: int) -> dict[str, Any]:
     """Rename, change role, deactivate (ends their sessions at once) or reactivate."""
     return {"staff": staff.update_staff(_actor(), staff_id, body)}
 
 
 @blp.post("/staff/<int:staff_id>/password")
+@permission_required(PERM)
 @blp.arguments(PasswordReset)
 @blp.response(200, StaffEnvelope)
 @blp.doc(**SECURED)
-@permission_required(PERM)
 def reset_password(body: dict[str, Any], staff_id: int) -> dict[str, Any]:
     """Set a new password for someone (and unlock them); their sessions end."""
     return {"staff": staff.reset_password(_actor(), staff_id, body["password"])}

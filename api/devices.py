@@ -51,10 +51,10 @@ def _who():  # type: ignore[no-untyped-def]
 
 
 @blp.post("")
+@permission_required("screens.manage")
 @blp.arguments(DeviceCreateRequest)
 @blp.response(201, DeviceCreated)
 @blp.doc(security=[{"bearer": []}])
-@permission_required("screens.manage")
 def create_device(body: dict[str, Any]) -> dict[str, Any]:
     """A new kitchen screen and the one-time code to type on it."""
     who = _who()
@@ -63,17 +63,17 @@ def create_device(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.get("")
+@permission_required("screens.manage")
 @blp.response(200, DevicesEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@permission_required("screens.manage")
 def list_devices() -> dict[str, Any]:
     return {"devices": devices.list_devices(_who().store_id)}
 
 
 @blp.post("/<int:device_id>/revoke")
+@permission_required("screens.manage")
 @blp.response(200, DeviceEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@permission_required("screens.manage")
 def revoke_device(device_id: int) -> dict[str, Any]:
     """Void the screen's token; it is disconnected at once."""
     who = _who()

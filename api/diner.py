@@ -42,12 +42,12 @@ def store_menu(store_id: int) -> dict[str, Any]:
 
 
 @blp.post("/orders")
+@diner_required
 @limiter.limit("30/minute", key_func=diner_or_ip)
 @limiter.limit("120/minute", key_func=table_key)
 @blp.arguments(OrderCreateRequest)
 @blp.response(201, OrderEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])
-@diner_required
 def create_order(body: dict[str, Any]) -> Any:
     lines = [LineRequest(item_id=ln["item_id"], qty=ln["qty"], option_ids=tuple(ln["option_ids"]),
                          note=ln["note"].strip()) for ln in body["items"]]
@@ -106,9 +106,9 @@ def cancel_line(body: dict[str, Any], order_id: int, line_id: int) -> dict[str, 
 
 
 @blp.post("/table-sessions/<int:session_id>/close")
+@permission_required("checks.close")
 @blp.response(200, TableSessionEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])
-@permission_required("checks.close")
 def close_table_session(session_id: int) -> dict[str, Any]:
     """Clear the table: the check closes when nothing is due."""
     who = current_staff()
@@ -122,9 +122,9 @@ class MyDataResponse(Schema):
 
 
 @blp.get("/diner/me/data")
+@diner_required
 @blp.response(200, MyDataResponse)
 @blp.doc(security=[{"bearer": []}])
-@diner_required
 def my_data() -> dict[str, Any]:
     """Everything we keep about you: when you first and last came, and what you ordered."""
     diner_id = current_diner()
@@ -141,9 +141,9 @@ def _jsonable(value: Any) -> Any:
 
 
 @blp.delete("/diner/me")
+@diner_required
 @blp.response(204)
 @blp.doc(security=[{"bearer": []}])
-@diner_required
 def forget_me() -> None:
     """Delete what we keep about you; your past orders stay, pointing at no one."""
     diner_id = current_diner()

@@ -34,9 +34,9 @@ class FloorResponse(Schema):
 
 
 @blp.get("/floor")
+@permission_required("floor.view")
 @blp.response(200, FloorResponse)
 @blp.doc(security=[{"bearer": []}])
-@permission_required("floor.view")
 def floor() -> dict[str, Any]:
     who = current_staff()
     assert who is not None

@@ -27,36 +27,36 @@ def _store_id() -> int:
 
 
 @blp.get("/tickets")
+@kitchen_required
 @blp.arguments(SnapshotQuery, location="query")
 @blp.response(200, SnapshotSchema)
 @blp.doc(security=[{"bearer": []}])
-@kitchen_required
 def snapshot(query: dict[str, Any]) -> dict[str, Any]:
     seq, tickets = kitchen.open_tickets(_store_id(), _stations(query))
     return {"seq": seq, "tickets": tickets}
 
 
 @blp.post("/tickets/<int:ticket_id>/bump")
+@kitchen_required
 @blp.response(200, TicketEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])
-@kitchen_required
 def bump(ticket_id: int) -> dict[str, Any]:
     return {"ticket": ticket_data(kitchen.bump_ticket(_store_id(), ticket_id))}
 
 
 @blp.post("/tickets/<int:ticket_id>/recall")
+@kitchen_required
 @blp.response(200, TicketEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])
-@kitchen_required
 def recall(ticket_id: int) -> dict[str, Any]:
     return {"ticket": ticket_data(kitchen.recall_ticket(_store_id(), ticket_id))}
 
 
 @blp.post("/ticket-items/<int:item_id>/status")
+@kitchen_required
 @blp.arguments(ItemStatusRequest)
 @blp.response(200, TicketEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])
-@kitchen_required
 def item_status(body: dict[str, Any], item_id: int) -> dict[str, Any]:
     return {"ticket": ticket_data(kitchen.set_item_status(_store_id(), item_id, body["status"]))}
 
@@ -77,10 +77,10 @@ class ItemAvailabilityEnvelope(Schema):
 
 
 @blp.post("/items/<int:item_id>/sold-out")
+@kitchen_required
 @blp.arguments(SoldOutRequest)
 @blp.response(200, ItemAvailabilityEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@kitchen_required
 def mark_sold_out(body: dict[str, Any], item_id: int) -> dict[str, Any]:
     """The kitchen runs out of a dish (or has it again): diners' menus change at once."""
     return {"item": menu.set_sold_out(_store_id(), item_id, body["sold_out"])}
@@ -130,20 +130,20 @@ def _stations(query: dict[str, Any]) -> list[str] | None:
 
 
 @blp.get("/all-day")
+@kitchen_required
 @blp.arguments(StationsQuery, location="query")
 @blp.response(200, AllDayResponse)
 @blp.doc(security=[{"bearer": []}])
-@kitchen_required
 def all_day(query: dict[str, Any]) -> dict[str, Any]:
     """How many of each dish are still to cook across the open tickets."""
     return {"items": kitchen.all_day_counts(_store_id(), _stations(query))}
 
 
 @blp.post("/undo")
+@kitchen_required
 @blp.arguments(StationsQuery, location="query")
 @blp.response(200, TicketEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])
-@kitchen_required
 def undo(query: dict[str, Any]) -> dict[str, Any]:
     """Undo the last bump (within 10 minutes): the ticket comes back on every screen."""
     return {"ticket": ticket_data(kitchen.undo_last_bump(_store_id(), _stations(query)))}
@@ -156,9 +156,9 @@ class KitchenSettings(Schema):
 
 
 @blp.get("/settings")
+@kitchen_required
 @blp.response(200, KitchenSettings)
 @blp.doc(security=[{"bearer": []}])
-@kitchen_required
 def kitchen_settings() -> dict[str, Any]:
     """What a screen needs to know about its store: ticket timer thresholds and station names."""
     store, stations = kitchen.screen_settings(_store_id())

@@ -60,30 +60,30 @@ def _start(body: dict[str, Any], **target: int) -> tuple[dict[str, Any], int]:
 
 
 @blp.post("/orders/<int:order_id>/payments")
+@diner_required
 @blp.arguments(PaymentRequest)
 @blp.response(201, StartedSchema)
 @blp.doc(security=[{"bearer": []}])
-@diner_required
 def pay_order(body: dict[str, Any], order_id: int) -> Any:
     """Pay first: pay this order with WeChat Pay; it reaches the kitchen once paid."""
     return _start(body, order_id=order_id)
 
 
 @blp.post("/table-sessions/<int:session_id>/payments")
+@diner_required
 @blp.arguments(PaymentRequest)
 @blp.response(201, StartedSchema)
 @blp.doc(security=[{"bearer": []}])
-@diner_required
 def pay_check(body: dict[str, Any], session_id: int) -> Any:
     """Pay later: pay what is due on the table's check with WeChat Pay."""
     return _start(body, table_session_id=session_id)
 
 
 @blp.post("/table-sessions/<int:session_id>/payments/offline")
+@permission_required("payments.take")
 @blp.arguments(OfflinePaymentRequest)
 @blp.response(201, PaymentEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@permission_required("payments.take")
 def pay_offline(body: dict[str, Any], session_id: int) -> Any:
     """A cashier records cash (or another way of paying) for a check."""
     who = current_staff()
@@ -112,10 +112,10 @@ class RefundEnvelope(Schema):
 
 
 @blp.post("/payments/<int:payment_id>/refunds")
+@permission_required("payments.refund")
 @blp.arguments(RefundRequest)
 @blp.response(201, RefundEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@permission_required("payments.refund")
 def refund(body: dict[str, Any], payment_id: int) -> Any:
     """Refund a paid payment, fully or in part; never more than was paid."""
     who = current_staff()

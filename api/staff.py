@@ -67,9 +67,9 @@ def open_session(body: dict[str, Any]) -> Response:
 
 
 @blp.get("/staff/session")
+@permission_required(None)
 @blp.response(200, StaffSessionSchema)
 @blp.doc(security=[{"bearer": []}])
-@permission_required(None)
 def read_session() -> dict[str, Any]:
     """Who is signed in (cookie or bearer), what they may do, and the CSRF token for the cookie."""
     who, token = current_staff(), request_token()
@@ -87,11 +87,11 @@ def close_session() -> Response:
 
 
 @blp.post("/staff/me/password")
+@permission_required(None)
 @limiter.limit("10/minute")
 @blp.arguments(PasswordChange)
 @blp.response(200, PasswordChanged)
 @blp.doc(security=[{"bearer": []}])
-@permission_required(None)
 def change_password(body: dict[str, Any]) -> Response:
     """Change your own password; every other session of yours ends, this one carries on."""
     who = current_staff()

@@ -28,19 +28,19 @@ def _cart(view: cart.CartView) -> dict[str, Any]:
 
 
 @blp.get("/tables/<string:qr_token>/cart")
+@diner_required
 @blp.response(200, CartEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@diner_required
 def get_cart(qr_token: str) -> dict[str, Any]:
     return _cart(cart.get_cart(qr_token, current_diner()))
 
 
 @blp.post("/tables/<string:qr_token>/cart/lines")
+@diner_required
 @limiter.limit(CART_LIMIT, key_func=diner_or_ip)
 @blp.arguments(CartAddRequest)
 @blp.response(200, CartEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@diner_required
 def add_line(body: dict[str, Any], qr_token: str) -> dict[str, Any]:
     diner_id = current_diner()
     assert diner_id is not None
@@ -49,11 +49,11 @@ def add_line(body: dict[str, Any], qr_token: str) -> dict[str, Any]:
 
 
 @blp.patch("/tables/<string:qr_token>/cart/lines/<int:line_id>")
+@diner_required
 @limiter.limit(CART_LIMIT, key_func=diner_or_ip)
 @blp.arguments(CartQtyRequest)
 @blp.response(200, CartEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@diner_required
 def set_quantity(body: dict[str, Any], qr_token: str, line_id: int) -> dict[str, Any]:
     diner_id = current_diner()
     assert diner_id is not None
@@ -61,12 +61,12 @@ def set_quantity(body: dict[str, Any], qr_token: str, line_id: int) -> dict[str,
 
 
 @blp.post("/tables/<string:qr_token>/cart/submit")
+@diner_required
 @limiter.limit("20/minute", key_func=diner_or_ip)
 @limiter.limit("60/minute", key_func=table_key)
 @blp.arguments(CartSubmitRequest)
 @blp.response(201, OrderEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])
-@diner_required
 def submit_cart(body: dict[str, Any], qr_token: str) -> Any:
     """Order everything in the table's cart as one round and empty the cart (idempotent on client_key)."""
     order, created = orders.place_order(orders.Orderer(diner_id=current_diner()), qr_token, body["client_key"],
@@ -75,11 +75,11 @@ def submit_cart(body: dict[str, Any], qr_token: str) -> Any:
 
 
 @blp.post("/tables/<string:qr_token>/calls")
+@diner_required
 @limiter.limit("10/minute", key_func=diner_or_ip)
 @blp.arguments(CallRequest)
 @blp.response(201, CallEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@diner_required
 def call_staff(body: dict[str, Any], qr_token: str) -> Any:
     """Call the waiter (or ask for the bill). Pressing again while the call is open changes nothing."""
     call, code, created = calls.call_staff(qr_token, body["kind"])
@@ -87,9 +87,9 @@ def call_staff(body: dict[str, Any], qr_token: str) -> Any:
 
 
 @blp.get("/calls")
+@permission_required("calls.handle")
 @blp.response(200, CallsEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@permission_required("calls.handle")
 def open_calls() -> dict[str, Any]:
     who = current_staff()
     assert who is not None
@@ -97,9 +97,9 @@ def open_calls() -> dict[str, Any]:
 
 
 @blp.post("/calls/<int:call_id>/done")
+@permission_required("calls.handle")
 @blp.response(200, CallEnvelope)
 @blp.doc(security=[{"bearer": []}])
-@permission_required("calls.handle")
 def finish_call(call_id: int) -> dict[str, Any]:
     who = current_staff()
     assert who is not None

@@ -41,7 +41,7 @@ def console_strings() -> dict[str, str]:
         "print_sheet": _("Print QR sheet"), "print_wxa_sheet": _("Print mini-program codes"),
         "no_tables": _("No tables yet. Add the first one above."),
         # menu
-        "menu": _("Menu"), "categories": _("Categories"), "new_category": _("New category"),
+        "menu": _("Menu management"), "categories": _("Categories"), "new_category": _("New category"),
         "category": _("Category"), "dish": _("Dish"), "new_dish": _("New dish"), "name": _("Name"),
         "price": _("Price (¥)"), "station": _("Station"), "description": _("Description"), "stock": _("Stock"),
         "stock_hint": _("Empty: unlimited"), "sold_out": _("Sold out"), "on_menu": _("On the menu"),

@@ -32,7 +32,7 @@ def diner_strings() -> dict[str, str]:
         "preparing_payment": _("Preparing the payment…"), "waiting_for_wechat": _("Waiting for WeChat Pay…"),
         "paying": _("Paying…"), "paid_ok": _("Paid. Thank you!"),
         "hours": _("Orders taken {from}–{until}"), "service_charge": _("Service charge"),
-        "service_charge_n": _("A {pct}% service charge is added to each order."),
+        "service_charge_n": _("A {pct} service charge is added to each order."),
     }
 
 

@@ -249,7 +249,7 @@ const refresh = () => route();
 
 const th = (...labels) => el("thead", {}, el("tr", {}, labels.map((l) => el("th", {}, l))));
 const td = (label, ...kids) => el("td", { "data-label": label }, ...kids);
-const actions = (...buttons) => el("td", { class: "actions" }, ...buttons);
+const actions = (...buttons) => el("td", { class: "actions" }, el("div", { class: "row-actions" }, ...buttons));
 const btn = (label, onclick, cls = "") => el("button", { type: "button", class: `btn small ${cls}`, onclick }, label);
 
 // --- tables and areas ------------------------------------------------------------------------

@@ -105,7 +105,7 @@ async function loadMenu() {
   hours.textContent = s.opens_at ? fmt(T.hours, { from: s.opens_at, until: s.closes_at }) : "";
   hours.hidden = !s.opens_at;
   const charge = $("service-charge");
-  charge.textContent = s.service_charge_bp ? fmt(T.service_charge_n, { pct: s.service_charge_bp / 100 }) : "";
+  charge.textContent = s.service_charge_bp ? fmt(T.service_charge_n, { pct: `${s.service_charge_bp / 100}%` }) : "";
   charge.hidden = !s.service_charge_bp;
 }
 
