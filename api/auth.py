@@ -129,6 +129,7 @@ def diner_required(view: F) -> F:
             raise Unauthorized("diner login required")
         return view(*args, **kwargs)
 
+    wrapper.diner_only = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
 
 
