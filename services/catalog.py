@@ -90,10 +90,10 @@ def save_item(store_id: int, changes: dict[str, Any], item_id: int | None = None
             item = Item(store_id=store_id, description="", sold_out=False, active=True, sort=0)
         else:
             item = store_item(tx.session, store_id, item_id)
-        if "category_id" in changes:
-            item.category = _category(tx.session, store_id, changes["category_id"])
         if "station" in changes:
             _check_station(tx.session, store_id, changes["station"])
+        if "category_id" in changes:
+            item.category = _category(tx.session, store_id, changes["category_id"])
         was = (item.sold_out, item.stock)
         fields = [n for n in ITEM_FIELDS if n in changes]
         before = {n: getattr(item, n) for n in fields}
@@ -172,11 +172,13 @@ def _group(session: Session, store_id: int, group_id: int) -> OptionGroup:
     return group
 
 
-def _check_group(session: Session, group: OptionGroup) -> None:
+def _check_group(session: Session, group: OptionGroup, allow_empty: bool = True) -> None:
+    """min ≤ max, and a group never asks for more choices than it offers (an empty group, being
+    set up, may wait for its options; deleting down to too few is refused)."""
     if group.min_select > group.max_select:
         raise ValidationFailed("a group's minimum cannot exceed its maximum", {"min": ["must be at most max"]})
     count = session.execute(select(func.count(Option.id)).where(Option.group_id == group.id)).scalar_one()
-    if group.id is not None and count and group.min_select > count:
+    if group.min_select > count and (count or not allow_empty):
         raise ValidationFailed("the group asks for more choices than it offers", {"min": [f"at most {count}"]})
 
 
@@ -248,5 +250,5 @@ def delete_option(store_id: int, option_id: int) -> None:
         group = opt.group
         tx.session.delete(opt)
         tx.session.flush()
-        _check_group(tx.session, group)
+        _check_group(tx.session, group, allow_empty=False)
         announce_menu_change(tx, store_id)

@@ -96,7 +96,7 @@ def wxa_code_unlimited():  # type: ignore[no-untyped-def]
         row = conn.execute("SELECT expires_at FROM access_tokens WHERE token = ?", (token,)).fetchone()
     if row is None or row[0] < time.time():
         return _wx_error(40001, "invalid credential, access_token is invalid or not latest")
-    body = request.get_json(silent=True)
+    body = request.get_json(silent=True, force=True)  # WeChat reads the JSON body whatever its content type
     body = body if isinstance(body, dict) else {}
     scene, page = body.get("scene"), body.get("page") or "pages/index/index"
     if not isinstance(scene, str) or not 0 < len(scene) <= 32 or not set(scene) <= SCENE_CHARS:
