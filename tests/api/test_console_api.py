@@ -392,3 +392,19 @@ def test_create_store_command_makes_a_store_whose_owner_can_sign_in(app, client)
     assert r.status_code == 200 and r.get_json()["staff"]["role"] == "owner"
     again = app.test_cli_runner().invoke(args=["create-store", slug, "新店", "--password", "x-pass-12345"])
     assert again.exit_code != 0
+
+
+def test_audit_filters_by_days_in_the_stores_time_zone(client):
+    store = make_store()
+    owner = staff_token(client, store)
+    client.post("/api/v1/admin/areas", json={"name": "二楼"}, headers=auth(owner))
+    client.patch("/api/v1/admin/store", json={"name": "改名小馆"}, headers=auth(owner))
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    got = client.get(f"/api/v1/admin/audit?date_from={today}&date_to={today}&action=store.update",
+                     headers=auth(owner)).get_json()["entries"]
+    assert [(e["before"], e["after"]) for e in got] == [({"name": "测试小馆"}, {"name": "改名小馆"})]
+    tomorrow = today + timedelta(days=1)
+    assert client.get(f"/api/v1/admin/audit?date_from={tomorrow}", headers=auth(owner)).get_json()["entries"] == []
+    assert client.get(f"/api/v1/admin/audit?date_to={today - timedelta(days=1)}",
+                      headers=auth(owner)).get_json()["entries"] == []
+    assert client.get("/api/v1/admin/audit?date_from=2026-13-40", headers=auth(owner)).status_code == 422

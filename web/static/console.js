@@ -605,16 +605,15 @@ async function viewAudit() {
     const q = new URLSearchParams({ limit: "50" });
     if (filters.action) q.set("action", filters.action);
     if (filters.staff_id) q.set("staff_id", filters.staff_id);
-    const day = (d, end) => new Date(`${d}T00:00:00+08:00`).getTime() + (end ? 86400000 : 0);
-    if (filters.since) q.set("since", new Date(day(filters.since)).toISOString());
-    if (filters.until) q.set("until", new Date(day(filters.until, true)).toISOString());
+    if (filters.since) q.set("date_from", filters.since);  // days in the store's time zone
+    if (filters.until) q.set("date_to", filters.until);
     if (lastId) q.set("before_id", String(lastId));
     try {
       const { entries } = await api(`/api/v1/admin/audit?${q}`);
       for (const e of entries) {
         tbody.append(el("tr", { "data-action": e.action },
           td(T.when, when.format(new Date(e.created_at))), td(T.who, e.staff_id ? names.get(e.staff_id) || `#${e.staff_id}` : T.system),
-          td(T.action, el("span", { class: "tag" }, e.action)), td(T.target, `${e.target_type} ${e.target_id ?? ""}`),
+          td(T.action, el("span", { class: "tag", title: e.action }, T[`act_${e.action}`] || e.action)), td(T.target, `${e.target_type} ${e.target_id ?? ""}`),
           td(T.change, el("div", { class: "diff" }, show(e.before), e.before || e.after ? " → " : "", show(e.after)))));
         lastId = e.id;
       }
@@ -623,7 +622,7 @@ async function viewAudit() {
     } catch (err) { failed(err); }
   }
   const ff = [
-    { name: "action", label: T.action, type: "select", options: [["", T.all_actions], ...ACTIONS.map((a) => [a, a])] },
+    { name: "action", label: T.action, type: "select", options: [["", T.all_actions], ...ACTIONS.map((a) => [a, T[`act_${a}`] || a])] },
     { name: "staff_id", label: T.who, type: "select", options: [["", T.all_staff], ...staff.map((s) => [s.id, s.name])] },
     { name: "since", label: T.from, type: "date" }, { name: "until", label: T.until, type: "date" },
   ];
