@@ -1,6 +1,7 @@
 """Socket.IO namespaces. A connection without a valid token is refused at connect."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import current_app, request
@@ -46,6 +47,7 @@ class KitchenNamespace(Namespace):
                 if not allows(who.role, "kitchen.work"):
                     raise ConnectionRefusedError("forbidden")
                 store_id = who.store_id
+                _watch_staff(self.socketio, "/kds", token)
         except Unauthorized:
             raise ConnectionRefusedError("unauthorized") from None
         from kds import device_room, kds_room
@@ -59,6 +61,7 @@ class KitchenNamespace(Namespace):
 
     def on_disconnect(self, *args: Any) -> None:
         self.screens.pop(request.sid, None)  # type: ignore[attr-defined]
+        STAFF_SOCKETS.pop(("/kds", request.sid), None)  # type: ignore[attr-defined]
 
     def on_resume(self, data: Any = None) -> dict[str, Any]:
         """Send every event after ``after`` in order, or a snapshot when too much was missed."""
@@ -113,6 +116,10 @@ class StaffNamespace(Namespace):
         from kds import staff_room
 
         join_room(staff_room(who.store_id))
+        _watch_staff(self.socketio, "/staff", token)
+
+    def on_disconnect(self, *args: Any) -> None:
+        STAFF_SOCKETS.pop(("/staff", request.sid), None)  # type: ignore[attr-defined]
 
 
 def disconnect_device(socketio: SocketIO, device_id: int) -> None:
@@ -124,6 +131,14 @@ def disconnect_device(socketio: SocketIO, device_id: int) -> None:
 
 _sweeper_started = False
 SWEEP_SECONDS = 3
+# (namespace, sid) -> the staff token the socket connected with; swept like revoked screens, so a
+# deactivated, re-roled or re-passworded person's open screens and phones are cut off too.
+STAFF_SOCKETS: dict[tuple[str, str], str] = {}
+
+
+def _watch_staff(socketio: SocketIO, namespace: str, token: str) -> None:
+    STAFF_SOCKETS[(namespace, request.sid)] = token  # type: ignore[attr-defined]
+    _ensure_sweeper(socketio)
 
 
 def _ensure_sweeper(socketio: SocketIO) -> None:
@@ -138,15 +153,38 @@ def _ensure_sweeper(socketio: SocketIO) -> None:
     def sweep() -> None:
         while True:
             socketio.sleep(SWEEP_SECONDS)
-            ids = {dev for _s, _st, dev in KitchenNamespace.screens.values() if dev is not None}
-            if not ids:
-                continue
+            try:
+                sweep_once()
+            except Exception:  # a database hiccup must not end the sweeping
+                logging.getLogger(__name__).exception("socket sweep failed")
+
+    def sweep_once() -> None:
+        ids = {dev for _s, _st, dev in KitchenNamespace.screens.values() if dev is not None}
+        if ids:
             with app.app_context():
                 revoked = devices.revoked_among(ids)
             for device_id in revoked:
                 disconnect_device(socketio, device_id)
+        if STAFF_SOCKETS:
+            with app.app_context():
+                ended = [key for key, token in list(STAFF_SOCKETS.items()) if not _still_valid(token)]
+            for namespace, sid in ended:
+                STAFF_SOCKETS.pop((namespace, sid), None)
+                socketio.server.disconnect(sid, namespace=namespace)
 
     socketio.start_background_task(sweep)
+
+
+def _still_valid(token: str) -> bool:
+    try:
+        staff.authenticate(token)
+    except Unauthorized:
+        return False
+    finally:
+        from models import db
+
+        db.session.remove()
+    return True
 
 
 def register(socketio: SocketIO) -> None:

@@ -64,3 +64,24 @@ def test_a_revoked_screen_is_disconnected_at_once_and_cannot_come_back(client, l
         again.connect(live_server, namespaces=["/kds"], auth={"token": token}, transports=["websocket"],
                       wait_timeout=5)
     assert requests.get(f"{live_server}/api/v1/kds/tickets", headers=auth(token), timeout=10).status_code == 401
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("namespace,role", [("/kds", "cook"), ("/staff", "cashier")])
+def test_a_deactivated_persons_open_sockets_are_cut_off(client, live_server, namespace, role):
+    from tests.helpers import make_staff
+
+    store = make_store()
+    owner = staff_token(client, store)
+    member = make_staff(store, role, password="socket-pass-1")
+    token = staff_token(client, store, member.username, "socket-pass-1")
+    gone = threading.Event()
+    sock = socketio.Client(reconnection=False)
+    sock.on("disconnect", lambda *a: gone.set(), namespace=namespace)
+    sock.connect(live_server, namespaces=[namespace], auth={"token": token}, transports=["websocket"],
+                 wait_timeout=10)
+    assert not gone.wait(4)  # a valid session stays connected across sweeps
+    r = requests.patch(f"{live_server}/api/v1/admin/staff/{member.id}", json={"active": False}, headers=auth(owner),
+                       timeout=10)
+    assert r.status_code == 200
+    assert gone.wait(8), "a deactivated person's socket stayed connected"
