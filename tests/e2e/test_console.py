@@ -1,5 +1,5 @@
 """A new owner sets the store up in the console: an area and a table, a category and a dish with a
-photo; prints the QR sheet; a phone scanning the printed code sees the dish, sees an edit to it
+photo, a waiter; prints the QR sheet; a phone scanning the printed code sees the dish, sees an edit to it
 without reloading, and orders it at the new price."""
 from __future__ import annotations
 
@@ -77,6 +77,18 @@ def test_an_owner_sets_up_a_table_and_a_dish_and_a_diner_orders_from_the_printed
     expect(console.locator("#item-form")).to_be_visible()
     console.locator("#photo-input").set_input_files(photo_file(tmp_path))
     expect(console.locator("img.photo")).to_be_visible()
+
+    # a waiter joins; the form refuses a password that is too short
+    console.locator("#nav a[data-view=staff]").click()
+    console.get_by_role("button", name="新建员工").click()
+    dialog.locator("[name=name]").fill("小李")
+    dialog.locator("[name=username]").fill("xiaoli")
+    dialog.locator("[name=role]").select_option(label="服务员")
+    dialog.locator("[name=password]").fill("short")
+    dialog.locator("button[type=submit]").click()
+    expect(dialog.locator(".field-error[data-for=password]")).to_be_visible()
+    dialog_save(console, {"password": "waiter-pass-1"})
+    expect(console.locator("tr[data-staff=xiaoli]")).to_contain_text("服务员")
 
     # the printed sheet: its code, read back from the rendered page, is the table's link
     with laptop.expect_page() as opened:
