@@ -7,6 +7,7 @@ from domain.permissions import ROLES
 from domain.pricing import MAX_SERVICE_CHARGE_BP
 from models import utcnow
 from schema import RequestSchema
+from schema.diner import MenuGroupSchema, MenuOptionSchema
 from services.admin import PAY_MODES
 from services.urls import photo_url
 
@@ -94,19 +95,14 @@ class ItemCreate(ItemPatch):
     station = fields.Str(required=True, validate=validate.Length(1, 20))
 
 
-class AdminOptionSchema(Schema):
-    id = fields.Int()
-    name = fields.Str()
-    price_delta = fields.Int()
+class AdminOptionSchema(MenuOptionSchema):
     sort = fields.Int()
 
 
-class AdminGroupSchema(Schema):
-    id = fields.Int()
+class AdminGroupSchema(MenuGroupSchema):
+    """What diners see of a group, plus what the console orders and files it by."""
+
     item_id = fields.Int()
-    name = fields.Str()
-    min = fields.Int(attribute="min_select")
-    max = fields.Int(attribute="max_select")
     sort = fields.Int()
     options = fields.List(fields.Nested(AdminOptionSchema))
 

@@ -14,6 +14,7 @@ from domain.errors import Conflict, NotFound, ValidationFailed
 from models import Area, Station, Store, Table, WxaCode, db
 from services import audit, tables
 from services.context import setting
+from services.scoping import owned
 from services.uow import transaction
 
 PAY_MODES = ("pay_first", "pay_later")
@@ -68,11 +69,7 @@ def create_station(store_id: int, code: str, name: str, sort: int) -> Station:
 def update_station(store_id: int, station_id: int, changes: dict[str, Any]) -> Station:
     """Rename or reorder a station (its code stays: items and screens refer to it)."""
     with transaction() as tx:
-        station = tx.session.execute(
-            select(Station).where(Station.id == station_id, Station.store_id == store_id)
-        ).scalar_one_or_none()
-        if station is None:
-            raise NotFound("no such station")
+        station = owned(tx.session, Station, store_id, station_id, "station")
         for name in ("name", "sort"):
             if name in changes:
                 setattr(station, name, changes[name])
@@ -87,12 +84,7 @@ def get_store(store_id: int) -> Store:
 
 
 def get_table(store_id: int, table_id: int, session: Session | None = None) -> Table:
-    table = (session or db.session()).execute(
-        select(Table).where(Table.id == table_id, Table.store_id == store_id)
-    ).scalar_one_or_none()
-    if table is None:
-        raise NotFound("no such table")
-    return table
+    return owned(session or db.session(), Table, store_id, table_id, "table")
 
 
 # --- areas -----------------------------------------------------------------------------------
@@ -104,10 +96,7 @@ def list_areas(store_id: int) -> list[Area]:
 
 
 def _area(session: Session, store_id: int, area_id: int) -> Area:
-    area = session.execute(select(Area).where(Area.id == area_id, Area.store_id == store_id)).scalar_one_or_none()
-    if area is None:
-        raise NotFound("no such area")
-    return area
+    return owned(session, Area, store_id, area_id, "area")
 
 
 def _name_taken(session: Session, model: Any, store_id: int, column: Any, value: str, own_id: int | None) -> bool:

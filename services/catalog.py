@@ -17,6 +17,7 @@ from domain.errors import Conflict, NotFound, ValidationFailed
 from models import Category, Item, ItemPhoto, Option, OptionGroup, Station, db
 from services import audit, photos
 from services.menu import announce_availability, store_item
+from services.scoping import owned
 from services.uow import Outgoing, Tx, transaction
 
 ITEM_FIELDS = ("name", "description", "price", "station", "stock", "sold_out", "available_from", "available_until",
@@ -41,12 +42,7 @@ def admin_menu(store_id: int) -> list[Category]:
 # --- categories ------------------------------------------------------------------------------
 
 def _category(session: Session, store_id: int, category_id: int) -> Category:
-    cat = session.execute(
-        select(Category).where(Category.id == category_id, Category.store_id == store_id)
-    ).scalar_one_or_none()
-    if cat is None:
-        raise NotFound("no such category")
-    return cat
+    return owned(session, Category, store_id, category_id, "category")
 
 
 def save_category(store_id: int, changes: dict[str, Any], category_id: int | None = None) -> Category:
@@ -164,12 +160,7 @@ def photo(item_id: int, etag: str) -> bytes:
 # --- option groups and options -----------------------------------------------------------------
 
 def _group(session: Session, store_id: int, group_id: int) -> OptionGroup:
-    group = session.execute(
-        select(OptionGroup).where(OptionGroup.id == group_id, OptionGroup.store_id == store_id)
-    ).scalar_one_or_none()
-    if group is None:
-        raise NotFound("no such option group")
-    return group
+    return owned(session, OptionGroup, store_id, group_id, "option group")
 
 
 def _check_group(session: Session, group: OptionGroup, allow_empty: bool = True) -> None:
@@ -213,12 +204,7 @@ def delete_group(store_id: int, group_id: int) -> None:
 
 
 def _option(session: Session, store_id: int, option_id: int) -> Option:
-    opt = session.execute(
-        select(Option).where(Option.id == option_id, Option.store_id == store_id)
-    ).scalar_one_or_none()
-    if opt is None:
-        raise NotFound("no such option")
-    return opt
+    return owned(session, Option, store_id, option_id, "option")
 
 
 def save_option(store_id: int, changes: dict[str, Any], group_id: int | None = None,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from domain.errors import NotFound
 from domain.pricing import MenuGroup, MenuItem, MenuOption
 from models import Category, Item, OptionGroup, Store, db
+from services.scoping import owned
 from services.uow import Outgoing, Tx, transaction
 
 
@@ -60,10 +61,7 @@ def announce_availability(tx: Tx, store_id: int, item_id: int, sold_out: bool, s
 
 def store_item(session: Session, store_id: int, item_id: int) -> Item:
     """The store's item; NotFound for an unknown id or another store's."""
-    item = session.execute(select(Item).where(Item.id == item_id, Item.store_id == store_id)).scalar_one_or_none()
-    if item is None:
-        raise NotFound("no such item")
-    return item
+    return owned(session, Item, store_id, item_id, "item")
 
 
 def set_sold_out(store_id: int, item_id: int, sold_out: bool) -> Item:

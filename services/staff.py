@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain import permissions
-from domain.errors import Conflict, Forbidden, NotFound, RateLimited, Unauthorized, ValidationFailed
+from domain.errors import Conflict, Forbidden, RateLimited, Unauthorized, ValidationFailed
 from domain.tokens import TokenInvalid
 from models import Staff, Store, db, utcnow
 from services import audit
 from services.context import setting, signer
+from services.scoping import owned
 from services.uow import transaction
 
 ROLES = permissions.ROLES
@@ -106,12 +107,7 @@ def list_staff(store_id: int) -> list[Staff]:
 
 
 def _member(session: Session, store_id: int, staff_id: int) -> Staff:
-    member = session.execute(
-        select(Staff).where(Staff.id == staff_id, Staff.store_id == store_id)
-    ).scalar_one_or_none()
-    if member is None:
-        raise NotFound("no such staff member")
-    return member
+    return owned(session, Staff, store_id, staff_id, "staff member")
 
 
 def _may_manage(actor: StaffPrincipal, role: str) -> None:

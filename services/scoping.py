@@ -1,0 +1,20 @@
+"""Rows by id, always within the caller's store: the one place tenant scoping of look-ups lives."""
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.errors import NotFound
+
+M = TypeVar("M")
+
+
+def owned(session: Session, model: type[M], store_id: int, row_id: int, what: str) -> M:
+    """The ``model`` row with this id in this store; NotFound for an unknown id or another store's."""
+    cls: Any = model
+    row = session.execute(select(cls).where(cls.id == row_id, cls.store_id == store_id)).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"no such {what}")
+    return row  # type: ignore[no-any-return]
