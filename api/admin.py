@@ -18,10 +18,10 @@ from models import Table
 from schema import RequestSchema
 from schema.admin import (
     AdminTablesResponse,
-    AreaCreate,
     AreaEnvelope,
-    AreaPatch,
     AreasEnvelope,
+    NamedCreate,
+    NamedPatch,
     StationCreate,
     StationEnvelope,
     StationPatch,
@@ -140,7 +140,7 @@ def list_areas() -> dict[str, Any]:
 
 @blp.post("/areas")
 @permission_required("tables.manage")
-@blp.arguments(AreaCreate)
+@blp.arguments(NamedCreate)
 @blp.response(201, AreaEnvelope)
 @blp.doc(**SECURED)
 def create_area(body: dict[str, Any]) -> Any:
@@ -149,7 +149,7 @@ def create_area(body: dict[str, Any]) -> Any:
 
 @blp.patch("/areas/<int:area_id>")
 @permission_required("tables.manage")
-@blp.arguments(AreaPatch)
+@blp.arguments(NamedPatch)
 @blp.response(200, AreaEnvelope)
 @blp.doc(**SECURED)
 def patch_area(body: dict[str, Any], area_id: int) -> dict[str, Any]:

@@ -11,15 +11,15 @@ from api.auth import permission_required
 from domain.errors import ValidationFailed
 from schema.admin import (
     AdminMenuResponse,
-    CategoryCreate,
     CategoryEnvelope,
-    CategoryPatch,
     GroupCreate,
     GroupEnvelope,
     GroupPatch,
     ItemCreate,
     ItemEnvelope,
     ItemPatch,
+    NamedCreate,
+    NamedPatch,
     OptionCreate,
     OptionEnvelope,
     OptionPatch,
@@ -42,7 +42,7 @@ def admin_menu() -> dict[str, Any]:
 
 @blp.post("/categories")
 @permission_required(PERM)
-@blp.arguments(CategoryCreate)
+@blp.arguments(NamedCreate)
 @blp.response(201, CategoryEnvelope)
 @blp.doc(**SECURED)
 def create_category(body: dict[str, Any]) -> Any:
@@ -51,7 +51,7 @@ def create_category(body: dict[str, Any]) -> Any:
 
 @blp.patch("/categories/<int:category_id>")
 @permission_required(PERM)
-@blp.arguments(CategoryPatch)
+@blp.arguments(NamedPatch)
 @blp.response(200, CategoryEnvelope)
 @blp.doc(**SECURED)
 def patch_category(body: dict[str, Any], category_id: int) -> dict[str, Any]:

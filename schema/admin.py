@@ -136,54 +136,41 @@ class OptionEnvelope(Schema):
     option = fields.Nested(AdminOptionSchema)
 
 
-class CategoryPatch(RequestSchema):
+class NamedPatch(RequestSchema):
+    """Rename or reorder something that has just a name and a place in a list (a category, an area)."""
+
     name = fields.Str(validate=NAME)
     sort = fields.Int(strict=True, validate=SORT)
 
 
-class CategoryCreate(CategoryPatch):
+class NamedCreate(NamedPatch):
     name = fields.Str(required=True, validate=NAME)
 
 
-class CategoryRefSchema(Schema):
+class NamedSchema(Schema):
     id = fields.Int()
     name = fields.Str()
     sort = fields.Int()
 
 
-class AdminCategorySchema(CategoryRefSchema):
+class AdminCategorySchema(NamedSchema):
     items = fields.List(fields.Nested(AdminItemSchema))
 
 
 class CategoryEnvelope(Schema):
-    category = fields.Nested(CategoryRefSchema)
+    category = fields.Nested(NamedSchema)
 
 
 class AdminMenuResponse(Schema):
     categories = fields.List(fields.Nested(AdminCategorySchema))
 
 
-class AreaPatch(RequestSchema):
-    name = fields.Str(validate=NAME)
-    sort = fields.Int(strict=True, validate=SORT)
-
-
-class AreaCreate(AreaPatch):
-    name = fields.Str(required=True, validate=NAME)
-
-
-class AreaSchema(Schema):
-    id = fields.Int()
-    name = fields.Str()
-    sort = fields.Int()
-
-
 class AreaEnvelope(Schema):
-    area = fields.Nested(AreaSchema)
+    area = fields.Nested(NamedSchema)
 
 
 class AreasEnvelope(Schema):
-    areas = fields.List(fields.Nested(AreaSchema))
+    areas = fields.List(fields.Nested(NamedSchema))
 
 
 TABLE_CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$", error="1-20 letters, digits, _ or -")
