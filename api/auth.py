@@ -43,7 +43,7 @@ def csrf_token(session_token: str) -> str:
 
 
 def request_token() -> str | None:
-    """The caller's token: a bearer header, else the console's session cookie (CSRF-checked on writes)."""
+    """The caller's staff token: a bearer header, else the console's session cookie (CSRF-checked on writes)."""
     token = bearer_token()
     if token:
         return token
@@ -71,7 +71,7 @@ def _caller(kind: str, authenticate: Callable[[str], T]) -> T | None:
     """Who the request's token names as ``kind`` (None if nobody), worked out once per request."""
     cache = request.environ.setdefault("diancan.auth", {})
     if kind not in cache:
-        token = request_token()
+        token = request_token() if kind == "staff" else bearer_token()  # only staff sign in by cookie
         try:
             cache[kind] = authenticate(token) if token else None
         except Unauthorized:

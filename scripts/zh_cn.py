@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 ZH = {
+    'No screens yet. Pair the first one: its code is entered on the kitchen screen.': '还没有厨房屏。请先配对：在厨房屏上输入生成的配对码。',
     'Dish added': '新增菜品',
     'Price changed': '改价',
     'Dish changed': '修改菜品',

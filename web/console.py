@@ -69,6 +69,7 @@ def console_strings() -> dict[str, str]:
         "screens": _("Kitchen screens"), "new_screen": _("Pair a screen"), "screen_name": _("Screen name"),
         "stations_hint": _("Stations (empty: all)"), "pairing_code": _("Pairing code"),
         "pairing_hint": _("Enter this code on the kitchen screen within {min} minutes. It works once."),
+        "no_screens": _("No screens yet. Pair the first one: its code is entered on the kitchen screen."),
         "revoke": _("Unpair"), "confirm_revoke": _("Unpair {name}? It stops showing tickets at once."),
         "pending": _("Waiting for pairing"), "paired": _("Paired"), "revoked": _("Unpaired"),
         "stations": _("Stations"), "new_station": _("New station"), "station_code": _("Code (e.g. hot)"),
@@ -120,7 +121,7 @@ def permission_labels() -> dict[str, str]:
 
 @bp.get("/console")
 def console_page() -> str:
-    matrix = {perm: sorted(roles) for perm, roles in permissions.MATRIX.items()}
+    matrix = [[perm, sorted(roles)] for perm, roles in permissions.MATRIX.items()]  # a list keeps the order
     return render_template("console.html", strings=console_strings(), roles=permissions.ROLES, matrix=matrix,
                            permission_labels=permission_labels())
 

@@ -105,14 +105,14 @@ function showErrors(form, err) {
 }
 
 // A modal form. ``submit(values)`` returns a promise; field errors from the API show under fields.
-function formDialog(title, fields, submit, { okLabel = T.save, danger = false, intro } = {}) {
+function formDialog(title, fields, submit, { okLabel = T.save, danger = false, intro, cancel = true } = {}) {
   const dialog = $("dialog");
   const form = el("form", { method: "dialog", novalidate: true },
     el("h3", {}, title), intro ? el("p", {}, intro) : null,
     ...fields.map(field),
     el("p", { class: "error form-error", role: "alert", hidden: true }),
     el("div", { class: "form-actions" },
-      el("button", { type: "button", class: "btn ghost", onclick: () => dialog.close() }, T.cancel),
+      cancel ? el("button", { type: "button", class: "btn ghost", onclick: () => dialog.close() }, T.cancel) : null,
       el("button", { type: "submit", class: `btn ${danger ? "danger" : "primary"}` }, okLabel)));
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -486,7 +486,7 @@ async function viewStaff() {
         }),
     ] : []))));
   const matrix = el("table", { class: "data matrix" }, th("", ...META.roles.map(roleName)),
-    el("tbody", {}, Object.entries(META.matrix).map(([perm, holders]) => el("tr", {},
+    el("tbody", {}, META.matrix.map(([perm, holders]) => el("tr", {},
       el("td", {}, META.labels[perm] || perm),
       ...META.roles.map((r) => el("td", {}, holders.includes(r) ? el("span", { class: "yes", title: "✓" }, "✓") : el("span", { class: "no" }, "·")))))));
   return [
@@ -515,7 +515,7 @@ async function viewScreens() {
   ], async (v) => {
     const chosen = stations.filter((s) => v[`st_${s.code}`]).map((s) => s.code);
     const made = await api("/api/v1/admin/kds/devices", { method: "POST", body: { name: v.name.trim(), stations: chosen } });
-    setTimeout(() => formDialog(T.pairing_code, [], async () => refresh(), { okLabel: T.close,
+    setTimeout(() => formDialog(T.pairing_code, [], async () => refresh(), { okLabel: T.close, cancel: false,
       intro: el("span", {}, el("span", { class: "pairing", id: "pairing-code" }, made.pairing_code), el("br"),
         fmt(T.pairing_hint, { min: Math.round(made.expires_in / 60) })) }), 0);
   });
@@ -536,7 +536,7 @@ async function viewScreens() {
         td(T.status, el("span", { class: `tag ${d.status === "paired" ? "ok" : d.status === "pending" ? "warn" : ""}` }, T[d.status])),
         actions(d.status === "revoked" ? null : btn(T.revoke, () => confirmDialog(fmt(T.confirm_revoke, { name: d.name }), async () => {
           await api(`/api/v1/admin/kds/devices/${d.id}/revoke`, { method: "POST" }); toast(T.saved); refresh();
-        }), "danger")))))) : el("p", { class: "state" }, "—"),
+        }), "danger")))))) : el("p", { class: "state" }, T.no_screens),
     el("h2", {}, T.stations, el("span", { class: "actions" }, can("stations.manage") ? btn(T.new_station, () => stationForm(), "primary") : null)),
     el("table", { class: "data" }, th(T.code, T.name, T.sort, ""), el("tbody", {}, stations.map((s) => el("tr", {},
       td(T.code, s.code), td(T.name, s.name), td(T.sort, String(s.sort)), actions(btn(T.rename, () => stationForm(s))))))),
