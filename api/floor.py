@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from api.auth import current_staff, permission_required
-from services import tables
+from services import admin, tables
 
 blp = Blueprint("floor", __name__, url_prefix="/api/v1", description="Floor: tables and their checks")
 
@@ -29,7 +29,13 @@ class FloorTable(Schema):
     session = fields.Nested(FloorCheck, allow_none=True)
 
 
+class FloorStore(Schema):
+    name = fields.Str()
+    timezone = fields.Str(metadata={"description": "show times in this zone, not the phone's"})
+
+
 class FloorResponse(Schema):
+    store = fields.Nested(FloorStore)
     tables = fields.List(fields.Nested(FloorTable))
 
 
@@ -47,4 +53,5 @@ def floor() -> dict[str, Any]:
             "orders": len([o for o in check.orders if o.status != "cancelled"]), "opened_at": check.opened_at}
         rows.append({"id": table.id, "code": table.code, "area": table.area.name if table.area else None,
                      "seats": table.seats, "session": session})
-    return {"tables": rows}
+    store = admin.get_store(who.store_id)
+    return {"store": {"name": store.name, "timezone": store.timezone}, "tables": rows}

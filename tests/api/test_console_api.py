@@ -296,7 +296,8 @@ def test_deactivation_and_role_changes_end_sessions_at_once(client):
     owner = staff_token(client, store)
     cashier = make_staff(store, "cashier", password="cash-pass-1")
     token = staff_token(client, store, cashier.username, "cash-pass-1")
-    assert client.get("/api/v1/floor", headers=auth(token)).status_code == 200
+    floor = client.get("/api/v1/floor", headers=auth(token))
+    assert floor.status_code == 200 and floor.get_json()["store"]["timezone"] == "Asia/Shanghai"
     assert client.patch(f"/api/v1/admin/staff/{cashier.id}", json={"role": "waiter"},
                         headers=auth(owner)).status_code == 200
     assert client.get("/api/v1/floor", headers=auth(token)).status_code == 401

@@ -5,7 +5,7 @@ import { el, request } from "./dom.js";
 const T = JSON.parse(document.getElementById("i18n").textContent);
 const $ = (id) => document.getElementById(id);
 const yuan = (fen) => `¥${(fen / 100).toFixed(2)}`;
-const st = { token: localStorage.getItem("diancan.pos.token"), socket: null, calls: new Map() };
+const st = { token: localStorage.getItem("diancan.pos.token"), socket: null, calls: new Map(), tz: "Asia/Shanghai" };
 
 const api = (path, { token = st.token, ...opts } = {}) => request(path, { ...opts, token });
 
@@ -68,7 +68,8 @@ function renderCalls() {
   $("calls").replaceChildren(...list.map((c) => el("li", { class: c.kind },
     el("b", {}, c.table_code),
     el("div", { class: "what" }, c.kind === "bill" ? T.wants_bill : T.calls_waiter,
-      el("small", {}, new Date(c.created_at).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" }))),
+      el("small", {}, new Date(c.created_at).toLocaleTimeString(document.documentElement.lang,
+        { hour: "2-digit", minute: "2-digit", timeZone: st.tz }))),
     el("button", { type: "button", class: "btn ok", onclick: () => done(c) }, T.handled))));
 }
 
@@ -82,6 +83,7 @@ async function done(call) {
 
 async function refreshFloor() {
   const data = await api("/api/v1/floor");
+  st.tz = data.store.timezone;  // the store's clock, wherever the phone thinks it is
   $("loading").hidden = true;
   $("tables").replaceChildren(...data.tables.map(tableCard));
 }
