@@ -34,6 +34,23 @@ def init_app(app: Flask) -> None:
 
         click.echo(reconcile(timedelta(seconds=older_than)))
 
+    @app.cli.command("rotate-data-keys")
+    def rotate_data_keys() -> None:
+        """Re-encrypt personal data under the newest DATA_KEYS key (run after appending a key)."""
+        from services.diners import rotate_keys
+
+        click.echo(f"{rotate_keys()} rows re-encrypted")
+
+    @app.cli.command("forget-inactive-diners")
+    @click.option("--days", default=365, show_default=True, help="forget diners not seen for this many days")
+    def forget_inactive_diners(days: int) -> None:
+        """Delete what we keep about diners gone longer than the retention period (orders stay, anonymous)."""
+        from datetime import timedelta
+
+        from services.diners import anonymise_inactive
+
+        click.echo(f"{anonymise_inactive(timedelta(days=days))} diners forgotten")
+
     @app.cli.command("create-store")
     @click.argument("slug")
     @click.argument("name")

@@ -1,9 +1,10 @@
 """Diners: WeChat login to our own token. We keep an encrypted openid and its keyed hash only."""
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from domain.errors import Unauthorized
@@ -73,11 +74,49 @@ def my_data(diner_id: int) -> dict[str, Any]:
 def forget(diner_id: int) -> None:
     """Delete the diner: the encrypted openid and its hash go; their orders stay for the
     restaurant's books but no longer point at anyone. The token stops working at once."""
+    _forget_many([diner_id])
+
+
+def _forget_many(diner_ids: list[int]) -> None:
     with transaction() as tx:
         for model in (Order, CartLine, Payment):
             tx.session.execute(
-                update(model).where(model.diner_id == diner_id).values(diner_id=None)  # type: ignore[attr-defined]
+                update(model).where(model.diner_id.in_(diner_ids)).values(diner_id=None)  # type: ignore[attr-defined]
                 .execution_options(synchronize_session=False))
-        diner = tx.session.get(Diner, diner_id)
-        if diner is not None:
-            tx.session.delete(diner)
+        tx.session.execute(delete(Diner).where(Diner.id.in_(diner_ids)))
+
+
+def anonymise_inactive(retention: timedelta, batch: int = 500) -> int:
+    """Forget every diner not seen for ``retention`` (design rule 6), a batch per transaction.
+
+    Their orders stay for the books, pointing at no one. Returns how many were forgotten.
+    """
+    cutoff, done = utcnow() - retention, 0
+    while True:
+        ids = list(db.session.execute(
+            select(Diner.id).where(Diner.last_seen_at < cutoff).order_by(Diner.id).limit(batch)).scalars())
+        db.session.commit()
+        if not ids:
+            return done
+        _forget_many(ids)
+        done += len(ids)
+
+
+def rotate_keys(batch: int = 500) -> int:
+    """Re-encrypt every stored openid under the newest ``DATA_KEYS`` key, a batch per transaction.
+
+    After it reports 0 left, older keys can be dropped from ``DATA_KEYS``. The look-up hash is
+    keyed separately (``LOOKUP_KEY``) and does not change. Returns how many rows were rewritten.
+    """
+    c, done, after = cipher(), 0, 0
+    while True:
+        with transaction() as tx:
+            rows = list(tx.session.execute(
+                select(Diner).where(Diner.id > after).order_by(Diner.id).limit(batch).with_for_update()).scalars())
+            for diner in rows:
+                if diner.openid_enc[0] != c.current:
+                    diner.openid_enc = c.encrypt(c.decrypt(diner.openid_enc, OPENID), OPENID)
+                    done += 1
+        if not rows:
+            return done
+        after = rows[-1].id
