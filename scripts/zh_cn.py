@@ -12,6 +12,15 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 ZH = {
+    'My data and privacy': '我的数据与隐私',
+    'We keep only what ordering needs: a code standing for your WeChat account (encrypted, never shown to the restaurant), when you first and last came, and what you ordered. No name, no phone number.': '我们只保存点餐所需：代表你微信账号的编号（加密保存，餐厅看不到）、首次和最近到店时间，以及你点过的菜。不保存姓名和手机号。',
+    'Download my data': '下载我的数据',
+    'Delete my data': '删除我的数据',
+    'First visit': '首次到店',
+    'Last visit': '最近到店',
+    'Orders': '订单数',
+    'Delete what we keep about you? Your orders stay with the restaurant, but no longer point at you. This cannot be undone.': '删除我们保存的你的数据？订单仍留在餐厅账目中，但不再与你关联。此操作无法撤销。',
+    'Deleted. We no longer know who you are; scanning again starts afresh.': '已删除。我们不再知道你是谁；再次扫码将重新开始。',
     'No screens yet. Pair the first one: its code is entered on the kitchen screen.': '还没有厨房屏。请先配对：在厨房屏上输入生成的配对码。',
     'Dish added': '新增菜品',
     'Price changed': '改价',

@@ -57,6 +57,13 @@ def test_an_owner_sets_up_a_table_and_a_dish_and_a_diner_orders_from_the_printed
     expect(console.locator("#view")).to_contain_text("还没有桌台")
     console.get_by_role("button", name="新建区域").click()
     dialog_save(console, {"name": "大厅"})
+    console.get_by_role("button", name="新建区域").click()
+    dialog_save(console, {"name": "露台"})
+    terrace = console.locator(".chip", has_text="露台")
+    terrace.get_by_role("button", name="×").click()
+    console.locator("#dialog button[type=submit]").click()  # the confirmation
+    expect(console.locator("#toast")).to_have_text("已删除。")
+    expect(terrace).to_have_count(0)
     console.get_by_role("button", name="新建桌台").click()
     dialog = console.locator("#dialog")
     dialog.locator("[name=code]").fill("M 8!")

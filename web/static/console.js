@@ -37,7 +37,7 @@ async function api(path, { method = "GET", body, form } = {}) {
   } catch {
     throw new ApiError(0, { error: { code: "network", message: T.network_error } });
   }
-  const data = resp.headers.get("content-type")?.includes("json") ? await resp.json() : null;
+  const data = resp.status !== 204 && resp.headers.get("content-type")?.includes("json") ? await resp.json() : null;
   if (resp.status === 401 && state.session) { sessionOver(); }
   if (!resp.ok) throw new ApiError(resp.status, data);
   return data;

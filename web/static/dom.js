@@ -26,7 +26,7 @@ export async function request(path, { method = "GET", body, token } = {}) {
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
   const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = resp.headers.get("content-type")?.includes("json") ? await resp.json() : null;
+  const data = resp.status !== 204 && resp.headers.get("content-type")?.includes("json") ? await resp.json() : null;
   if (!resp.ok) throw new ApiError(resp.status, data);
   return data;
 }
