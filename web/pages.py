@@ -33,7 +33,8 @@ def diner_strings() -> dict[str, str]:
         "paying": _("Paying…"), "paid_ok": _("Paid. Thank you!"),
         "hours": _("Orders taken {from}–{until}"), "service_charge": _("Service charge"),
         "service_charge_n": _("A {pct} service charge is added to each order."),
-        "loading": _("Loading…"), "first_seen": _("First visit"), "last_seen": _("Last visit"), "orders_kept": _("Orders"),
+        "loading": _("Loading…"), "first_seen": _("First visit"), "last_seen": _("Last visit"),
+        "orders_kept": _("Orders"),
         "confirm_forget": _("Delete what we keep about you? Your orders stay with the restaurant, but no longer "
                             "point at you. This cannot be undone."),
         "forgotten": _("Deleted. We no longer know who you are; scanning again starts afresh."),
