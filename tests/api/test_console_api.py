@@ -4,6 +4,7 @@ with CSRF, and the headers every answer carries."""
 from __future__ import annotations
 
 import io
+import os
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -186,6 +187,14 @@ def test_photos_are_checked_resized_stripped_and_served(client):
     assert not img.getexif()  # no phone make, no GPS: the upload was re-encoded
     menu = client.get(f"/api/v1/stores/{store.id}/menu").get_json()["categories"][0]["items"][0]
     assert menu["photo_url"] == url
+    # a real phone photo is megabytes, far above the JSON body limit: accepted here, and made small
+    noisy = io.BytesIO()
+    Image.frombytes("RGB", (1000, 1000), os.urandom(3_000_000)).save(noisy, format="PNG")
+    assert len(noisy.getvalue()) > 2_000_000
+    big = upload(client, owner, item.id, noisy.getvalue(), "phone.png")
+    assert big.status_code == 200, big.get_json()
+    assert len(client.get(big.get_json()["item"]["photo_url"]).data) < len(noisy.getvalue()) / 2
+    url = big.get_json()["item"]["photo_url"]
     # a new photo gets a new URL; the old one is gone
     png = upload(client, owner, item.id, image_bytes("PNG", (300, 200)), "dish.png").get_json()["item"]["photo_url"]
     assert png != url and client.get(url).status_code == 404 and client.get(png).status_code == 200
