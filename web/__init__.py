@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, Response, request, send_from_directory
+from flask import Flask, Response, current_app, request, send_from_directory
 from flask_babel import Babel, get_locale
 
 from domain.money import format_fen
@@ -46,7 +46,7 @@ def security_headers(resp: Response) -> Response:
     h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
     if resp.mimetype in ("text/html", "image/svg+xml"):
         h.setdefault("Content-Security-Policy", CSP)
-    if request.is_secure:
+    if request.is_secure or current_app.config["PUBLIC_BASE_URL"].startswith("https://"):  # also behind a TLS proxy
         h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return resp
 

@@ -380,6 +380,7 @@ def test_secure_cookie_over_https(client):
     r = client.post("/api/v1/staff/session", base_url="https://shop.example",
                     json={"store": store.slug, "username": "owner", "password": "owner-pass"})
     assert "Secure" in r.headers["Set-Cookie"]
+    assert "max-age=" in r.headers["Strict-Transport-Security"]
 
 
 def test_every_answer_carries_security_headers(client):
