@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response, jsonify
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -37,8 +38,11 @@ def table_lookup(qr_token: str) -> dict[str, Any]:
 
 @blp.get("/stores/<int:store_id>/menu")
 @blp.response(200, MenuResponse)
-def store_menu(store_id: int) -> dict[str, Any]:
-    return {"categories": [{"id": c.id, "name": c.name, "items": items} for c, items in menu.store_menu(store_id)]}
+def store_menu(store_id: int) -> Response:
+    """The menu a diner orders from; cached per menu version, with live stock and sold-out."""
+    payload = menu.menu_payload(store_id, lambda cats: MenuResponse().dump(
+        {"categories": [{"id": c.id, "name": c.name, "items": items} for c, items in cats]}))
+    return jsonify(payload)  # already in the response's shape: not dumped a second time
 
 
 @blp.post("/orders")

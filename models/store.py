@@ -25,6 +25,8 @@ class Store(Base):
     closes_at: Mapped[str | None] = mapped_column(String(5), nullable=True)
     # Service charge in basis points of each order's subtotal (1000 = 10%); 0: none.
     service_charge_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Bumped by every change to the menu's content (not stock): keys each process's menu cache.
+    menu_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from domain.errors import Conflict, NotFound, ValidationFailed
-from models import Category, Item, ItemPhoto, Option, OptionGroup, Station, db
+from models import Category, Item, ItemPhoto, Option, OptionGroup, Station, Store, db
 from services import audit, photos
 from services.menu import announce_availability, store_item
 from services.scoping import owned
@@ -25,7 +25,10 @@ ITEM_FIELDS = ("name", "description", "price", "station", "stock", "sold_out", "
 
 
 def announce_menu_change(tx: Tx, store_id: int) -> None:
-    """Every phone in the store reloads its menu after this commits."""
+    """The menu's content changed: a new menu version (every process's cache is stale), and
+    every phone in the store reloads its menu after this commits."""
+    tx.session.execute(update(Store).where(Store.id == store_id).values(menu_version=Store.menu_version + 1)
+                       .execution_options(synchronize_session=False))
     tx.emit(Outgoing("store", "menu.updated", {"items": [], "reload": True}, store_id))
 
 

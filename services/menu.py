@@ -1,8 +1,9 @@
 """Reading the menu: for diners (categories with items) and for pricing (plain values)."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -25,6 +26,37 @@ def store_menu(store_id: int) -> list[tuple[Category, list[Item]]]:
     ).scalars().all()
     menu = [(cat, [i for i in cat.items if i.active]) for cat in cats]
     return [(cat, items) for cat, items in menu if items]
+
+
+# store_id -> (menu_version, ids of the items on the menu, the menu as JSON-ready data)
+_CACHE: dict[int, tuple[int, frozenset[int], dict[str, Any]]] = {}
+_CACHE_STORES = 512
+
+
+def menu_payload(store_id: int, dump: Callable[[list[tuple[Category, list[Item]]]], dict[str, Any]]) -> dict[str, Any]:
+    """The diner's menu as JSON-ready data, built once per menu version and process.
+
+    Two small queries per request: the store's ``menu_version`` (bumped by every console change)
+    and each item's live stock and sold-out flag, laid over the cached menu. A set of items that
+    differs from the cached one (added or taken off by any path) rebuilds it too.
+    """
+    version = db.session.execute(select(Store.menu_version).where(Store.id == store_id)).scalar_one_or_none()
+    if version is None:
+        db.session.commit()
+        raise NotFound("unknown store")
+    live = {row.id: (row.stock, row.sold_out) for row in db.session.execute(
+        select(Item.id, Item.stock, Item.sold_out).where(Item.store_id == store_id, Item.active.is_(True)))}
+    cached = _CACHE.get(store_id)
+    if cached is None or cached[0] != version or cached[1] != frozenset(live):
+        cached = (version, frozenset(live), dump(store_menu(store_id)))
+        if len(_CACHE) >= _CACHE_STORES:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[store_id] = cached
+    db.session.commit()
+    return {"categories": [
+        {**cat, "items": [{**item, "stock": live[item["id"]][0], "sold_out": live[item["id"]][1]}
+                          for item in cat["items"]]}
+        for cat in cached[2]["categories"]]}
 
 
 def to_menu_item(item: Item) -> MenuItem:

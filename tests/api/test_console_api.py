@@ -419,3 +419,27 @@ def test_audit_filters_by_days_in_the_stores_time_zone(client):
     assert client.get(f"/api/v1/admin/audit?date_to={today - timedelta(days=1)}",
                       headers=auth(owner)).get_json()["entries"] == []
     assert client.get("/api/v1/admin/audit?date_from=2026-13-40", headers=auth(owner)).status_code == 422
+
+
+def test_the_cached_menu_follows_every_change(client):
+    """The diner's menu is cached per menu version; stock, sold-out and new dishes still show at once."""
+    store = make_store()
+    item = make_item(store, name="酸辣粉", price=1500)
+    owner = staff_token(client, store)
+    cook = make_staff(store, "cook", password="cook-pass-1")
+    cook_token = staff_token(client, store, cook.username, "cook-pass-1")
+
+    def dishes():  # type: ignore[no-untyped-def]
+        cats = client.get(f"/api/v1/stores/{store.id}/menu").get_json()["categories"]
+        return {i["name"]: i for c in cats for i in c["items"]}
+
+    assert dishes()["酸辣粉"]["sold_out"] is False
+    client.post(f"/api/v1/kds/items/{item.id}/sold-out", json={"sold_out": True}, headers=auth(cook_token))
+    assert dishes()["酸辣粉"]["sold_out"] is True  # live, not from the cache
+    client.patch(f"/api/v1/admin/items/{item.id}", json={"stock": 3, "sold_out": False}, headers=auth(owner))
+    assert (dishes()["酸辣粉"]["stock"], dishes()["酸辣粉"]["sold_out"]) == (3, False)
+    client.patch(f"/api/v1/admin/items/{item.id}", json={"description": "微辣"}, headers=auth(owner))
+    assert dishes()["酸辣粉"]["description"] == "微辣"  # a new menu version
+    make_item(store, name="冰粉", price=600)  # written straight to the database: a new set of dishes
+    assert set(dishes()) == {"酸辣粉", "冰粉"}
+    assert client.get("/api/v1/stores/2147483000/menu").status_code == 404
