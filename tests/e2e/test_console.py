@@ -153,4 +153,6 @@ def test_a_cook_cannot_use_the_console_and_the_page_says_so(browser, live_server
     page.locator("#login-form button").click()
     expect(page.locator("#login-error")).to_contain_text("不能使用管理后台")
     expect(page.locator("#app")).to_be_hidden()
+    page.wait_for_timeout(300)
+    assert not [c for c in page.context.cookies() if c["name"] == "diancan_staff"]  # signed out again
     page.close()

@@ -172,6 +172,8 @@ function started(session) {
   state.session = session;
   state.csrf = session.csrf_token;
   if (!can("console.use")) {
+    api("/api/v1/staff/session", { method: "DELETE" }).catch(() => {});  // no console session for this role
+    state.session = null;
     showLogin(T.not_allowed);
     return;
   }
