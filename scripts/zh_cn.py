@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 ZH = {
+    'Table mini-program codes': '桌台小程序码',
     'My data and privacy': '我的数据与隐私',
     'We keep only what ordering needs: a code standing for your WeChat account (encrypted, never shown to the restaurant), when you first and last came, and what you ordered. No name, no phone number.': '我们只保存点餐所需：代表你微信账号的编号（加密保存，餐厅看不到）、首次和最近到店时间，以及你点过的菜。不保存姓名和手机号。',
     'Download my data': '下载我的数据',
