@@ -58,9 +58,21 @@ def init_app(app: Flask) -> None:
     @click.password_option("--password", help="the owner's password")
     def create_store(slug: str, name: str, owner: str, password: str) -> None:
         """Create a store and its owner account."""
+        import re
+
+        from domain.errors import DomainError
+        from services.staff import check_password
         from services.stores import create_store as create
 
-        store = create(slug, name, owner, password)
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,39}", slug):
+            raise click.BadParameter("2-40 of a-z, 0-9 and -, starting with a letter or digit", param_hint="SLUG")
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{2,40}", owner):
+            raise click.BadParameter("2-40 letters, digits, _ . or -", param_hint="--owner")
+        try:
+            check_password(owner, password)
+            store = create(slug, name.strip()[:100], owner, password)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
         click.echo(f"store {store.slug} created (id {store.id}); owner: {owner}")
 
 

@@ -90,7 +90,7 @@ def authenticate(token: str) -> StaffPrincipal:
 MIN_PASSWORD = 8
 
 
-def _check_password(username: str, password: str) -> None:
+def check_password(username: str, password: str) -> None:
     if len(password) < MIN_PASSWORD:
         message = f"at least {MIN_PASSWORD} characters"
         raise ValidationFailed(message, {"password": [message]})
@@ -118,7 +118,7 @@ def _may_manage(actor: StaffPrincipal, role: str) -> None:
 def create_staff(actor: StaffPrincipal, username: str, name: str, role: str, password: str) -> Staff:
     """A new account in the actor's store. Conflict when the username is taken there."""
     _may_manage(actor, role)
-    _check_password(username, password)
+    check_password(username, password)
     with transaction() as tx:
         if tx.session.execute(
             select(Staff.id).where(Staff.store_id == actor.store_id, Staff.username == username)
@@ -175,7 +175,7 @@ def reset_password(actor: StaffPrincipal, staff_id: int, password: str) -> Staff
     with transaction() as tx:
         member = _member(tx.session, actor.store_id, staff_id)
         _may_manage(actor, member.role)
-        _check_password(member.username, password)
+        check_password(member.username, password)
         member.password_hash = hash_password(password)
         member.token_version += 1
         member.failed_logins, member.locked_until = 0, None
@@ -189,7 +189,7 @@ def change_own_password(who: StaffPrincipal, current: str, new: str) -> str:
         member = _member(tx.session, who.store_id, who.id)
         if not _verify(member.password_hash, current):
             raise ValidationFailed("the current password is wrong", {"current_password": ["wrong password"]})
-        _check_password(member.username, new)
+        check_password(member.username, new)
         member.password_hash = hash_password(new)
         member.token_version += 1
         audit.record(tx, who.store_id, who.id, "staff.password_change", "staff", member.id)

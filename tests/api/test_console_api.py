@@ -402,7 +402,11 @@ def test_create_store_command_makes_a_store_whose_owner_can_sign_in(app, client)
     r = client.post("/api/v1/staff/session", json={"store": slug, "username": "boss", "password": "boss-pass-123"})
     assert r.status_code == 200 and r.get_json()["staff"]["role"] == "owner"
     again = app.test_cli_runner().invoke(args=["create-store", slug, "新店", "--password", "x-pass-12345"])
-    assert again.exit_code != 0
+    assert again.exit_code != 0 and "exists" in again.output
+    weak = app.test_cli_runner().invoke(args=["create-store", f"w{slug}", "新店", "--password", "short"])
+    assert weak.exit_code != 0 and "8 characters" in weak.output
+    bad = app.test_cli_runner().invoke(args=["create-store", "Bad Slug!", "新店", "--password", "x-pass-12345"])
+    assert bad.exit_code != 0
 
 
 def test_audit_filters_by_days_in_the_stores_time_zone(client):
