@@ -120,7 +120,7 @@ def save_item(store_id: int, changes: dict[str, Any], item_id: int | None = None
 
 def set_photo(store_id: int, item_id: int, upload: bytes, staff_id: int | None = None) -> Item:
     """Check, re-encode and keep a dish photo (see ``services.photos``); replaces the old one."""
-    image = photos.prepare(upload)
+    image = photos.prepare_off_loop(upload)
     etag = hashlib.sha256(image.data).hexdigest()[:16]
     with transaction() as tx:
         item = store_item(tx.session, store_id, item_id)
