@@ -1,7 +1,10 @@
 """What the benchmarks share: a demo store on a fresh database, a logged-in diner, an order body."""
 from __future__ import annotations
 
+import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,3 +52,27 @@ def diner_session(base: str, user: str) -> requests.Session:
 def order_body(table_token: str, item_id: int) -> dict[str, Any]:
     return {"table_token": table_token, "client_key": uuid.uuid4().hex,
             "items": [{"item_id": item_id, "qty": 1, "option_ids": [], "note": ""}]}
+
+
+@contextmanager
+def demo_server() -> Iterator[tuple[str, list[str], int]]:
+    """A gunicorn (gevent worker) serving the demo store on a fresh SQLite database:
+    yields its base URL, the tables' QR tokens and the id of a dish; stops it after."""
+    from tests.servers import free_port, start_gunicorn, stop
+
+    tmp = Path(tempfile.mkdtemp(prefix="diancan-bench-"))
+    port = free_port()
+    env = bench_env(tmp, port)
+    tables, item_id = prepare_demo(env)
+    proc = start_gunicorn(env, tmp / "gunicorn.log", port)
+    try:
+        yield f"http://127.0.0.1:{port}", tables, item_id
+    finally:
+        stop(proc)
+
+
+DEMO_OWNER = {"store": "demo", "username": "owner", "password": "owner-demo-pass"}  # noqa: S105 - the demo's
+
+
+def staff_login(base: str, login: dict[str, str] = DEMO_OWNER) -> str:
+    return requests.post(f"{base}/api/v1/staff/login", json=login, timeout=10).json()["token"]

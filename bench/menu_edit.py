@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -21,9 +20,8 @@ import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_env, diner_session, prepare_demo  # noqa: E402
+from bench.common import demo_server, diner_session, staff_login  # noqa: E402
 from bench.order_to_screen import pct  # noqa: E402
-from tests.servers import free_port, start_gunicorn, stop  # noqa: E402
 
 
 class Phone:
@@ -53,14 +51,7 @@ def main() -> None:
     parser.add_argument("--phones", type=int, default=50)
     parser.add_argument("--edits", type=int, default=20)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="diancan-bench-"))
-    port = free_port()
-    env = bench_env(tmp, port)
-    proc = None
-    try:
-        tables, item_id = prepare_demo(env)
-        proc = start_gunicorn(env, tmp / "gunicorn.log", port)
-        base = f"http://127.0.0.1:{port}"
+    with demo_server() as (base, tables, item_id):
         info = requests.get(f"{base}/api/v1/tables/{tables[0]}", timeout=10).json()
         store_id = info["store"]["id"]
         bare = []
@@ -69,8 +60,7 @@ def main() -> None:
             requests.get(f"{base}/api/v1/stores/{store_id}/menu", timeout=10).raise_for_status()
             bare.append((time.perf_counter() - t0) * 1000)
         phones = [Phone(base, store_id, tables[i % len(tables)], item_id, i) for i in range(args.phones)]
-        login = {"store": "demo", "username": "owner", "password": "owner-demo-pass"}
-        owner = requests.post(f"{base}/api/v1/staff/login", timeout=10, json=login).json()["token"]
+        owner = staff_login(base)
         per_phone, slowest = [], []
         for k in range(args.edits):
             price = 1000 + k
@@ -97,9 +87,6 @@ def main() -> None:
         print(f"  bare menu fetch (idle):     p50 {statistics.median(bare):7.1f} ms   p99 {pct(bare, 99):7.1f} ms")
         print(f"  last phone / bare fetch:    {statistics.median(slowest) / statistics.median(bare):7.1f}×"
               f" (= {args.phones} fetches queued on one process)")
-    finally:
-        if proc is not None:
-            stop(proc)
 
 
 if __name__ == "__main__":

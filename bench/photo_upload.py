@@ -12,7 +12,6 @@ import io
 import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -22,9 +21,8 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_env, prepare_demo  # noqa: E402
+from bench.common import demo_server, staff_login  # noqa: E402
 from bench.order_to_screen import pct  # noqa: E402
-from tests.servers import free_port, start_gunicorn, stop  # noqa: E402
 
 
 def probe_while(base: str, work) -> list[float]:  # type: ignore[no-untyped-def]
@@ -51,16 +49,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--uploads", type=int, default=6)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="diancan-bench-"))
-    port = free_port()
-    env = bench_env(tmp, port)
-    proc = None
-    try:
-        _tables, item_id = prepare_demo(env)
-        proc = start_gunicorn(env, tmp / "gunicorn.log", port)
-        base = f"http://127.0.0.1:{port}"
-        login = {"store": "demo", "username": "owner", "password": "owner-demo-pass"}
-        owner = requests.post(f"{base}/api/v1/staff/login", json=login, timeout=10).json()["token"]
+    with demo_server() as (base, _tables, item_id):
+        owner = staff_login(base)
         photo = io.BytesIO()
         Image.frombytes("RGB", (3000, 2000), os.urandom(18_000_000)).save(photo, "JPEG", quality=70)
 
@@ -78,9 +68,6 @@ def main() -> None:
         for label, xs in (("idle:  ", idle), ("upload:", busy)):
             print(f"  {label} p50 {statistics.median(xs):6.1f} ms   p99 {pct(xs, 99):6.1f} ms   max {max(xs):6.1f} ms")
         print(f"  worst stall / idle p50: {max(busy) / statistics.median(idle):6.1f}×")
-    finally:
-        if proc is not None:
-            stop(proc)
 
 
 if __name__ == "__main__":
