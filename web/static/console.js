@@ -2,7 +2,7 @@
 // Signed in by an HttpOnly cookie (the script never sees the token); every write sends the CSRF
 // token from the session answer. The server enforces every permission; the page only hides what
 // the role cannot do.
-import { el, ApiError } from "./dom.js";
+import { el, ApiError, delta, fmt, request, yuan } from "./dom.js";
 
 const T = JSON.parse(document.getElementById("i18n").textContent);
 const META = JSON.parse(document.getElementById("matrix").textContent);
@@ -10,8 +10,6 @@ const $ = (id) => document.getElementById(id);
 const state = { session: null, csrf: "", view: null };
 const PHOTO_MAX_MB = 5;
 
-const fmt = (s, vars = {}) => s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? vars[k] : `{${k}}`));
-const yuan = (fen) => `¥${(fen / 100).toFixed(2)}`;
 const yuanInput = (fen) => (fen == null ? "" : (fen / 100).toFixed(2));
 function toFen(text) {
   const t = String(text).trim();
@@ -26,21 +24,16 @@ const roleName = (role) => T[`role_${role}`] || role;
 
 // --- talking to the API -------------------------------------------------------------------
 
+// The shared JSON call, riding on the session cookie: writes carry the CSRF token, a network
+// failure becomes an ApiError with status 0, and a 401 means the session has ended.
 async function api(path, { method = "GET", body, form } = {}) {
-  const headers = { Accept: "application/json" };
-  if (method !== "GET") headers["X-CSRF-Token"] = state.csrf;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  let resp;
   try {
-    resp = await fetch(path, { method, headers, credentials: "same-origin",
-      body: form || (body === undefined ? undefined : JSON.stringify(body)) });
-  } catch {
-    throw new ApiError(0, { error: { code: "network", message: T.network_error } });
+    return await request(path, { method, body, form, headers: method === "GET" ? {} : { "X-CSRF-Token": state.csrf } });
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw new ApiError(0, { error: { code: "network", message: T.network_error } });
+    if (err.status === 401 && state.session) sessionOver();
+    throw err;
   }
-  const data = resp.status !== 204 && resp.headers.get("content-type")?.includes("json") ? await resp.json() : null;
-  if (resp.status === 401 && state.session) { sessionOver(); }
-  if (!resp.ok) throw new ApiError(resp.status, data);
-  return data;
 }
 
 function toast(message, kind = "ok") {
@@ -446,7 +439,7 @@ function itemEditor(item, categories, stations) {
             await api(`/api/v1/admin/option-groups/${g.id}`, { method: "DELETE" }); toast(T.deleted); refresh();
           }), "danger"))),
       el("ul", {}, g.options.map((o) => el("li", {}, el("span", { class: "grow" }, o.name),
-        el("span", { class: "money" }, o.price_delta ? `${o.price_delta > 0 ? "+" : "−"}${yuan(Math.abs(o.price_delta))}` : "—"),
+        el("span", { class: "money" }, delta(o.price_delta) || "—"),
         btn(T.edit, () => optionForm(g, o)),
         btn(T.delete, () => confirmDialog(fmt(T.confirm_delete_option, { name: o.name }), async () => {
           await api(`/api/v1/admin/options/${o.id}`, { method: "DELETE" }); toast(T.deleted); refresh();

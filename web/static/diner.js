@@ -1,7 +1,7 @@
 // The diner's H5 page: menu, the table's shared cart, sending a round that survives a weak
 // network (the pending round and its client_key live in localStorage until an answer comes),
 // and the orders' progress, live over Socket.IO.
-import { ApiError, el, request } from "./dom.js";
+import { ApiError, delta, el, fmt, request, yuan } from "./dom.js";
 
 const T = JSON.parse(document.getElementById("i18n").textContent);
 const app = document.getElementById("app");
@@ -17,9 +17,6 @@ const state = {
   sending: false, socket: null,
 };
 
-const yuan = (fen) => `${fen < 0 ? "-" : ""}¥${(Math.abs(fen) / 100).toFixed(2)}`;
-const delta = (fen) => (fen ? `${fen > 0 ? "+" : "-"}¥${(Math.abs(fen) / 100).toFixed(2)}` : "");
-const fmt = (s, vars) => s.replace(/\{(\w+)\}/g, (_, k) => vars[k]);
 
 const api = (path, { auth = true, ...opts } = {}) => request(path, { ...opts, token: auth ? state.token : null });
 

@@ -21,12 +21,22 @@ export class ApiError extends Error {
   }
 }
 
-export async function request(path, { method = "GET", body, token } = {}) {
-  const headers = { Accept: "application/json" };
+// ``form`` (FormData) is sent as multipart instead of a JSON ``body``; ``headers`` are added.
+export async function request(path, { method = "GET", body, form, token, headers: extra = {} } = {}) {
+  const headers = { Accept: "application/json", ...extra };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
-  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const payload = form ?? (body === undefined ? undefined : JSON.stringify(body));
+  const resp = await fetch(path, { method, headers, body: payload });
   const data = resp.status !== 204 && resp.headers.get("content-type")?.includes("json") ? await resp.json() : null;
   if (!resp.ok) throw new ApiError(resp.status, data);
   return data;
 }
+
+// Money is integer fen everywhere; pages show it as ¥12.50 (or -¥3.00).
+export const yuan = (fen) => `${fen < 0 ? "-" : ""}¥${(Math.abs(fen) / 100).toFixed(2)}`;
+// An option's price difference: "+¥2.00", "-¥1.00", or "" when it costs the same.
+export const delta = (fen) => (fen ? `${fen > 0 ? "+" : ""}${yuan(fen)}` : "");
+
+// Fill "{name}" placeholders of a catalogue string; unknown ones stay as they are.
+export const fmt = (s, vars = {}) => s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? vars[k] : `{${k}}`));

@@ -1,10 +1,9 @@
 // Floor staff: waiter calls and bill requests live (/staff namespace), tables with their checks,
 // cash taken and tables cleared. Every write carries a client key so a retry never pays twice.
-import { el, request } from "./dom.js";
+import { el, request, yuan } from "./dom.js";
 
 const T = JSON.parse(document.getElementById("i18n").textContent);
 const $ = (id) => document.getElementById(id);
-const yuan = (fen) => `¥${(fen / 100).toFixed(2)}`;
 const st = { token: localStorage.getItem("diancan.pos.token"), socket: null, calls: new Map(), tz: "Asia/Shanghai" };
 
 const api = (path, { token = st.token, ...opts } = {}) => request(path, { ...opts, token });
