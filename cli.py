@@ -61,12 +61,13 @@ def init_app(app: Flask) -> None:
         import re
 
         from domain.errors import DomainError
+        from schema.admin import USERNAME_PATTERN
         from services.staff import check_password
         from services.stores import create_store as create
 
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,39}", slug):
             raise click.BadParameter("2-40 of a-z, 0-9 and -, starting with a letter or digit", param_hint="SLUG")
-        if not re.fullmatch(r"[A-Za-z0-9_.-]{2,40}", owner):
+        if not re.fullmatch(USERNAME_PATTERN, owner):
             raise click.BadParameter("2-40 letters, digits, _ . or -", param_hint="--owner")
         try:
             check_password(owner, password)

@@ -13,7 +13,7 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.auth import current_staff, permission_required
+from api.auth import permission_required, require_staff
 from models import Table
 from schema import RequestSchema
 from schema.admin import (
@@ -38,15 +38,11 @@ blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="Stor
 
 
 def _store_id() -> int:
-    who = current_staff()
-    assert who is not None
-    return who.store_id
+    return require_staff().store_id
 
 
 def _staff_id() -> int:
-    who = current_staff()
-    assert who is not None
-    return who.id
+    return require_staff().id
 
 
 def _table_view(t: Table) -> dict[str, Any]:

@@ -6,18 +6,12 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api.admin import SECURED, _store_id
-from api.auth import current_staff, permission_required
+from api.auth import permission_required, require_staff
 from schema.admin import PasswordReset, StaffCreate, StaffEnvelope, StaffListEnvelope, StaffPatch
 from services import staff
 
 blp = Blueprint("admin_staff", __name__, url_prefix="/api/v1/admin", description="Store administration: staff")
 PERM = "staff.manage"
-
-
-def _actor() -> staff.StaffPrincipal:
-    who = current_staff()
-    assert who is not None
-    return who
 
 
 @blp.get("/staff")
@@ -35,7 +29,7 @@ def list_staff() -> dict[str, Any]:
 @blp.doc(**SECURED)
 def create_staff(body: dict[str, Any]) -> Any:
     """A new account; managers may create cashiers, waiters and cooks, owners any role."""
-    return {"staff": staff.create_staff(_actor(), body["username"], body["name"].strip(), body["role"],
+    return {"staff": staff.create_staff(require_staff(), body["username"], body["name"].strip(), body["role"],
                                         body["password"])}, 201
 
 
@@ -46,7 +40,7 @@ def create_staff(body: dict[str, Any]) -> Any:
 @blp.doc(**SECURED)
 def patch_staff(body: dict[str, Any], staff_id: int) -> dict[str, Any]:
     """Rename, change role, deactivate (ends their sessions at once) or reactivate."""
-    return {"staff": staff.update_staff(_actor(), staff_id, body)}
+    return {"staff": staff.update_staff(require_staff(), staff_id, body)}
 
 
 @blp.post("/staff/<int:staff_id>/password")
@@ -56,4 +50,4 @@ def patch_staff(body: dict[str, Any], staff_id: int) -> dict[str, Any]:
 @blp.doc(**SECURED)
 def reset_password(body: dict[str, Any], staff_id: int) -> dict[str, Any]:
     """Set a new password for someone (and unlock them); their sessions end."""
-    return {"staff": staff.reset_password(_actor(), staff_id, body["password"])}
+    return {"staff": staff.reset_password(require_staff(), staff_id, body["password"])}

@@ -99,11 +99,7 @@ def permission_required(permission: str | None) -> Callable[[F], F]:
     def deco(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            who = current_staff()
-            if who is None:
-                raise Unauthorized("staff login required")
-            if permission is not None and not permissions.allows(who.role, permission):
-                raise Forbidden("your role may not do this")
+            require_staff(permission)
             return view(*args, **kwargs)
 
         wrapper.permission = permission  # type: ignore[attr-defined]

@@ -13,12 +13,12 @@ from api.auth import (
     current_staff,
     permission_required,
     request_token,
+    require_staff,
     set_session_cookie,
 )
 from api.limits import limiter
 from domain import permissions
-from domain.errors import Unauthorized
-from models import Store, db
+from models import db
 from schema.staff import (
     PasswordChange,
     PasswordChanged,
@@ -26,7 +26,7 @@ from schema.staff import (
     StaffLoginResponse,
     StaffSessionSchema,
 )
-from services import staff
+from services import admin, staff
 from services.context import setting
 
 blp = Blueprint("staff", __name__, url_prefix="/api/v1", description="Staff: login and administration")
@@ -42,8 +42,7 @@ def staff_login(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _session_view(who: staff.StaffPrincipal, token: str) -> dict[str, Any]:
-    store = db.session.get(Store, who.store_id)
-    assert store is not None
+    store = admin.get_store(who.store_id)
     view = {"staff": who, "store": {"id": store.id, "name": store.name, "slug": store.slug,
                                         "timezone": store.timezone},
             "permissions": permissions.permissions_of(who.role), "csrf_token": csrf_token(token),
@@ -60,8 +59,7 @@ def open_session(body: dict[str, Any]) -> Response:
     """Console sign-in: the token goes into an HttpOnly, SameSite=Strict cookie (Secure over HTTPS),
     never into the page; the answer carries the CSRF token the page sends with every write."""
     token, member = staff.login(body["store"], body["username"], body["password"])
-    who = staff.authenticate(token)
-    resp = jsonify(StaffSessionSchema().dump(_session_view(who, token)))
+    resp = jsonify(StaffSessionSchema().dump(_session_view(staff.principal(member), token)))
     set_session_cookie(resp, token, setting("STAFF_TOKEN_TTL"))
     return resp
 
@@ -94,10 +92,7 @@ def close_session() -> Response:
 @blp.doc(security=[{"bearer": []}])
 def change_password(body: dict[str, Any]) -> Response:
     """Change your own password; every other session of yours ends, this one carries on."""
-    who = current_staff()
-    if who is None:
-        raise Unauthorized("staff login required")
-    token = staff.change_own_password(who, body["current_password"], body["new_password"])
+    token = staff.change_own_password(require_staff(), body["current_password"], body["new_password"])
     resp = jsonify({"token": token})
     if request.cookies.get(SESSION_COOKIE):
         set_session_cookie(resp, token, setting("STAFF_TOKEN_TTL"))

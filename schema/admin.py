@@ -231,7 +231,8 @@ class StationsEnvelope(Schema):
     stations = fields.List(fields.Nested(StationSchema))
 
 
-USERNAME = validate.Regexp(r"^[A-Za-z0-9_.-]{2,40}$", error="2-40 letters, digits, _ . or -")
+USERNAME_PATTERN = r"[A-Za-z0-9_.-]{2,40}"  # also checked by the create-store command
+USERNAME = validate.Regexp(f"^{USERNAME_PATTERN}$", error="2-40 letters, digits, _ . or -")
 ROLE = validate.OneOf(ROLES)
 
 

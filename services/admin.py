@@ -14,7 +14,7 @@ from domain.errors import Conflict, NotFound, ValidationFailed
 from models import Area, Station, Store, Table, WxaCode, db
 from services import audit, tables
 from services.context import setting
-from services.scoping import owned
+from services.scoping import owned, taken
 from services.uow import transaction
 
 PAY_MODES = ("pay_first", "pay_later")
@@ -57,9 +57,7 @@ def list_stations(store_id: int) -> list[Station]:
 def create_station(store_id: int, code: str, name: str, sort: int) -> Station:
     """A new kitchen station. Raises Conflict when the code is taken in this store."""
     with transaction() as tx:
-        if tx.session.execute(
-            select(Station.id).where(Station.store_id == store_id, Station.code == code)
-        ).first():
+        if taken(tx.session, Station, store_id, Station.code, code):
             raise Conflict(f"station {code!r} exists")
         station = Station(store_id=store_id, code=code, name=name, sort=sort)
         tx.session.add(station)
@@ -99,18 +97,11 @@ def _area(session: Session, store_id: int, area_id: int) -> Area:
     return owned(session, Area, store_id, area_id, "area")
 
 
-def _name_taken(session: Session, model: Any, store_id: int, column: Any, value: str, own_id: int | None) -> bool:
-    query = select(model.id).where(model.store_id == store_id, column == value)
-    if own_id is not None:
-        query = query.where(model.id != own_id)
-    return session.execute(query).first() is not None
-
-
 def save_area(store_id: int, changes: dict[str, Any], area_id: int | None = None) -> Area:
     """Create an area (``area_id`` None) or rename / reorder one. Conflict when the name is taken."""
     with transaction() as tx:
         area = Area(store_id=store_id, sort=0) if area_id is None else _area(tx.session, store_id, area_id)
-        if "name" in changes and _name_taken(tx.session, Area, store_id, Area.name, changes["name"], area_id):
+        if "name" in changes and taken(tx.session, Area, store_id, Area.name, changes["name"], area_id):
             raise Conflict("an area of that name exists", {"name": ["already used"]})
         for name in ("name", "sort"):
             if name in changes:
@@ -140,7 +131,7 @@ def save_table(store_id: int, changes: dict[str, Any], table_id: int | None = No
     with transaction() as tx:
         table = (Table(store_id=store_id, seats=4, active=True, qr_version=1) if table_id is None
                  else get_table(store_id, table_id, tx.session))
-        if "code" in changes and _name_taken(tx.session, Table, store_id, Table.code, changes["code"], table_id):
+        if "code" in changes and taken(tx.session, Table, store_id, Table.code, changes["code"], table_id):
             raise Conflict("a table with that code exists", {"code": ["already used"]})
         if changes.get("area_id") is not None:
             table.area = _area(tx.session, store_id, changes["area_id"])

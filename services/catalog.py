@@ -17,7 +17,7 @@ from domain.errors import Conflict, NotFound, ValidationFailed
 from models import Category, Item, ItemPhoto, Option, OptionGroup, Station, Store, db
 from services import audit, photos
 from services.menu import announce_availability, store_item
-from services.scoping import owned
+from services.scoping import owned, taken
 from services.uow import Outgoing, Tx, transaction
 
 ITEM_FIELDS = ("name", "description", "price", "station", "stock", "sold_out", "available_from", "available_until",
@@ -73,7 +73,7 @@ def delete_category(store_id: int, category_id: int) -> None:
 # --- dishes ----------------------------------------------------------------------------------
 
 def _check_station(session: Session, store_id: int, code: str) -> None:
-    if session.execute(select(Station.id).where(Station.store_id == store_id, Station.code == code)).first() is None:
+    if not taken(session, Station, store_id, Station.code, code):
         raise ValidationFailed("unknown station", {"station": ["not a station of this store"]})
 
 

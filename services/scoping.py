@@ -18,3 +18,13 @@ def owned(session: Session, model: type[M], store_id: int, row_id: int, what: st
     if row is None:
         raise NotFound(f"no such {what}")
     return row  # type: ignore[no-any-return]
+
+
+def taken(session: Session, model: type[M], store_id: int, column: Any, value: object,
+          except_id: int | None = None) -> bool:
+    """Whether a ``model`` row of this store already has ``column == value`` (other than ``except_id``)."""
+    cls: Any = model
+    query = select(cls.id).where(cls.store_id == store_id, column == value)
+    if except_id is not None:
+        query = query.where(cls.id != except_id)
+    return session.execute(query.limit(1)).first() is not None

@@ -16,10 +16,9 @@ from domain.tokens import TokenInvalid
 from models import Staff, Store, db, utcnow
 from services import audit
 from services.context import setting, signer
-from services.scoping import owned
+from services.scoping import owned, taken
 from services.uow import transaction
 
-ROLES = permissions.ROLES
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 
@@ -61,8 +60,7 @@ def login(store_slug: str, username: str, password: str) -> tuple[str, Staff]:
             staff.failed_logins, staff.locked_until = 0, None
             if _hasher.check_needs_rehash(staff.password_hash):
                 staff.password_hash = _hasher.hash(password)
-            token = signer().issue("staff", {"s": staff.id, "v": staff.token_version})
-            return token, staff
+            return _issue_token(staff), staff
     raise Unauthorized("wrong username or password")
 
 
@@ -82,7 +80,16 @@ def authenticate(token: str) -> StaffPrincipal:
     staff = db.session.get(Staff, claims.get("s"))
     if staff is None or not staff.active or staff.token_version != claims.get("v"):
         raise Unauthorized("invalid or expired token")
-    return StaffPrincipal(id=staff.id, store_id=staff.store_id, role=staff.role, name=staff.name)
+    return principal(staff)
+
+
+def principal(member: Staff) -> StaffPrincipal:
+    return StaffPrincipal(id=member.id, store_id=member.store_id, role=member.role, name=member.name)
+
+
+def _issue_token(member: Staff) -> str:
+    """A bearer token naming this person at their current ``token_version``."""
+    return signer().issue("staff", {"s": member.id, "v": member.token_version})
 
 
 # --- managing accounts (the console) -----------------------------------------------------------
@@ -120,9 +127,7 @@ def create_staff(actor: StaffPrincipal, username: str, name: str, role: str, pas
     _may_manage(actor, role)
     check_password(username, password)
     with transaction() as tx:
-        if tx.session.execute(
-            select(Staff.id).where(Staff.store_id == actor.store_id, Staff.username == username)
-        ).first():
+        if taken(tx.session, Staff, actor.store_id, Staff.username, username):
             raise Conflict("that username is taken", {"username": ["already used in this store"]})
         member = Staff(store_id=actor.store_id, username=username, name=name, role=role,
                        password_hash=hash_password(password), active=True, token_version=1, failed_logins=0)
@@ -193,5 +198,5 @@ def change_own_password(who: StaffPrincipal, current: str, new: str) -> str:
         member.password_hash = hash_password(new)
         member.token_version += 1
         audit.record(tx, who.store_id, who.id, "staff.password_change", "staff", member.id)
-        token = signer().issue("staff", {"s": member.id, "v": member.token_version})
+        token = _issue_token(member)
     return token
