@@ -9,7 +9,6 @@ from flask_smorest import Blueprint
 from api.admin import SECURED, _staff_id, _store_id
 from api.auth import permission_required
 from domain.errors import ValidationFailed
-from models import db
 from schema.admin import (
     AdminMenuResponse,
     CategoryEnvelope,
@@ -95,7 +94,6 @@ def patch_item(body: dict[str, Any], item_id: int) -> dict[str, Any]:
 def put_photo(item_id: int) -> dict[str, Any]:
     """Upload a dish photo (multipart field ``photo``): JPEG, PNG or WebP up to PHOTO_MAX_BYTES,
     re-encoded as JPEG of at most 1200 px a side; 413 when too big, 422 when not a photo."""
-    db.session.commit()  # give the connection back while megabytes arrive and are decoded (SQLite has one)
     request.max_content_length = setting("PHOTO_MAX_BYTES") + 64 * 1024  # room for the multipart envelope
     upload = request.files.get("photo")
     if upload is None:

@@ -20,6 +20,7 @@ from flask import Response, current_app, request
 
 from domain import permissions
 from domain.errors import Forbidden, Unauthorized
+from models import db
 from services import devices, diners, staff
 
 SESSION_COOKIE = "diancan_staff"
@@ -68,7 +69,11 @@ def clear_session_cookie(resp: Response) -> None:
 
 
 def _caller(kind: str, authenticate: Callable[[str], T]) -> T | None:
-    """Who the request's token names as ``kind`` (None if nobody), worked out once per request."""
+    """Who the request's token names as ``kind`` (None if nobody), worked out once per request.
+
+    The look-up's read ends here, so the request does not hold a database connection (SQLite's
+    only one, on the embedded default) through whatever it does before its own transaction.
+    """
     cache = request.environ.setdefault("diancan.auth", {})
     if kind not in cache:
         token = request_token() if kind == "staff" else bearer_token()  # only staff sign in by cookie
@@ -76,6 +81,8 @@ def _caller(kind: str, authenticate: Callable[[str], T]) -> T | None:
             cache[kind] = authenticate(token) if token else None
         except Unauthorized:
             cache[kind] = None
+        finally:
+            db.session.commit()
     return cache[kind]
 
 
