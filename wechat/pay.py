@@ -11,6 +11,8 @@ resources — and every primitive comes from ``cryptography``; nothing here is h
   public key named by ``Wechatpay-Serial`` (its public key id, or a platform certificate serial).
 - ``request_payment`` for ``wx.requestPayment`` is signed over ``appId\\ntimeStamp\\nnonceStr\\n
   package\\n`` with the merchant key.
+- Calls go through ``wechat/http.py``: pooled connections, a timeout per call, and a retry when
+  the connection failed before an answer and repeating is harmless (see there).
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote
 
 import requests
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -28,6 +30,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.x509 import load_pem_x509_certificate
+
+from wechat.http import KEYED_WRITE, QUERY, Policy, pooled_session, send
 
 MAX_SKEW = 300  # seconds: WeChat's own limit for a notify's timestamp
 
@@ -85,7 +89,7 @@ class WechatPay:
         self._key = key
         self._wechat_keys = {kid: load_public_key(pem) for kid, pem in cfg.wechat_public_keys.items()}
         self._aead = AESGCM(cfg.apiv3_key.encode())
-        self._http = session or requests.Session()
+        self._http = session or pooled_session()
 
     # -- signatures -------------------------------------------------------------------------
     def authorization(self, method: str, path: str, body: str) -> str:
@@ -141,16 +145,20 @@ class WechatPay:
         return self.decrypt_resource(resource)
 
     # -- calls --------------------------------------------------------------------------------
-    def _call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _call(self, method: str, path: str, payload: dict[str, Any] | None = None,
+              policy: Policy = QUERY) -> dict[str, Any]:
+        """One API call. ``path`` (with its query) is what WeChat signs: the part after the base
+        URL, as every SDK signs it, whether the base is WeChat's host or a sandbox's mount."""
         body = "" if payload is None else json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         url = self.cfg.api_base.rstrip("/") + path
-        parts = urlsplit(url)  # WeChat signs the URL's absolute path (with its query), not our suffix
-        signed_path = parts.path + (f"?{parts.query}" if parts.query else "")
-        headers = {"Authorization": self.authorization(method, signed_path, body), "Accept": "application/json",
-                   "Content-Type": "application/json", "User-Agent": "diancan"}
+
+        def build() -> requests.Request:
+            headers = {"Authorization": self.authorization(method, path, body), "Accept": "application/json",
+                       "Content-Type": "application/json", "User-Agent": "diancan"}
+            return requests.Request(method, url, data=body.encode() or None, headers=headers)
+
         try:
-            resp = self._http.request(method, url, data=body.encode() or None,
-                                      headers=headers, timeout=10)
+            resp = send(self._http, build, policy)
         except requests.RequestException as exc:
             raise PayError("WeChat Pay is unreachable") from exc
         text = resp.text
@@ -159,6 +167,7 @@ class WechatPay:
                 err = resp.json()
             except ValueError:
                 err = {}
+            err = err if isinstance(err, dict) else {}
             raise PayError(err.get("message", "WeChat Pay refused the call"), resp.status_code, err.get("code"))
         try:
             self.verify_signed(resp.headers, text)
@@ -168,23 +177,34 @@ class WechatPay:
 
     def jsapi_prepay(self, out_trade_no: str, total: int, description: str, openid: str,
                      notify_url: str) -> str:
+        """A prepay_id. Repeated with the same out_trade_no when the first attempt may have reached
+        WeChat without an answer coming back: WeChat treats it as the same order."""
         answer = self._call("POST", "/v3/pay/transactions/jsapi", {
             "appid": self.cfg.appid, "mchid": self.cfg.mchid, "description": description[:127],
             "out_trade_no": out_trade_no, "notify_url": notify_url,
-            "amount": {"total": total, "currency": "CNY"}, "payer": {"openid": openid}})
+            "amount": {"total": total, "currency": "CNY"}, "payer": {"openid": openid}}, KEYED_WRITE)
         prepay_id = answer.get("prepay_id")
         if not isinstance(prepay_id, str):
             raise PayError("no prepay_id in WeChat Pay's answer")
         return prepay_id
 
     def query(self, out_trade_no: str) -> dict[str, Any]:
-        return self._call("GET", f"/v3/pay/transactions/out-trade-no/{out_trade_no}?mchid={self.cfg.mchid}")
+        return self._call("GET", f"/v3/pay/transactions/out-trade-no/{quote(out_trade_no, safe='')}"
+                                 f"?mchid={self.cfg.mchid}")
+
+    def query_by_transaction_id(self, transaction_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/v3/pay/transactions/id/{quote(transaction_id, safe='')}?mchid={self.cfg.mchid}")
 
     def close(self, out_trade_no: str) -> None:
-        self._call("POST", f"/v3/pay/transactions/out-trade-no/{out_trade_no}/close", {"mchid": self.cfg.mchid})
+        self._call("POST", f"/v3/pay/transactions/out-trade-no/{quote(out_trade_no, safe='')}/close",
+                   {"mchid": self.cfg.mchid}, KEYED_WRITE)
 
     def refund(self, out_trade_no: str, out_refund_no: str, refund: int, total: int, reason: str,
                notify_url: str) -> dict[str, Any]:
+        """Repeatable: the same out_refund_no is the same refund at WeChat, never a second one."""
         return self._call("POST", "/v3/refund/domestic/refunds", {
             "out_trade_no": out_trade_no, "out_refund_no": out_refund_no, "reason": reason[:80] or None,
-            "notify_url": notify_url, "amount": {"refund": refund, "total": total, "currency": "CNY"}})
+            "notify_url": notify_url, "amount": {"refund": refund, "total": total, "currency": "CNY"}}, KEYED_WRITE)
+
+    def query_refund(self, out_refund_no: str) -> dict[str, Any]:
+        return self._call("GET", f"/v3/refund/domestic/refunds/{quote(out_refund_no, safe='')}")

@@ -4,14 +4,28 @@ Two RSA key pairs, as in real life: the merchant's (the app signs its Pay reques
 paySign with it; the sandbox verifies with its public half) and WeChat Pay's (the sandbox signs
 answers and notifies; the app verifies with the "WeChat Pay public key"). Plus the APIv3 key
 that encrypts notify resources.
+
+WeChat Pay's key is published two ways, as WeChat does: as the "WeChat Pay public key" with its
+``PUB_KEY_ID_…`` id, and inside a self-signed X.509 "platform certificate" that merchants on the
+older scheme download from ``GET /v3/certificates`` and name by its serial number.
 """
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import hashlib
 import secrets
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+# A fixed validity, so every process derives the very same certificate from the same key
+# (PKCS#1 v1.5 signatures are deterministic): nothing more to store, nothing to race on.
+CERT_NOT_BEFORE = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+CERT_NOT_AFTER = dt.datetime(2035, 1, 1, tzinfo=dt.UTC)
 
 
 def _pem_pair() -> tuple[str, str]:
@@ -72,3 +86,24 @@ def sandbox_defaults(instance: Path, public_base_url: str) -> dict[str, str]:
         "WECHATPAY_PUBLIC_KEY_FILE": str(folder / "wechatpay_public_key.pem"),
         "WECHATPAY_PUBLIC_KEY_ID": ident["public_key_id"],
     }
+
+
+@functools.lru_cache(maxsize=8)
+def _certificate(platform_key_pem: str) -> x509.Certificate:
+    key = serialization.load_pem_private_key(platform_key_pem.encode(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    der = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    serial = int.from_bytes(hashlib.sha1(der).digest(), "big") >> 1  # noqa: S324 - a serial, not security
+    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Tenpay.com (sandbox)"),
+                      x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "Tenpay.com CA Center"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, "Tenpay.com Sandbox Platform")])
+    return (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(serial).not_valid_before(CERT_NOT_BEFORE).not_valid_after(CERT_NOT_AFTER)
+            .sign(key, hashes.SHA256()))
+
+
+def platform_certificate(ident: dict[str, str]) -> tuple[str, str, x509.Certificate]:
+    """The platform certificate: its PEM, its serial as WeChat writes it (upper-case hex), itself."""
+    cert = _certificate(ident["platform_key"])
+    return cert.public_bytes(serialization.Encoding.PEM).decode(), format(cert.serial_number, "X"), cert

@@ -1,241 +1,163 @@
-"""The sandbox's WeChat Pay v3: JSAPI prepay, query, close, the phone's confirm, and notifies.
-
-It checks the merchant's request signatures, signs its answers and notifies with its own RSA
-key, encrypts notify resources with the APIv3 key, and retries a notify until the merchant
-answers 2xx — as WeChat Pay does, on a shorter schedule.
+"""The sandbox's WeChat Pay v3 transactions: JSAPI prepay, query (by out_trade_no or by
+transaction_id), close, and the phone's side: the diner confirming in ``wx.requestPayment``,
+after which the payment notify goes out.
 """
 from __future__ import annotations
 
-import base64
-import json
-import logging
 import re
 import secrets
-import threading
 import time
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from flask import Response, current_app, request
+from flask import Response, g, request
 
-from wechat.pay import sign, verify
-from wechat.sandbox.keys import sandbox_identity
+from wechat.sandbox.notify import notify_message, now_rfc3339, send_notify
 from wechat.sandbox.routes import bp
-from wechat.sandbox.state import connect
+from wechat.sandbox.v3 import db, error, ident, mchid_refused, merchant_call, missing, signed, verification_mode
 
-log = logging.getLogger(__name__)
+__all__ = ["notify_message", "send_notify", "transaction"]
+
 OUT_TRADE_NO = re.compile(r"^[A-Za-z0-9_\-|*]{6,32}$")
-AUTH = re.compile(r'(\w+)="([^"]*)"')
-NOTIFY_DELAYS = (0, 1, 2, 4, 8, 15, 30, 60)  # WeChat: 15s, 15s, 30s, 3m, 10m, … over 24 h
+# What WeChat writes in trade_state_desc for each state.
+TRADE_STATE_DESC = {"SUCCESS": "支付成功", "REFUND": "转入退款", "NOTPAY": "订单未支付", "CLOSED": "订单已关闭",
+                    "REVOKED": "已撤销", "USERPAYING": "需要用户输入支付密码", "PAYERROR": "支付失败"}
 
 
-def _ident() -> dict[str, str]:
-    from pathlib import Path
-
-    return sandbox_identity(Path(current_app.config["INSTANCE_PATH"]))
-
-
-def _db():  # type: ignore[no-untyped-def]
-    return connect(current_app.config["INSTANCE_PATH"])
-
-
-def _signed(ident: dict[str, str], status: int, payload: dict[str, Any] | None) -> Response:
-    body = "" if payload is None else json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    key = serialization.load_pem_private_key(ident["platform_key"].encode(), password=None)
-    ts, nonce = str(int(time.time())), secrets.token_hex(16)
-    headers = {"Wechatpay-Timestamp": ts, "Wechatpay-Nonce": nonce, "Wechatpay-Serial": ident["public_key_id"],
-               "Wechatpay-Signature": sign(key, f"{ts}\n{nonce}\n{body}\n"),  # type: ignore[arg-type]
-               "Request-ID": uuid.uuid4().hex}
-    return Response(body, status=status, mimetype="application/json" if body else None, headers=headers)
-
-
-def _error(ident: dict[str, str], status: int, code: str, message: str) -> Response:
-    return _signed(ident, status, {"code": code, "message": message})
-
-
-def _merchant_ok(ident: dict[str, str]) -> bool:
-    """Verify the merchant's Authorization header as WeChat Pay does."""
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("WECHATPAY2-SHA256-RSA2048 "):
-        return False
-    fields = dict(AUTH.findall(header))
-    ts = fields.get("timestamp", "")
-    if fields.get("mchid") != ident["mchid"] or fields.get("serial_no") != ident["merchant_serial"]:
-        return False
-    if not ts.isdigit() or abs(time.time() - int(ts)) > 300:
-        return False
-    path = request.full_path.rstrip("?")
-    message = f"{request.method}\n{path}\n{ts}\n{fields.get('nonce_str', '')}\n{request.get_data(as_text=True)}\n"
-    public = serialization.load_pem_public_key(ident["merchant_pub"].encode())
-    return verify(public, message, fields.get("signature", ""))  # type: ignore[arg-type]
-
-
-def _transaction(row: Any, appid: str) -> dict[str, Any]:
-    out_trade_no, mchid, _appid, _prepay, total, openid, _url, _desc, state, txn, success_time, _c = row
-    data: dict[str, Any] = {"appid": appid, "mchid": mchid, "out_trade_no": out_trade_no, "trade_type": "JSAPI",
-                            "trade_state": state, "trade_state_desc": state,
-                            "amount": {"total": total, "payer_total": total if state == "SUCCESS" else 0,
-                                       "currency": "CNY", "payer_currency": "CNY"},
-                            "payer": {"openid": openid}}
-    if txn:
-        data |= {"transaction_id": txn, "success_time": success_time, "bank_type": "OTHERS"}
+def transaction(row: Any) -> dict[str, Any]:
+    """A pay order as WeChat's transaction object (query answers and notify resources)."""
+    state = row["trade_state"]
+    paid = row["transaction_id"] is not None
+    data: dict[str, Any] = {
+        "appid": row["appid"], "mchid": row["mchid"], "out_trade_no": row["out_trade_no"],
+        "trade_type": row["trade_type"], "trade_state": state, "trade_state_desc": TRADE_STATE_DESC[state],
+        "attach": row["attach"] or "",
+        "amount": {"total": row["total"], "currency": "CNY", "payer_currency": "CNY",
+                   "payer_total": row["total"] if paid else 0},
+        "payer": {"openid": row["openid"]}}
+    if paid:
+        data |= {"transaction_id": row["transaction_id"], "success_time": row["success_time"], "bank_type": "OTHERS"}
     return data
 
 
+def _find(conn: Any, out_trade_no: str) -> Any:
+    return conn.execute("SELECT * FROM pay_orders WHERE out_trade_no = ? AND mchid = ?",
+                        (out_trade_no, g.mchid)).fetchone()
+
+
 @bp.post("/v3/pay/transactions/jsapi")
-def jsapi_prepay():  # type: ignore[no-untyped-def]
-    ident = _ident()
-    if not _merchant_ok(ident):
-        return _error(ident, 401, "SIGN_ERROR", "签名错误")
-    body = request.get_json(silent=True) or {}
-    total = (body.get("amount") or {}).get("total")
-    openid = (body.get("payer") or {}).get("openid")
-    out_trade_no = body.get("out_trade_no", "")
-    if (body.get("mchid") != ident["mchid"] or body.get("appid") != ident["appid"]
-            or not isinstance(total, int) or total <= 0 or not openid or not OUT_TRADE_NO.match(str(out_trade_no))
-            or not str(body.get("notify_url", "")).startswith(("http://", "https://"))):
-        return _error(ident, 400, "PARAM_ERROR", "参数错误")
-    with _db() as conn:
-        row = conn.execute("SELECT * FROM pay_orders WHERE out_trade_no = ?", (out_trade_no,)).fetchone()
+@merchant_call
+def jsapi_prepay() -> Response:
+    body, who = g.body, ident()
+    for field, label in (("appid", "应用ID"), ("mchid", "直连商户号"), ("description", "商品描述"),
+                         ("out_trade_no", "商户订单号"), ("notify_url", "通知地址"), ("amount", "订单金额"),
+                         ("payer", "支付者")):
+        if not body.get(field):
+            return missing("body", field, label)
+    refused = mchid_refused(body["mchid"], "body")
+    if refused is not None:
+        return refused
+    if body["appid"] != who["appid"]:
+        return error("APPID_MCHID_NOT_MATCH", "AppID和mch_id不匹配")
+    amount, payer = body["amount"], body["payer"]
+    total = amount.get("total") if isinstance(amount, dict) else None
+    openid = payer.get("openid") if isinstance(payer, dict) else None
+    out_trade_no = str(body["out_trade_no"])
+    if not isinstance(total, int) or isinstance(total, bool) or total <= 0:
+        return error("PARAM_ERROR", "订单金额必须大于0", {"field": "/body/amount/total", "location": "body"})
+    if isinstance(amount, dict) and amount.get("currency", "CNY") != "CNY":
+        return error("PARAM_ERROR", "币种类型错误", {"field": "/body/amount/currency", "location": "body"})
+    if not isinstance(openid, str) or not openid:
+        return missing("body", "payer/openid", "用户标识")
+    if not OUT_TRADE_NO.match(out_trade_no):
+        return error("PARAM_ERROR", "商户订单号只能是6到32位的数字、大小写字母或_-|*")
+    if not str(body["notify_url"]).startswith(("http://", "https://")):
+        return error("PARAM_ERROR", "通知地址必须是http或https开头的URL")
+    with db() as conn:
+        row = _find(conn, out_trade_no)
         if row is not None:
-            if (row[4], row[5]) != (total, openid):
-                return _error(ident, 400, "INVALID_REQUEST", "201 商户订单号重复")
-            return _signed(ident, 200, {"prepay_id": row[3]})
+            # The same order asked again (a retry that may have reached us): the same prepay_id.
+            if (row["total"], row["openid"], row["appid"]) != (total, openid, body["appid"]):
+                return error("OUT_TRADE_NO_USED", "商户订单号重复")
+            if row["trade_state"] == "CLOSED":
+                return error("ORDER_CLOSED", "订单已关闭")
+            if row["trade_state"] in ("SUCCESS", "REFUND"):
+                return error("ORDERPAID", "该订单已支付")
+            return signed(200, {"prepay_id": row["prepay_id"]})
         prepay_id = "wx" + datetime.now(UTC).strftime("%d%H%M%S") + secrets.token_hex(13)
-        conn.execute("INSERT INTO pay_orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                     (out_trade_no, ident["mchid"], ident["appid"], prepay_id, total, openid, body["notify_url"],
-                      str(body.get("description", "")), "NOTPAY", None, None, time.time()))
-    return _signed(ident, 200, {"prepay_id": prepay_id})
+        conn.execute("INSERT INTO pay_orders (out_trade_no, mchid, appid, prepay_id, total, openid, notify_url, "
+                     "description, trade_state, transaction_id, success_time, created_at, trade_type, attach) "
+                     "VALUES (?,?,?,?,?,?,?,?,'NOTPAY',NULL,NULL,?,'JSAPI',?)",
+                     (out_trade_no, g.mchid, body["appid"], prepay_id, total, openid, body["notify_url"],
+                      str(body["description"])[:127], time.time(), str(body.get("attach") or "")[:128]))
+    return signed(200, {"prepay_id": prepay_id})
 
 
 @bp.get("/v3/pay/transactions/out-trade-no/<out_trade_no>")
-def query_order(out_trade_no: str):  # type: ignore[no-untyped-def]
-    ident = _ident()
-    if not _merchant_ok(ident):
-        return _error(ident, 401, "SIGN_ERROR", "签名错误")
-    with _db() as conn:
-        row = conn.execute("SELECT * FROM pay_orders WHERE out_trade_no = ?", (out_trade_no,)).fetchone()
+@merchant_call
+def query_by_out_trade_no(out_trade_no: str) -> Response:
+    refused = mchid_refused(request.args.get("mchid"), "query")
+    if refused is not None:
+        return refused
+    with db() as conn:
+        row = _find(conn, out_trade_no)
     if row is None:
-        return _error(ident, 404, "ORDER_NOT_EXIST", "订单不存在")
-    return _signed(ident, 200, _transaction(row, ident["appid"]))
+        return error("ORDER_NOT_EXIST", "订单不存在")
+    return signed(200, transaction(row))
+
+
+@bp.get("/v3/pay/transactions/id/<transaction_id>")
+@merchant_call
+def query_by_transaction_id(transaction_id: str) -> Response:
+    """WeChat's id exists only once the order is paid: an unpaid order is found by out_trade_no only."""
+    refused = mchid_refused(request.args.get("mchid"), "query")
+    if refused is not None:
+        return refused
+    with db() as conn:
+        row = conn.execute("SELECT * FROM pay_orders WHERE transaction_id = ? AND mchid = ?",
+                           (transaction_id, g.mchid)).fetchone()
+    if row is None:
+        return error("ORDER_NOT_EXIST", "订单不存在")
+    return signed(200, transaction(row))
 
 
 @bp.post("/v3/pay/transactions/out-trade-no/<out_trade_no>/close")
-def close_order(out_trade_no: str):  # type: ignore[no-untyped-def]
-    ident = _ident()
-    if not _merchant_ok(ident):
-        return _error(ident, 401, "SIGN_ERROR", "签名错误")
-    with _db() as conn:
-        row = conn.execute("SELECT trade_state FROM pay_orders WHERE out_trade_no = ?", (out_trade_no,)).fetchone()
+@merchant_call
+def close_order(out_trade_no: str) -> Response:
+    """Closing is idempotent (a closed order closes again quietly); a paid one cannot be closed."""
+    refused = mchid_refused(g.body.get("mchid"), "body")
+    if refused is not None:
+        return refused
+    with db() as conn:
+        row = _find(conn, out_trade_no)
         if row is None:
-            return _error(ident, 404, "ORDER_NOT_EXIST", "订单不存在")
-        if row[0] == "SUCCESS":
-            return _error(ident, 400, "ORDERPAID", "订单已支付")
+            return error("ORDER_NOT_EXIST", "订单不存在")
+        if row["trade_state"] in ("SUCCESS", "REFUND"):
+            return error("ORDERPAID", "订单已支付")
         conn.execute("UPDATE pay_orders SET trade_state = 'CLOSED' WHERE out_trade_no = ?", (out_trade_no,))
-    return _signed(ident, 204, None)
+    return signed(204, None)
+
+
+def new_transaction_id() -> str:
+    return "4200" + datetime.now(UTC).strftime("%Y%m%d") + "".join(str(secrets.randbelow(10)) for _ in range(16))
 
 
 @bp.post("/pay/confirm")
 def phone_confirms():  # type: ignore[no-untyped-def]
     """What ``wx.requestPayment`` does when the diner pays: the order succeeds, a notify follows."""
-    ident = _ident()
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
     prepay_id = body.get("prepay_id") or str(body.get("package", "")).removeprefix("prepay_id=")
-    with _db() as conn:
-        row = conn.execute("SELECT * FROM pay_orders WHERE prepay_id = ?", (prepay_id,)).fetchone()
+    with db() as conn:
+        row = conn.execute("SELECT * FROM pay_orders WHERE prepay_id = ?", (str(prepay_id),)).fetchone()
         if row is None:
             return {"error": {"code": "not_found", "message": "no such prepay_id"}}, 404
-        if row[8] == "CLOSED":
+        if row["trade_state"] == "CLOSED":
             return {"error": {"code": "invalid_state", "message": "this payment was closed"}}, 409
-        if row[8] != "SUCCESS":
-            txn = "4200" + datetime.now(UTC).strftime("%Y%m%d") + "".join(str(secrets.randbelow(10)) for _ in range(16))
-            when = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+        if row["trade_state"] == "NOTPAY":
             conn.execute("UPDATE pay_orders SET trade_state='SUCCESS', transaction_id=?, success_time=? "
-                         "WHERE prepay_id=?", (txn, when, prepay_id))
+                         "WHERE prepay_id=?", (new_transaction_id(), now_rfc3339(), prepay_id))
             row = conn.execute("SELECT * FROM pay_orders WHERE prepay_id = ?", (prepay_id,)).fetchone()
-    send_notify(ident, row[6], "TRANSACTION.SUCCESS", "transaction", _transaction(row, ident["appid"]))
+    send_notify(ident(), row["notify_url"], "TRANSACTION.SUCCESS", "transaction", transaction(row),
+                mode=verification_mode())
     return {"status": "SUCCESS"}
-
-
-def notify_message(ident: dict[str, str], event_type: str, original_type: str,
-                   resource: dict[str, Any]) -> tuple[str, dict[str, str]]:
-    """A notify body and headers, encrypted and signed the way WeChat Pay does."""
-    nonce = secrets.token_urlsafe(9)[:12]
-    cipher = AESGCM(ident["apiv3_key"].encode()).encrypt(
-        nonce.encode(), json.dumps(resource, ensure_ascii=False).encode(), original_type.encode())
-    body = json.dumps({
-        "id": str(uuid.uuid4()), "create_time": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
-        "resource_type": "encrypt-resource", "event_type": event_type, "summary": "支付成功",
-        "resource": {"original_type": original_type, "algorithm": "AEAD_AES_256_GCM",
-                     "ciphertext": base64.b64encode(cipher).decode(), "associated_data": original_type,
-                     "nonce": nonce}}, ensure_ascii=False)
-    key = serialization.load_pem_private_key(ident["platform_key"].encode(), password=None)
-    ts, n = str(int(time.time())), secrets.token_hex(16)
-    headers = {"Content-Type": "application/json", "Wechatpay-Timestamp": ts, "Wechatpay-Nonce": n,
-               "Wechatpay-Serial": ident["public_key_id"],
-               "Wechatpay-Signature": sign(key, f"{ts}\n{n}\n{body}\n")}  # type: ignore[arg-type]
-    return body, headers
-
-
-def send_notify(ident: dict[str, str], url: str, event_type: str, original_type: str,
-                resource: dict[str, Any]) -> threading.Thread:
-    """Deliver in the background, retrying until the merchant acknowledges with 2xx."""
-
-    def deliver() -> None:
-        for delay in NOTIFY_DELAYS:
-            time.sleep(delay)
-            body, headers = notify_message(ident, event_type, original_type, resource)
-            try:
-                if requests.post(url, data=body.encode(), headers=headers, timeout=10).status_code < 300:
-                    return
-            except requests.RequestException:
-                pass
-        log.warning("sandbox notify for %s never acknowledged", resource.get("out_trade_no"))
-
-    thread = threading.Thread(target=deliver, daemon=True)
-    thread.start()
-    return thread
-
-
-@bp.post("/v3/refund/domestic/refunds")
-def refund():  # type: ignore[no-untyped-def]
-    """A refund: checked against what was paid and already refunded; a notify follows."""
-    ident = _ident()
-    if not _merchant_ok(ident):
-        return _error(ident, 401, "SIGN_ERROR", "签名错误")
-    body = request.get_json(silent=True) or {}
-    amount = body.get("amount") or {}
-    out_trade_no, out_refund_no = str(body.get("out_trade_no", "")), str(body.get("out_refund_no", ""))
-    wanted = amount.get("refund")
-    if not isinstance(wanted, int) or wanted <= 0 or not out_refund_no or not body.get("notify_url"):
-        return _error(ident, 400, "PARAM_ERROR", "参数错误")
-    with _db() as conn:
-        row = conn.execute("SELECT * FROM pay_orders WHERE out_trade_no = ?", (out_trade_no,)).fetchone()
-        if row is None or row[8] != "SUCCESS":
-            return _error(ident, 404, "RESOURCE_NOT_EXISTS", "订单不存在或未支付")
-        if amount.get("total") != row[4]:
-            return _error(ident, 400, "PARAM_ERROR", "订单金额不一致")
-        done = conn.execute("SELECT refund_id, amount FROM pay_refunds WHERE out_refund_no = ?",
-                            (out_refund_no,)).fetchone()
-        if done is None:
-            already = conn.execute("SELECT COALESCE(SUM(amount), 0) FROM pay_refunds WHERE out_trade_no = ?",
-                                   (out_trade_no,)).fetchone()[0]
-            if already + wanted > row[4]:
-                return _error(ident, 403, "NOT_ENOUGH", "申请退款金额超过订单可退金额")
-            refund_id = "5030" + "".join(str(secrets.randbelow(10)) for _ in range(24))
-            conn.execute("INSERT INTO pay_refunds VALUES (?,?,?,?)", (out_refund_no, out_trade_no, refund_id, wanted))
-        else:
-            refund_id = done[0]
-    resource = {"mchid": ident["mchid"], "out_trade_no": out_trade_no, "transaction_id": row[9],
-                "out_refund_no": out_refund_no, "refund_id": refund_id, "refund_status": "SUCCESS",
-                "success_time": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
-                "amount": {"total": row[4], "refund": wanted, "payer_total": row[4], "payer_refund": wanted},
-                "user_received_account": "支付用户零钱"}
-    send_notify(ident, str(body["notify_url"]), "REFUND.SUCCESS", "refund", resource)
-    return _signed(ident, 200, {"refund_id": refund_id, "out_refund_no": out_refund_no, "transaction_id": row[9],
-                                "out_trade_no": out_trade_no, "channel": "ORIGINAL", "status": "PROCESSING",
-                                "amount": {"total": row[4], "refund": wanted, "currency": "CNY"}})

@@ -1,4 +1,9 @@
-"""The sandbox's own small store (codes, access tokens, pay orders), in a SQLite file beside its keys."""
+"""The sandbox's own small store (codes, access tokens, pay orders, refunds, the merchant's
+settings), in a SQLite file beside its keys. Rows come back as ``sqlite3.Row`` (by name or index).
+
+The schema grows by ``PRAGMA user_version`` steps, so a sandbox made by an older version keeps
+its orders: a demo's payments still waiting can be queried after an upgrade.
+"""
 from __future__ import annotations
 
 import sqlite3
@@ -16,23 +21,50 @@ CREATE TABLE IF NOT EXISTS pay_orders (out_trade_no TEXT PRIMARY KEY, mchid TEXT
     trade_state TEXT, transaction_id TEXT, success_time TEXT, created_at REAL);
 CREATE TABLE IF NOT EXISTS pay_refunds (out_refund_no TEXT PRIMARY KEY, out_trade_no TEXT, refund_id TEXT,
     amount INTEGER);
+CREATE TABLE IF NOT EXISTS merchant_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+# (table, column, declaration) added after the first version, in order.
+_COLUMNS = (
+    ("pay_orders", "trade_type", "TEXT NOT NULL DEFAULT 'JSAPI'"),
+    ("pay_orders", "attach", "TEXT"),
+    ("pay_refunds", "status", "TEXT NOT NULL DEFAULT 'SUCCESS'"),
+    ("pay_refunds", "reason", "TEXT"),
+    ("pay_refunds", "notify_url", "TEXT"),
+    ("pay_refunds", "create_time", "TEXT"),
+    ("pay_refunds", "success_time", "TEXT"),
+)
 _init_lock = threading.Lock()
 _initialised: set[str] = set()
 
 
+def _migrate(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.executescript(_SCHEMA)
+    for table, column, declaration in _COLUMNS:
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in have:
+            try:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+            except sqlite3.OperationalError as exc:  # another process added it a moment ago
+                if "duplicate column" not in str(exc):
+                    raise
+    conn.execute("CREATE INDEX IF NOT EXISTS pay_orders_txn ON pay_orders (transaction_id)")
+
+
 @contextmanager
-def connect(instance_path: str) -> Iterator[sqlite3.Connection]:
+def connect(instance_path: str, write: bool = True) -> Iterator[sqlite3.Connection]:
+    """One transaction: a writer takes the lock at once (no upgrade deadlocks); a reader in WAL
+    mode never waits for writers."""
     path = Path(instance_path) / "wechat-sandbox" / "state.db"
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    conn.row_factory = sqlite3.Row
     try:
         with _init_lock:
             if str(path) not in _initialised:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.executescript(_SCHEMA)
+                _migrate(conn)
                 _initialised.add(str(path))
-        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         yield conn
         conn.execute("COMMIT")
     except BaseException:
