@@ -11,6 +11,7 @@ import logging
 import requests
 from flask import current_app
 from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 
@@ -24,9 +25,15 @@ BAD_CODE = {40029, 40163, 40226}  # invalid code, code already used, high-risk u
 RATE_LIMITED = {45011}
 
 
+# A connection WeChat closed while idle fails the next request before any answer: try once more
+# on a fresh one. A login code is single-use, so a request that did reach WeChat and is repeated
+# answers 40163 (code used), which the diner's app handles by calling wx.login again.
+RETRY = Retry(total=2, connect=2, read=1, status=0, other=0, redirect=0, allowed_methods=None, backoff_factor=0)
+
+
 class BaseRewrite(HTTPAdapter):
     def __init__(self, base: str, inner: HTTPAdapter | None = None) -> None:
-        super().__init__()
+        super().__init__(max_retries=RETRY)
         self.base = base.rstrip("/") + "/"
         self.inner = inner
 
@@ -42,8 +49,8 @@ def make_client(appid: str, secret: str, api_base: str, transport: HTTPAdapter |
     client = WeChatClient(appid, secret, timeout=5)
     if api_base.rstrip("/") + "/" != WECHAT_ORIGIN:
         client._http.mount(WECHAT_ORIGIN, BaseRewrite(api_base, transport))
-    elif transport is not None:
-        client._http.mount(WECHAT_ORIGIN, transport)
+    else:
+        client._http.mount(WECHAT_ORIGIN, transport or HTTPAdapter(max_retries=RETRY))
     return client
 
 
