@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export PYTHONPATH := $(CURDIR)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test lint deps dev-deps browser migrate seed bench smoke translations-update
+.PHONY: run test lint deps dev-deps browser migrate seed bench smoke translations-update miniprogram-test
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -53,7 +53,11 @@ lint: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy domain services
 
-test: dev-deps browser lint
+# The mini-program's unit tests: Jest with miniprogram-simulate (jsdom), wx.* mocked.
+miniprogram-test: node_modules/.package-lock.json
+	npx --no-install jest --ci
+
+test: dev-deps browser lint miniprogram-test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: dev-deps

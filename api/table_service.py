@@ -48,13 +48,15 @@ def add_line(body: dict[str, Any], qr_token: str) -> dict[str, Any]:
                                body["note"].strip()))
 
 
-@blp.patch("/tables/<string:qr_token>/cart/lines/<int:line_id>")
+@blp.route("/tables/<string:qr_token>/cart/lines/<int:line_id>", methods=["PATCH", "POST"])
 @diner_required
 @limiter.limit(CART_LIMIT, key_func=diner_or_ip)
 @blp.arguments(CartQtyRequest)
 @blp.response(200, CartEnvelope)
 @blp.doc(security=[{"bearer": []}])
 def set_quantity(body: dict[str, Any], qr_token: str, line_id: int) -> dict[str, Any]:
+    """Set a line's quantity (0 removes it). POST does the same as PATCH: WeChat mini-programs'
+    ``wx.request`` cannot send PATCH."""
     diner_id = current_diner()
     assert diner_id is not None
     return _cart(cart.set_quantity(qr_token, diner_id, line_id, body["qty"], body["version"]))

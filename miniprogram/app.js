@@ -1,0 +1,8 @@
+const privacy = require("./lib/privacy");
+
+App({
+  globalData: { visit: null },
+  onLaunch() {
+    privacy.install();
+  },
+});

@@ -1,0 +1,145 @@
+// The table: entry from the table's code, the menu with options, the shared cart.
+// Built with Component() (WeChat's page-as-component form) so tests render it with
+// miniprogram-simulate; the logic lives in lib/.
+const cart = require("../../lib/cart");
+const { createPoller } = require("../../lib/live");
+const menuLib = require("../../lib/menu");
+const privacy = require("../../lib/privacy");
+const visit = require("../../lib/visit");
+
+const CART_POLL_MS = 3000;
+
+Component({
+  data: {
+    state: "loading",  // loading | ready | error
+    message: "",
+    store: null,
+    table: null,
+    categories: [],
+    activeCategory: 0,
+    sheet: "",  // "" | options | cart
+    choosing: null,
+    cart: cart.cartView(null),
+    sending: false,
+    privacyShown: false,
+  },
+
+  methods: {
+    async onLoad(options) {
+      this.menu = null;
+      this.selected = [];
+      this.showPrivacy = () => this.setData({ privacyShown: true });
+      privacy.attach(this.showPrivacy);
+      await privacy.ask();
+      try {
+        this.visit = await visit.enter(options);
+        getApp().globalData.visit = this.visit;
+        wx.setNavigationBarTitle({ title: `${this.visit.store.name} · ${this.visit.table.code}` });
+        this.setData({ store: this.visit.store, table: this.visit.table });
+        this.menu = await visit.loadMenu(this.visit.store.id);
+        const categories = menuLib.menuView(this.menu);
+        this.setData({ state: "ready", categories, activeCategory: categories.length ? categories[0].id : 0 });
+        this.poller = createPoller({
+          fetch: () => cart.load(this.visit.token),
+          onData: (data) => this.setData({ cart: cart.cartView(data) }),
+          interval: CART_POLL_MS,
+        });
+        this.poller.start();
+      } catch (err) {
+        this.setData({ state: "error", message: err.status === 404 ? "这张桌码已失效，请扫描餐桌上的新二维码" : (err.message || "网络不佳，请稍后再试") });
+      }
+    },
+    onShow() {
+      if (this.poller) this.poller.start();
+    },
+    onHide() {
+      if (this.poller) this.poller.stop();
+    },
+    onUnload() {
+      if (this.poller) this.poller.stop();
+      privacy.detach(this.showPrivacy);
+    },
+
+    pickCategory(e) {
+      this.setData({ activeCategory: Number(e.currentTarget.dataset.id) });
+    },
+
+    async tapItem(e) {
+      const item = menuLib.findItem(this.menu, Number(e.currentTarget.dataset.id));
+      if (!item || menuLib.soldOut(item)) return;
+      if ((item.option_groups || []).length) {
+        this.selected = [];
+        this.choosing = item;
+        this.setData({ sheet: "options", choosing: menuLib.optionsView(item, []) });
+        return;
+      }
+      await this.addToCart(item.id, []);
+    },
+    tapOption(e) {
+      this.selected = menuLib.toggleOption(this.choosing, this.selected, Number(e.currentTarget.dataset.id));
+      this.setData({ choosing: menuLib.optionsView(this.choosing, this.selected) });
+    },
+    async addChosen() {
+      if (menuLib.missingChoices(this.choosing, this.selected).length) return;
+      await this.addToCart(this.choosing.id, this.selected);
+      this.setData({ sheet: "" });
+    },
+    async addToCart(itemId, optionIds) {
+      try {
+        const data = await cart.add(this.visit.token, itemId, 1, optionIds, "");
+        this.setData({ cart: cart.cartView(data) });
+        wx.showToast({ title: "已加入购物车", icon: "success" });
+      } catch (err) {
+        wx.showToast({ title: err.code === "sold_out" ? "已售罄" : (err.message || "加入失败"), icon: "none" });
+      }
+    },
+    async changeQty(e) {
+      const line = this.data.cart.lines.find((l) => l.id === Number(e.currentTarget.dataset.id));
+      if (!line) return;
+      try {
+        const data = await cart.setQty(this.visit.token, line, line.qty + Number(e.currentTarget.dataset.step));
+        this.setData({ cart: cart.cartView(data) });
+      } catch (err) {
+        if (this.poller) this.poller.poke();  // someone else changed it: show what is there now
+      }
+    },
+    openCart() {
+      this.setData({ sheet: "cart" });
+    },
+    closeSheet() {
+      this.setData({ sheet: "" });
+    },
+    async sendRound() {
+      if (this.data.sending || !this.data.cart.orderable) return;
+      this.setData({ sending: true });
+      try {
+        const order = await cart.submit(this.visit.token, "");
+        this.visit.session = { id: order.table_session_id };
+        this.setData({ sheet: "", cart: cart.cartView(null) });
+        wx.navigateTo({ url: `/pages/orders/index?token=${encodeURIComponent(this.visit.token)}` });
+      } catch (err) {
+        wx.showToast({ title: err.code === "sold_out" ? "有菜品已售罄" : (err.message || "下单失败，请重试"), icon: "none" });
+        if (this.poller) this.poller.poke();
+      } finally {
+        this.setData({ sending: false });
+      }
+    },
+    goOrders() {
+      wx.navigateTo({ url: `/pages/orders/index?token=${encodeURIComponent(this.visit.token)}` });
+    },
+    goMe() {
+      wx.navigateTo({ url: "/pages/me/index" });
+    },
+    async callWaiter() {
+      try {
+        await visit.callWaiter(this.visit.token, "waiter");
+        wx.showToast({ title: "已呼叫服务员", icon: "success" });
+      } catch (err) {
+        wx.showToast({ title: err.message || "呼叫失败", icon: "none" });
+      }
+    },
+    privacyAnswered() {
+      this.setData({ privacyShown: false });
+    },
+  },
+});
