@@ -6,6 +6,7 @@ from werkzeug.routing import IntegerConverter
 
 from api import errors
 from api.errors import ContractApi
+from api.openapi import mark_always_present
 
 
 class BoundedInt(IntegerConverter):
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
     api = ContractApi(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer"}}}})
     api.register_converter(BoundedInt, lambda c: {"type": "integer", "minimum": 0, "maximum": 2**31 - 1})
+    mark_always_present(api)
     app.extensions["diancan.api"] = api
     errors.init_app(app)
 

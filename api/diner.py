@@ -51,6 +51,8 @@ def store_menu(store_id: int) -> Response:
 @limiter.limit("120/minute", key_func=table_key)
 @blp.arguments(OrderCreateRequest)
 @blp.response(201, OrderEnvelopeSchema)
+@blp.alt_response(200, schema=OrderEnvelopeSchema, success=True,
+                  description="The same client_key again: the order it placed the first time, unchanged")
 @blp.doc(security=[{"bearer": []}])
 def create_order(body: dict[str, Any]) -> Any:
     lines = [LineRequest(item_id=ln["item_id"], qty=ln["qty"], option_ids=tuple(ln["option_ids"]),

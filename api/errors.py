@@ -22,13 +22,14 @@ HTTP_CODES = {
 
 
 class ErrorBodySchema(Schema):
-    code = fields.Str(metadata={"description": "stable error code, e.g. sold_out"})
-    message = fields.Str()
-    fields = fields.Dict(metadata={"description": "per-field messages, for validation errors"})
+    # Registered before api/openapi.py's rule is installed, so "always present" is said here.
+    code = fields.Str(required=True, metadata={"description": "stable error code, e.g. sold_out"})
+    message = fields.Str(required=True)
+    fields = fields.Dict(metadata={"description": "per-field messages, for validation errors", "optional": True})
 
 
 class ErrorSchema(Schema):
-    error = fields.Nested(ErrorBodySchema)
+    error = fields.Nested(ErrorBodySchema, required=True)
 
 
 def error_response(status: int, code: str, message: str, field_errors: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]

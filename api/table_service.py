@@ -68,6 +68,8 @@ def set_quantity(body: dict[str, Any], qr_token: str, line_id: int) -> dict[str,
 @limiter.limit("60/minute", key_func=table_key)
 @blp.arguments(CartSubmitRequest)
 @blp.response(201, OrderEnvelopeSchema)
+@blp.alt_response(200, schema=OrderEnvelopeSchema, success=True,
+                  description="The same client_key again: the order it placed the first time, unchanged")
 @blp.doc(security=[{"bearer": []}])
 def submit_cart(body: dict[str, Any], qr_token: str) -> Any:
     """Order everything in the table's cart as one round and empty the cart (idempotent on client_key)."""

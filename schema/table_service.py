@@ -39,7 +39,8 @@ class CartLineSchema(Schema):
     version = fields.Int()
     diner = fields.Int(metadata={"description": "who added it: diners at the table are numbered 1, 2, …"})
     available = fields.Bool()
-    problem = fields.Str(metadata={"description": "why it cannot be ordered now, e.g. sold_out"})
+    problem = fields.Str(metadata={"description": "why it cannot be ordered now, e.g. sold_out; only then",
+                                   "optional": True})
 
 
 class CartSchema(Schema):
