@@ -34,6 +34,7 @@ from cryptography.x509 import load_pem_x509_certificate
 from wechat.http import KEYED_WRITE, QUERY, Policy, pooled_session, send
 
 MAX_SKEW = 300  # seconds: WeChat's own limit for a notify's timestamp
+SIGNATURE_TYPE = "WECHATPAY2-SHA256-RSA2048"
 
 
 class PayError(Exception):
@@ -95,7 +96,7 @@ class WechatPay:
     def authorization(self, method: str, path: str, body: str) -> str:
         ts, nonce = str(int(time.time())), secrets.token_hex(16)
         signature = sign(self._key, f"{method}\n{path}\n{ts}\n{nonce}\n{body}\n")
-        return (f'WECHATPAY2-SHA256-RSA2048 mchid="{self.cfg.mchid}",nonce_str="{nonce}",'
+        return (f'{SIGNATURE_TYPE} mchid="{self.cfg.mchid}",nonce_str="{nonce}",'
                 f'signature="{signature}",timestamp="{ts}",serial_no="{self.cfg.merchant_serial}"')
 
     def verify_signed(self, headers: Any, body: str, max_skew: int | None = None) -> None:
@@ -104,6 +105,9 @@ class WechatPay:
         ts = headers.get("Wechatpay-Timestamp", "")
         nonce = headers.get("Wechatpay-Nonce", "")
         signature = headers.get("Wechatpay-Signature", "")
+        # WeChat names its algorithm; absent means the one v3 has always used.
+        if headers.get("Wechatpay-Signature-Type", SIGNATURE_TYPE) != SIGNATURE_TYPE:
+            raise NotifyRejected("unknown Wechatpay-Signature-Type")
         key = self._wechat_keys.get(serial)
         if key is None:
             raise NotifyRejected("unknown Wechatpay-Serial")

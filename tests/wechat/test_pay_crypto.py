@@ -72,3 +72,18 @@ def test_every_wechat_variable_that_is_set_overrides_the_sandbox(tmp_path):
         assert getattr(settings, name) == value
     assert settings.WECHAT_SECRET and settings.WECHATPAY_APIV3_KEY  # the rest still come from the sandbox
     assert oct(os.stat(tmp_path / "wechat-sandbox" / "identity.json").st_mode)[-3:] == "600"
+
+
+def test_an_answer_signed_with_another_algorithm_is_refused():
+    import pytest
+
+    from wechat.pay import NotifyRejected
+
+    pay = _client({"PUB_KEY_ID_1": PLATFORM.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)})
+    ts = str(int(dt.datetime.now(dt.UTC).timestamp()))
+    headers = {"Wechatpay-Serial": "PUB_KEY_ID_1", "Wechatpay-Timestamp": ts, "Wechatpay-Nonce": "n",
+               "Wechatpay-Signature": sign(PLATFORM, f"{ts}\nn\n{{}}\n")}
+    pay.verify_signed(headers | {"Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048"}, "{}")
+    with pytest.raises(NotifyRejected):
+        pay.verify_signed(headers | {"Wechatpay-Signature-Type": "WECHATPAY2-SM2-WITH-SM3"}, "{}")
