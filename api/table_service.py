@@ -83,6 +83,8 @@ def submit_cart(body: dict[str, Any], qr_token: str) -> Any:
 @limiter.limit("10/minute", key_func=diner_or_ip)
 @blp.arguments(CallRequest)
 @blp.response(201, CallEnvelope)
+@blp.alt_response(200, schema=CallEnvelope, success=True,
+                  description="Pressed again while the call is open: that same call")
 @blp.doc(security=[{"bearer": []}])
 def call_staff(body: dict[str, Any], qr_token: str) -> Any:
     """Call the waiter (or ask for the bill). Pressing again while the call is open changes nothing."""

@@ -107,6 +107,9 @@ def test_a_diners_visit_answers_as_documented(client, live_server, document):
     assert again.status_code == 200  # the same client_key: the first order, documented as 200
     assert document.check("/api/v1/orders", "POST", again)["order"]["id"] == first.get_json()["order"]["id"]
     document.check("/api/v1/orders/{order_id}", "GET", client.get(f"/api/v1/orders/{order['id']}", headers=auth(diner)))
+    placed = again.get_json()["order"]
+    document.check("/api/v1/orders/{order_id}/items/{line_id}/cancel", "POST", client.post(
+        f"/api/v1/orders/{placed['id']}/items/{placed['items'][0]['id']}/cancel", json={}, headers=auth(diner)))
     session_id = order["table_session_id"]
     document.check("/api/v1/table-sessions/{session_id}", "GET",
                    client.get(f"/api/v1/table-sessions/{session_id}", headers=auth(diner)))
@@ -160,7 +163,114 @@ def test_staff_routes_answer_as_documented(client, live_server, document):
     document.check("/api/v1/kds/tickets", "GET", client.get("/api/v1/kds/tickets"))  # 401: the error shape
 
 
+def test_a_managers_tour_answers_as_documented(client, live_server, document):
+    store = make_store(pay_mode="pay_later")
+    owner = staff_token(client, store)
+    make_staff(store, "cook", username="chef2", password="cook-pass-1")
+    cook = staff_token(client, store, "chef2", "cook-pass-1")
+    me = auth(owner)
+
+    def ok(template: str, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+        resp = client.open(path, method=method, json=body, headers=me if headers is None else headers)
+        assert resp.status_code < 300, (path, resp.get_json())
+        return document.check(template, method, resp)
+
+    area = ok("/api/v1/admin/areas", "POST", "/api/v1/admin/areas", {"name": "二楼"})["area"]
+    ok("/api/v1/admin/areas/{area_id}", "PATCH", f"/api/v1/admin/areas/{area['id']}", {"name": "二楼包间"})
+    ok("/api/v1/admin/areas", "GET", "/api/v1/admin/areas")
+    table = ok("/api/v1/admin/tables", "POST", "/api/v1/admin/tables", {"code": "D9", "area_id": area["id"]})["table"]
+    ok("/api/v1/admin/tables/{table_id}", "PATCH", f"/api/v1/admin/tables/{table['id']}", {"code": "D10"})
+    station = ok("/api/v1/admin/stations", "POST", "/api/v1/admin/stations", {"code": "grill", "name": "烧烤"})
+    ok("/api/v1/admin/stations/{station_id}", "PATCH", f"/api/v1/admin/stations/{station['station']['id']}",
+       {"name": "烧烤档"})
+    empty = ok("/api/v1/admin/categories", "POST", "/api/v1/admin/categories", {"name": "待定"})["category"]
+    ok("/api/v1/admin/categories/{category_id}", "DELETE", f"/api/v1/admin/categories/{empty['id']}")
+    ok("/api/v1/admin/stations", "GET", "/api/v1/admin/stations")
+    category = ok("/api/v1/admin/categories", "POST", "/api/v1/admin/categories", {"name": "烧烤"})["category"]
+    ok("/api/v1/admin/categories/{category_id}", "PATCH", f"/api/v1/admin/categories/{category['id']}",
+       {"name": "烤串"})
+    item = ok("/api/v1/admin/items", "POST", "/api/v1/admin/items",
+              {"category_id": category["id"], "name": "羊肉串", "price": 500, "station": "grill"})["item"]
+    group = ok("/api/v1/admin/items/{item_id}/option-groups", "POST",
+               f"/api/v1/admin/items/{item['id']}/option-groups", {"name": "辣度"})["group"]
+    option = ok("/api/v1/admin/option-groups/{group_id}/options", "POST",
+                f"/api/v1/admin/option-groups/{group['id']}/options", {"name": "特辣", "price_delta": 0})["option"]
+    ok("/api/v1/admin/options/{option_id}", "PATCH", f"/api/v1/admin/options/{option['id']}", {"name": "变态辣"})
+    ok("/api/v1/admin/option-groups/{group_id}", "PATCH", f"/api/v1/admin/option-groups/{group['id']}",
+       {"name": "辣"})
+    ok("/api/v1/admin/menu", "GET", "/api/v1/admin/menu")
+    ok("/api/v1/admin/options/{option_id}", "DELETE", f"/api/v1/admin/options/{option['id']}")
+    ok("/api/v1/admin/option-groups/{group_id}", "DELETE", f"/api/v1/admin/option-groups/{group['id']}")
+    staff = ok("/api/v1/admin/staff", "POST", "/api/v1/admin/staff",
+               {"username": "xiaowang", "name": "小王", "role": "waiter", "password": "waiter-pass-1"})["staff"]
+    ok("/api/v1/admin/staff/{staff_id}", "PATCH", f"/api/v1/admin/staff/{staff['id']}", {"name": "王二"})
+    ok("/api/v1/admin/staff/{staff_id}/password", "POST", f"/api/v1/admin/staff/{staff['id']}/password",
+       {"password": "waiter-pass-2"})
+    ok("/api/v1/admin/staff", "GET", "/api/v1/admin/staff")
+    waiter = client.post("/api/v1/staff/login", json={"store": store.slug, "username": "xiaowang",
+                                                      "password": "waiter-pass-2"}).get_json()["token"]
+    ok("/api/v1/staff/me/password", "POST", "/api/v1/staff/me/password",
+       {"current_password": "waiter-pass-2", "new_password": "waiter-pass-3"}, headers=auth(waiter))
+    ok("/api/v1/staff/session", "POST", "/api/v1/staff/session",
+       {"store": store.slug, "username": "xiaowang", "password": "waiter-pass-3"}, headers={})
+    ok("/api/v1/staff/session", "DELETE", "/api/v1/staff/session", headers={})
+    device = ok("/api/v1/admin/kds/devices", "POST", "/api/v1/admin/kds/devices", {"name": "热菜屏"})
+    ok("/api/v1/admin/kds/devices", "GET", "/api/v1/admin/kds/devices")
+    screen = ok("/api/v1/admin/kds/devices", "POST", "/api/v1/admin/kds/devices", {"name": "冷菜屏"})
+    ok("/api/v1/kds/pair", "POST", "/api/v1/kds/pair", {"code": screen["pairing_code"]}, headers={})
+    ok("/api/v1/admin/kds/devices/{device_id}/revoke", "POST",
+       f"/api/v1/admin/kds/devices/{device['device']['id']}/revoke")
+    ok("/api/v1/staff/session", "GET", "/api/v1/staff/session")
+    ok("/api/v1/kds/settings", "GET", "/api/v1/kds/settings", headers=auth(cook))
+    ok("/api/v1/kds/items/{item_id}/sold-out", "POST", f"/api/v1/kds/items/{item['id']}/sold-out",
+       {"sold_out": False}, headers=auth(cook))
+    # a diner orders and calls; the floor answers the call; the kitchen bumps, recalls and undoes
+    diner = diner_token(client, live_server)
+    from models import Table, db
+
+    qr = token_of(db.session.get(Table, table["id"]))
+    db.session.commit()
+    order = client.post("/api/v1/orders", json={"table_token": qr, "client_key": uuid.uuid4().hex,
+                                                "items": [{"item_id": item["id"], "qty": 2}]},
+                        headers=auth(diner)).get_json()["order"]
+    call = client.post(f"/api/v1/tables/{qr}/calls", json={"kind": "waiter"}, headers=auth(diner))
+    document.check("/api/v1/tables/{qr_token}/calls", "POST", call)
+    again = client.post(f"/api/v1/tables/{qr}/calls", json={"kind": "waiter"}, headers=auth(diner))
+    assert again.status_code == 200  # pressing again while the call is open: the same call
+    document.check("/api/v1/tables/{qr_token}/calls", "POST", again)
+    ok("/api/v1/calls", "GET", "/api/v1/calls")
+    ok("/api/v1/calls/{call_id}/done", "POST", f"/api/v1/calls/{call.get_json()['call']['id']}/done")
+    ticket = client.get("/api/v1/kds/tickets", headers=auth(cook)).get_json()["tickets"][0]
+    ok("/api/v1/kds/tickets/{ticket_id}/bump", "POST", f"/api/v1/kds/tickets/{ticket['id']}/bump", headers=auth(cook))
+    ok("/api/v1/kds/tickets/{ticket_id}/recall", "POST", f"/api/v1/kds/tickets/{ticket['id']}/recall",
+       headers=auth(cook))
+    ok("/api/v1/kds/tickets/{ticket_id}/bump", "POST", f"/api/v1/kds/tickets/{ticket['id']}/bump", headers=auth(cook))
+    ok("/api/v1/kds/undo", "POST", "/api/v1/kds/undo", headers=auth(cook))
+    ok("/api/v1/table-sessions/{session_id}/payments/offline", "POST",
+       f"/api/v1/table-sessions/{order['table_session_id']}/payments/offline",
+       {"client_key": uuid.uuid4().hex, "channel": "cash"})
+    ok("/api/v1/table-sessions/{session_id}/close", "POST", f"/api/v1/table-sessions/{order['table_session_id']}/close")
+    # pay first: each order is paid on its own
+    ok("/api/v1/admin/store", "PATCH", "/api/v1/admin/store", {"pay_mode": "pay_first"})
+    first = client.post("/api/v1/orders", json={"table_token": qr, "client_key": uuid.uuid4().hex,
+                                                "items": [{"item_id": item["id"], "qty": 1}]},
+                        headers=auth(diner)).get_json()["order"]
+    ok("/api/v1/orders/{order_id}/payments", "POST", f"/api/v1/orders/{first['id']}/payments",
+       {"client_key": uuid.uuid4().hex}, headers=auth(diner))
+    spare = ok("/api/v1/admin/areas", "POST", "/api/v1/admin/areas", {"name": "露台"})["area"]
+    ok("/api/v1/admin/areas/{area_id}", "DELETE", f"/api/v1/admin/areas/{spare['id']}")
+
+
 def test_the_check_covers_the_routes_it_names(document):
-    """The two visits above went through the documented statuses they claim (a guard against a
-    test that silently checks nothing)."""
-    assert len(document.checked) >= 35
+    """Every documented operation was answered and validated above, but for those listed here with
+    the reason; a new route must join a visit above or this list."""
+    if not document.checked:
+        pytest.skip("counts what the visits above checked: run the whole module")
+    not_json = {  # images, uploads, and WeChat's own notify protocol
+        "GET /api/v1/admin/tables/{table_id}/qr.png", "GET /api/v1/admin/tables/{table_id}/qr.svg",
+        "GET /api/v1/admin/tables/{table_id}/wxacode.png", "PUT /api/v1/admin/items/{item_id}/photo",
+        "DELETE /api/v1/admin/items/{item_id}/photo", "POST /api/v1/wechat/pay/notify",
+        "POST /api/v1/wechat/refund/notify"}
+    checked = {" ".join(c.split(" ")[:2]) for c in document.checked}
+    documented = {f"{m.upper()} {p}" for p, ops in document.doc["paths"].items() for m in ops if m != "parameters"}
+    assert documented - checked - not_json == set()
