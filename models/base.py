@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, LargeBinary, MetaData, create_engine, event
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
@@ -52,6 +52,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+def Blob16M() -> LargeBinary:  # noqa: N802 - reads as a column type
+    """Up to 16 MiB of bytes (images): MEDIUMBLOB on MariaDB, BLOB on SQLite."""
+    return LargeBinary().with_variant(mysql.MEDIUMBLOB(), "mysql", "mariadb")  # type: ignore[return-value]
 
 
 def make_engine(url: str) -> Engine:
