@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from domain.urls import photo_url
 from schema import RequestSchema
-from services.urls import photo_url
 
 
 class DinerLoginRequest(RequestSchema):
