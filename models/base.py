@@ -56,7 +56,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def Blob16M() -> LargeBinary:  # noqa: N802 - reads as a column type
     """Up to 16 MiB of bytes (images): MEDIUMBLOB on MariaDB, BLOB on SQLite."""
-    return LargeBinary().with_variant(mysql.MEDIUMBLOB(), "mysql", "mariadb")  # type: ignore[return-value]
+    return LargeBinary().with_variant(mysql.MEDIUMBLOB(), "mysql", "mariadb")
 
 
 def make_engine(url: str) -> Engine:
@@ -107,10 +107,11 @@ class Database:
 
         # Per request, and per app context for CLI commands: a request never leaves a
         # transaction (on SQLite, a write lock) open behind it, even inside an outer app context.
-        @app.teardown_request
-        @app.teardown_appcontext
         def _remove_session(_exc: BaseException | None) -> None:
             self.session.remove()
+
+        app.teardown_request(_remove_session)
+        app.teardown_appcontext(_remove_session)
 
 
 db = Database()

@@ -68,7 +68,8 @@ class OrderSchema(Schema):
 
 def ticket_view(ticket: Ticket) -> dict[str, Any]:
     """The ticket as JSON-ready data: what screens get and what the event log keeps."""
-    return TicketSchema().dump(ticket_data(ticket))
+    data: dict[str, Any] = TicketSchema().dump(ticket_data(ticket))
+    return data
 
 
 def ticket_data(ticket: Ticket) -> dict[str, Any]:
@@ -89,4 +90,5 @@ def ticket_data(ticket: Ticket) -> dict[str, Any]:
 
 
 def order_view(order: Order) -> dict[str, Any]:
-    return OrderSchema().dump(order)
+    data: dict[str, Any] = OrderSchema().dump(order)
+    return data

@@ -152,8 +152,9 @@ def print_sheet() -> Any:
 
 
 def _signed_in() -> staff.StaffPrincipal | None:
-    """The staff member whose console cookie came with this page request (a GET: no CSRF to check)."""
-    token = request.cookies.get(staff.SESSION_COOKIE)
+    """The staff member whose token (console cookie or bearer) came with this page request (a GET: no CSRF)."""
+    scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
+    token = bearer.strip() if scheme.lower() == "bearer" else request.cookies.get(staff.SESSION_COOKIE)
     if not token:
         return None
     try:
