@@ -102,6 +102,7 @@ class Database:
 
     def init_app(self, app) -> None:  # type: ignore[no-untyped-def]
         self.engine = make_engine(app.config["DATABASE_URL"])
+        self.session.remove()  # a session of an earlier app (a CLI command inside a test) must not keep its engine
         self.session.configure(bind=self.engine)
         app.extensions["db"] = self
 
