@@ -62,3 +62,24 @@ def test_pages_and_the_menu_are_compressed_for_browsers_that_accept_it(client) -
     assert len(brotli.decompress(menu.data)) > 2 * len(menu.data)
     page = client.get("/console", headers={"Accept-Encoding": "gzip"})
     assert page.headers["Content-Encoding"] == "gzip" and b"<html" in gzip.decompress(page.data)
+
+
+def test_the_diner_page_arrives_with_its_table_and_menu_and_is_never_cached(client) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    store = make_store(name="川味小厨")
+    table = make_table(store, code="B7")
+    make_item(store, name="水煮鱼", price=6800)
+    page = client.get(f"/t/{token_of(table)}")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    html = page.get_data(as_text=True)
+    boot = json.loads(re.search(r'<script id="boot" type="application/json">(.*?)</script>', html, re.S).group(1))
+    assert boot["table"] == client.get(f"/api/v1/tables/{token_of(table)}").get_json()
+    assert boot["menu"] == client.get(f"/api/v1/stores/{store.id}/menu").get_json()
+    assert boot["menu"]["categories"][0]["items"][0]["name"] == "水煮鱼"
+    assert 'rel="modulepreload"' in html
+
+
+def test_an_unknown_table_code_gets_a_404_page_that_says_so(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/t/not-a-real-code")
+    assert page.status_code == 404 and '{"error": "unknown_table"}' in page.get_data(as_text=True)

@@ -5,22 +5,36 @@ import { ApiError, fmt } from "./dom.js";
 import { pending, refreshCart, resumePending, submitRound } from "./diner/cart.js";
 import { $, T, authed, openSheet, show, showError, state, tablePath, login } from "./diner/core.js";
 import { connectSocket } from "./diner/live.js";
-import { loadMenu } from "./diner/menu.js";
+import { loadMenu, showMenu } from "./diner/menu.js";
 import { refreshOrders } from "./diner/orders.js";
 import "./diner/privacy.js";
 
+// The page arrives with the table and its menu, or says the table code is unknown.
+let boot = JSON.parse(document.getElementById("boot")?.textContent || "null");
+
+function showTable(info) {
+  state.store = info.store; state.table = info.table;
+  state.sessionId = info.session?.id ?? null;
+  $("store-name").textContent = info.store.name;
+  $("table-code").textContent = fmt(T.table_n, { code: info.table.code });
+  document.title = `${info.store.name} · ${info.table.code}`;
+}
+
 async function start() {
-  show("loading");
   try {
+    if (boot?.error === "unknown_table") { showError(T.unknown_table); return; }
+    if (boot?.table) {  // the menu first; WeChat login and the live parts follow
+      showTable(boot.table);
+      showMenu(boot.menu);
+      show("menu");
+    } else show("loading");
     if (!state.token) await login();
-    const info = await authed(tablePath());
-    state.store = info.store; state.table = info.table;
-    state.sessionId = info.session?.id ?? null;
-    $("store-name").textContent = info.store.name;
-    $("table-code").textContent = fmt(T.table_n, { code: info.table.code });
-    document.title = `${info.store.name} · ${info.table.code}`;
-    await loadMenu();
-    show("menu");
+    if (!boot?.table) {
+      showTable(await authed(tablePath()));
+      await loadMenu();
+      show("menu");
+    }
+    boot = null;  // a retry asks the server afresh
     $("call-waiter").disabled = false;
     await refreshCart();
     connectSocket();

@@ -4,7 +4,11 @@ import { addToCart } from "./cart.js";
 import { $, T, api, authed, banner, closeSheets, openSheet, state, tablePath } from "./core.js";
 
 export async function loadMenu() {
-  const menu = await api(`/api/v1/stores/${state.store.id}/menu`, { auth: false });
+  showMenu(await api(`/api/v1/stores/${state.store.id}/menu`, { auth: false }));
+}
+
+/** Lay out a menu answer (fetched, or the one the page arrived with). */
+export function showMenu(menu) {
   state.menu = menu.categories;
   state.items.clear();
   for (const c of menu.categories) for (const i of c.items) state.items.set(i.id, i);
