@@ -51,7 +51,7 @@ run: seed
 
 lint: dev-deps
 	$(BIN)/ruff check .
-	$(BIN)/mypy domain services
+	$(BIN)/mypy --strict domain services
 
 # The mini-program's unit tests: Jest with miniprogram-simulate (jsdom), wx.* mocked.
 miniprogram-test: node_modules/.package-lock.json

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from config.sandbox import sandbox_identity
 from tests.wechat.local_servers import IdleKiller, sandbox
 from wechat.http import ONCE, Policy, never_reached, pooled_session, send
 from wechat.pay import PayConfig, PayError, WechatPay
-from wechat.sandbox.keys import sandbox_identity
 from wechat.sandbox.state import connect
 
 OPENID = "oRetryPayer00000000000000001"

@@ -17,8 +17,8 @@ import requests
 from wechatpayv3 import WeChatPay, WeChatPayType
 from wechatpayv3.core import Core
 
+from config.sandbox import platform_certificate, sandbox_identity
 from tests.wechat.local_servers import Receiver, sandbox, serve
-from wechat.sandbox.keys import platform_certificate, sandbox_identity
 
 
 @pytest.fixture(scope="module")

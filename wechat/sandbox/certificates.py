@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Response, jsonify, request
 
-from wechat.sandbox.keys import platform_certificate
+from config.sandbox import platform_certificate
 from wechat.sandbox.notify import aead_encrypt
 from wechat.sandbox.routes import bp
 from wechat.sandbox.v3 import MODES, ident, merchant_call, set_verification_mode, signed, verification_mode

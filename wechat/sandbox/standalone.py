@@ -10,8 +10,8 @@ from flask import Flask
 
 
 def create_sandbox_app(instance_path: str | os.PathLike[str]) -> Flask:
+    from config.sandbox import sandbox_identity
     from wechat.sandbox import bp
-    from wechat.sandbox.keys import sandbox_identity
 
     instance = Path(instance_path).resolve()
     ident = sandbox_identity(instance)

@@ -34,8 +34,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Response, current_app, g, request
 
+from config.sandbox import platform_certificate, sandbox_identity
 from wechat.pay import sign, verify
-from wechat.sandbox.keys import platform_certificate, sandbox_identity
 from wechat.sandbox.routes import bp
 from wechat.sandbox.state import connect
 
