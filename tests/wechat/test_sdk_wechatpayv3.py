@@ -259,3 +259,13 @@ def test_platform_certificate_mode_downloads_and_uses_the_certificate(ident, bas
     headers, body = inbox.next()
     assert headers["Wechatpay-Serial"] == serial
     assert pay.callback(headers, body)["resource"]["trade_state"] == "SUCCESS"
+
+
+def test_the_sdk_works_against_the_products_own_sandbox_behind_gunicorn(app, live_server):
+    """The same SDK at ``{PUBLIC_BASE_URL}/wechat-sandbox`` of the running product (gunicorn, gevent)."""
+    ident = sandbox_identity(Path(app.config["INSTANCE_PATH"]))
+    pay = _sdk(ident, f"{live_server}/wechat-sandbox", "http://127.0.0.1:9/notify")
+    out_trade_no, _ = _order(pay, total=990)
+    code, text = pay.query(out_trade_no=out_trade_no)
+    assert code == 200 and json.loads(text)["amount"]["total"] == 990
+    assert pay.close(out_trade_no)[0] == 204
