@@ -3,6 +3,7 @@ connection the server has just dropped is sent again on a fresh one, and a prepa
 was lost is repeated with the same out_trade_no — WeChat's same order, not a failed diner."""
 from __future__ import annotations
 
+import dataclasses
 import socket
 import threading
 import time
@@ -138,3 +139,30 @@ def test_a_silent_server_costs_at_most_the_calls_budget():
             send(pooled_session(), lambda: requests.Request("GET", f"http://127.0.0.1:{port}/"),
                  Policy(read_timeout=0.5, repeatable=True, budget=2))
         assert time.monotonic() - started < 3.5
+
+
+def test_a_diners_second_payment_after_wechat_dropped_the_connection_does_not_fail(app, client, live_server):
+    """The symptom of issue 16: a payment attempt on a pooled connection WeChat had just closed
+    answered 502. Through a server that drops every connection after one answer, two diners' payments
+    in a row are both started."""
+    from services.payments import pay_client
+    from tests.helpers import auth, diner_token, make_item, make_store, make_table, order_body
+
+    store = make_store()
+    table, item = make_table(store), make_item(store, price=1500)
+    real = pay_client()
+    upstream = live_server
+    with IdleKiller(upstream) as proxy:
+        app.extensions["diancan.pay"] = WechatPay(dataclasses.replace(
+            real.cfg, api_base=f"http://127.0.0.1:{proxy.port}/wechat-sandbox"))
+        try:
+            for _ in range(2):
+                diner = diner_token(client, live_server)
+                order = client.post("/api/v1/orders", json=order_body(table, item), headers=auth(diner)).get_json()
+                r = client.post(f"/api/v1/table-sessions/{order['order']['table_session_id']}/payments",
+                                json={"client_key": uuid.uuid4().hex}, headers=auth(diner))
+                assert r.status_code == 201, r.get_json()
+                assert r.get_json()["request_payment"]["package"].startswith("prepay_id=wx")
+        finally:
+            app.extensions["diancan.pay"] = real
+        assert proxy.killed >= 1
