@@ -85,6 +85,15 @@ describe("the pages", () => {
     expect(text(table, ".state")).toEqual(["这张桌码已失效，请扫描餐桌上的新二维码"]);
   });
 
+  test("opened without a table's code, it asks for one", async () => {
+    fake = installWx(server());
+    const table = open("table");
+    await table.instance.onLoad({});
+    await settle();
+    expect(text(table, ".state")).toEqual(["请扫描餐桌上的二维码"]);
+    expect(fake.requests.filter((r) => r.path.startsWith("/api/v1/tables/"))).toEqual([]);
+  });
+
   test("choosing options: the add button names the missing choice, then adds with the options", async () => {
     const added = [];
     fake = installWx(server({ "POST /api/v1/tables/{qr_token}/cart/lines": ({ data }) => {

@@ -46,7 +46,9 @@ Component({
         });
         this.poller.start();
       } catch (err) {
-        this.setData({ state: "error", message: err.status === 404 ? "这张桌码已失效，请扫描餐桌上的新二维码" : (err.message || "网络不佳，请稍后再试") });
+        let message = err.message || "网络不佳，请稍后再试";
+        if (err.code === "not_found") message = "这张桌码已失效，请扫描餐桌上的新二维码";
+        this.setData({ state: "error", message });
       }
     },
     onShow() {
