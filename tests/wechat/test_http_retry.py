@@ -166,3 +166,15 @@ def test_a_diners_second_payment_after_wechat_dropped_the_connection_does_not_fa
         finally:
             app.extensions["diancan.pay"] = real
         assert proxy.killed >= 1
+
+
+def test_mini_program_logins_survive_a_dropped_connection(app, live_server):
+    from tests.helpers import sandbox_code
+    from wechat.miniprogram import make_client
+
+    with IdleKiller(live_server) as proxy:
+        wechat = make_client(app.config["WECHAT_APPID"], app.config["WECHAT_SECRET"],
+                             f"http://127.0.0.1:{proxy.port}/wechat-sandbox")
+        openids = [wechat.wxa.code_to_session(sandbox_code(live_server, "same-person"))["openid"] for _ in range(3)]
+        assert proxy.killed >= 2
+    assert len(set(openids)) == 1
