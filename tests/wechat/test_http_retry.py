@@ -178,3 +178,25 @@ def test_mini_program_logins_survive_a_dropped_connection(app, live_server):
         openids = [wechat.wxa.code_to_session(sandbox_code(live_server, "same-person"))["openid"] for _ in range(3)]
         assert proxy.killed >= 2
     assert len(set(openids)) == 1
+
+
+def test_a_system_error_is_asked_again_only_when_repeating_is_harmless():
+    """WeChat's advice for SYSTEM_ERROR (500): call again with the same parameters."""
+    from werkzeug.wrappers import Response
+
+    from tests.wechat.local_servers import serve
+    from wechat.http import KEYED_WRITE
+
+    seen = []
+
+    def flaky(environ, start_response):  # type: ignore[no-untyped-def]
+        seen.append(1)
+        status = 500 if len(seen) % 2 else 200
+        return Response('{"code":"SYSTEM_ERROR","message":"系统错误"}' if status == 500 else "{}", status)(
+            environ, start_response)
+
+    with serve(flaky) as url:
+        assert send(pooled_session(), lambda: requests.Request("POST", url), KEYED_WRITE).status_code == 200
+        assert len(seen) == 2
+        assert send(pooled_session(), lambda: requests.Request("POST", url), ONCE).status_code == 500
+        assert len(seen) == 3
