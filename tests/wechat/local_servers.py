@@ -6,6 +6,7 @@ import queue
 import socket
 import struct
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,12 +44,14 @@ class Receiver:
     def __init__(self, fail_first: int = 0) -> None:
         self.fail_first = fail_first
         self.deliveries: queue.Queue[tuple[dict[str, str], str]] = queue.Queue()
+        self.arrived: list[float] = []  # time.monotonic() of each delivery, as it came in
         self.count = 0
         self._lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
         with self._lock:
+            self.arrived.append(time.monotonic())
             self.count += 1
             refuse = self.count <= self.fail_first
         self.deliveries.put((dict(request.headers), request.get_data(as_text=True)))

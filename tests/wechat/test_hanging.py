@@ -50,7 +50,7 @@ def test_a_payment_whose_notify_never_came_is_credited_by_asking_wechat(app, cli
 def test_an_abandoned_payment_is_closed_and_cannot_be_paid_later(app, client, live_server):
     diner, order, started = _waiting_payment(client, live_server)
     counts = reconcile(older_than=NOW, closing_after=NOW)
-    assert counts["closed"] == 1
+    assert counts["closed"] >= 1  # this one, and any other test's payment still waiting in the shared database
     assert _payment(started["payment"]["id"]).status == "closed"
     view = client.get(f"/api/v1/orders/{order['id']}", headers=auth(diner)).get_json()["order"]
     assert view["payment_status"] == "unpaid"
