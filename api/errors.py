@@ -8,6 +8,7 @@ from flask import Flask, jsonify
 from flask_smorest import Api
 from marshmallow import Schema, fields
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from domain.errors import DomainError
@@ -80,7 +81,16 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def _db_down(exc: OperationalError):  # type: ignore[no-untyped-def]
         log.error("database error: %s", type(exc.orig).__name__)
-        return error_response(503, "unavailable", "the service is busy; please retry")
+        resp, status = error_response(503, "unavailable", "the service is busy; please retry")
+        resp.headers["Retry-After"] = "2"
+        return resp, status
+
+    @app.errorhandler(PoolTimeout)
+    def _no_connection(_exc: PoolTimeout):  # type: ignore[no-untyped-def]
+        # Every database connection of this process is busy: the same answer as the admission gate.
+        from api.overload import overloaded
+
+        return overloaded()
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]

@@ -58,6 +58,11 @@ class Settings:
     KDS_REPLAY_LIMIT: int = 500
     RECONCILE_SECONDS: int = 60  # how often each server process asks WeChat Pay about stragglers; 0: never
     LOG_LEVEL: str = "INFO"
+    # Overload: at most WRITE_SLOTS writes run at once per process (0: 2 on SQLite, 16 on MariaDB);
+    # up to WRITE_QUEUE more wait at most WRITE_WAIT_SECONDS for a slot; beyond, 503 overloaded.
+    WRITE_SLOTS: int = 0
+    WRITE_QUEUE: int = 16
+    WRITE_WAIT_SECONDS: float = 0.5
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -70,6 +75,8 @@ class Settings:
             raw = env[f.name]
             if f.type in ("int", int):
                 values[f.name] = int(raw)
+            elif f.type in ("float", float):
+                values[f.name] = float(raw)
             elif f.type in ("bool", bool):
                 values[f.name] = _flag(raw, f.default)  # type: ignore[arg-type]
             else:

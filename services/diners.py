@@ -22,7 +22,11 @@ def login(code: str) -> tuple[str, Diner]:
 
     Raises Unauthorized (bad or used code), RateLimited, UpstreamError (WeChat failing).
     """
-    openid = code_to_openid(code)  # outside the transaction: no DB lock while WeChat answers
+    return sign_in(code_to_openid(code))  # WeChat asked outside the transaction: no DB lock while it answers
+
+
+def sign_in(openid: str) -> tuple[str, Diner]:
+    """Our token for the diner behind a verified openid, recording them on their first visit."""
     c = cipher()
     digest = c.lookup_hash(openid, OPENID)
     diner: Diner | None = None
