@@ -10,16 +10,14 @@ lands once. WeChat Pay's notifies are never turned away: they are how money is c
 from __future__ import annotations
 
 import json
-import random
 import threading
 import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from flask import Flask, Response
-from werkzeug.wsgi import ClosingIterator
+from flask import Flask
 
-from api.errors import error_response
+from api.errors import retry_after
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -68,17 +66,6 @@ REFUSAL = json.dumps({"error": {"code": "overloaded",
                               "message": "the restaurant is very busy right now; retrying in a moment"}}).encode()
 
 
-def retry_after() -> str:
-    return str(random.choice((1, 2, 3)))  # noqa: S311 - spreads the retries out, not a secret
-
-
-def overloaded() -> tuple[Response, int]:
-    """The contract's 503 ``overloaded``, for errors met inside a request (no database connection free)."""
-    resp, status = error_response(503, "overloaded", "the restaurant is very busy right now; retrying in a moment")
-    resp.headers["Retry-After"] = retry_after()
-    return resp, status
-
-
 class AdmissionMiddleware:
     """The gate in front of the whole app: a refused write costs no Flask request at all."""
 
@@ -95,12 +82,10 @@ class AdmissionMiddleware:
                 ("Content-Type", "application/json"), ("Content-Length", str(len(REFUSAL))),
                 ("Retry-After", retry_after()), ("Cache-Control", "no-store")])
             return [REFUSAL]
-        try:
-            result = self.app(environ, start_response)
-        except BaseException:
+        try:  # Flask has the whole answer by the time it returns; only the sending is left
+            return self.app(environ, start_response)
+        finally:
             self.gate.leave()
-            raise
-        return ClosingIterator(result, self.gate.leave)
 
 
 def init_app(app: Flask) -> None:
