@@ -25,6 +25,7 @@ from models import Order, Payment, PaymentAnomaly, Refund, TableSession, db
 from services import payments
 from tests.helpers import auth, diner_token, make_item, make_staff, make_store, make_table, order_body, staff_token
 from wechat.pay import PayError
+from wechat.sandbox.state import connect
 
 pytestmark = pytest.mark.live
 
@@ -209,6 +210,14 @@ def test_cash_racing_a_wechat_payment_never_takes_the_check_twice(client, live_s
     assert total == paid == took + cash_taken(t.store.id) == 4400
 
 
+def test_cash_racing_the_diners_confirmation_never_takes_the_check_twice(client, live_server):
+    t = Table(client, live_server)
+    started = t.pay(0)
+    confirmed, cash = race(lambda: t.confirm(started), lambda: t.cash())
+    assert (confirmed.status_code, cash.status_code) == (200, 409), (confirmed.text, cash.text)
+    assert settle(t.store.id) == (4400, 4400, 4400)
+
+
 def test_a_new_round_during_a_wechat_payment_can_be_taken_in_cash(client, live_server):
     t = Table(client, live_server)
     started = t.pay(0)
@@ -271,3 +280,60 @@ def test_a_late_wechat_payment_after_cash_is_kept_as_an_anomaly_and_refunded(app
     assert listed["anomalies"][0]["payment_id"] == started.json()["payment"]["id"]
     assert listed["anomalies"][0]["amount"] == 4400 and listed["anomalies"][0]["refund_status"] == "success"
     assert t.close().status_code == 200
+
+
+def test_an_overpaid_table_cannot_be_cleared_until_the_refund_went_through(app, client, live_server, monkeypatch):
+    t = Table(client, live_server)
+    started = t.pay(0)
+    _give_up_on_wechat(app, monkeypatch)
+    assert t.cash().status_code == 201
+    out_trade_no = started.json()["payment"]["out_trade_no"]
+    with connect(app.config["INSTANCE_PATH"]) as conn:  # the diner paid; WeChat's notify is still on its way
+        conn.execute("UPDATE pay_orders SET trade_state='SUCCESS', transaction_id='4200LATE' WHERE out_trade_no=?",
+                     (out_trade_no,))
+
+    def refusing(*args: Any, **kwargs: Any) -> None:
+        raise PayError("SYSTEM_ERROR", 500, "SYSTEM_ERROR")
+
+    monkeypatch.setattr(payments.pay_client(), "refund", refusing)
+    assert payments.credit_transaction(payments.pay_client().query(out_trade_no)) is True
+    monkeypatch.undo()
+    floor = requests.get(f"{live_server}/api/v1/floor", headers=auth(t.cashier), timeout=10).json()
+    session = next(x["session"] for x in floor["tables"] if x["session"])
+    assert (session["paid"], session["due"], session["overpaid"]) == (8800, 0, 4400)  # shown, not clamped away
+    refused = t.close()
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "invalid_state"
+    listed = requests.get(f"{live_server}/api/v1/payments/anomalies", headers=auth(t.cashier), timeout=10).json()
+    assert listed["anomalies"][0]["refund_status"] == "failed"
+    assert payments.reconcile()["refunds_retried"] >= 1  # the cron sends it again
+    assert settle(t.store.id) == (4400, 4400, 0)
+    assert t.close().status_code == 200
+
+
+def test_a_cashier_cancels_a_wechat_payment_in_flight_and_takes_cash(client, live_server):
+    t = Table(client, live_server)
+    started = t.pay(0)
+    floor = requests.get(f"{live_server}/api/v1/floor", headers=auth(t.cashier), timeout=10).json()
+    session = next(x["session"] for x in floor["tables"] if x["session"])
+    assert (session["paying"], session["paying_payment_id"]) == (4400, started.json()["payment"]["id"])
+    cancelled = t.post(f"/api/v1/payments/{session['paying_payment_id']}/cancel", t.cashier)
+    assert cancelled.status_code == 200 and cancelled.json()["payment"]["status"] == "closed"
+    assert t.post(f"/api/v1/payments/{session['paying_payment_id']}/cancel", t.cashier).status_code == 200
+    assert t.confirm(started).status_code == 409  # the sheet on the phone can no longer take money
+    assert t.cash().status_code == 201
+    assert settle(t.store.id) == (4400, 4400, 0)
+    paid = t.post(f"/api/v1/payments/{session['paying_payment_id']}/cancel", t.diners[0])
+    assert paid.status_code in (401, 403)  # diners cannot cancel
+
+
+def test_cancelling_a_payment_the_diner_has_just_paid_credits_it_instead(client, live_server):
+    t = Table(client, live_server)
+    started = t.pay(0)
+    confirmed, cancelled = race(lambda: t.confirm(started),
+                                lambda: t.post(f"/api/v1/payments/{started.json()['payment']['id']}/cancel",
+                                               t.cashier))
+    assert (confirmed.status_code, cancelled.status_code) in ((200, 409), (409, 200)), (confirmed.text,
+                                                                                        cancelled.text)
+    if cancelled.status_code == 200:
+        assert t.cash().status_code == 201
+    assert settle(t.store.id)[:2] == (4400, 4400)
