@@ -61,7 +61,8 @@ def pos_strings() -> dict[str, str]:
         "confirm_cash": _("Take {amount} in cash for table {code}?"), "table_cleared": _("Table {code} is free again."),
         "paying": _("WeChat paying {amount}"), "overpaid": _("Overpaid {amount}: refunding automatically"),
         "stop_paying": _("Stop WeChat payment"),
-        "confirm_stop_paying": _("Stop the WeChat payment of {amount} at table {code}? The diner can no longer pay it."),
+        "confirm_stop_paying": _(
+            "Stop the WeChat payment of {amount} at table {code}? The diner can no longer pay it."),
     }
 
 
