@@ -280,6 +280,9 @@ def test_a_late_wechat_payment_after_cash_is_kept_as_an_anomaly_and_refunded(app
     assert listed["anomalies"][0]["payment_id"] == started.json()["payment"]["id"]
     assert listed["anomalies"][0]["amount"] == 4400 and listed["anomalies"][0]["refund_status"] == "success"
     assert t.close().status_code == 200
+    stranger = staff_token(client, make_store())
+    theirs = requests.get(f"{live_server}/api/v1/payments/anomalies", headers=auth(stranger), timeout=10).json()
+    assert theirs == {"anomalies": []}  # another store's owner sees none of it
 
 
 def test_an_overpaid_table_cannot_be_cleared_until_the_refund_went_through(app, client, live_server, monkeypatch):
