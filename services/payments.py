@@ -388,8 +388,7 @@ def reconcile(older_than: timedelta = timedelta(minutes=2),
         if txn.get("trade_state") == "SUCCESS":
             counts["credited"] += credit_transaction(txn)
         elif created_at < now - closing_after:
-            if close_in_flight(pid, out_trade_no, give_up=True) == "closed":
-                counts["closed"] += 1
+            counts["closed" if close_in_flight(pid, out_trade_no, give_up=True) == "closed" else "credited"] += 1
         else:
             counts["waiting"] += 1
     counts["refunds_retried"] = retry_overpayment_refunds()

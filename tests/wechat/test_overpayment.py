@@ -218,6 +218,17 @@ def test_cash_racing_the_diners_confirmation_never_takes_the_check_twice(client,
     assert settle(t.store.id) == (4400, 4400, 4400)
 
 
+@pytest.mark.parametrize("round_", range(2))
+def test_a_share_in_cash_racing_a_wechat_payment_adds_up_to_the_total(client, live_server, round_):
+    t = Table(client, live_server)
+    started, share = race(lambda: t.pay(0), lambda: t.cash(2200))  # one diner pays half at the till
+    assert started.status_code == 201 and share.status_code in (201, 409), (started.text, share.text)
+    assert started.json()["payment"]["amount"] == (2200 if share.status_code == 201 else 4400)
+    assert t.confirm(started).status_code == 200
+    total, paid, took = settle(t.store.id)
+    assert total == paid == took + cash_taken(t.store.id) == 4400
+
+
 def test_a_new_round_during_a_wechat_payment_can_be_taken_in_cash(client, live_server):
     t = Table(client, live_server)
     started = t.pay(0)
