@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import segno
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -99,3 +100,8 @@ def payments_in_flight(store_id: int) -> dict[int, list[Payment]]:
     ).scalars():
         found.setdefault(payment.table_session_id, []).append(payment)
     return found
+
+
+def qr_code(url: str) -> segno.QRCode:
+    """The QR code of a table link (error correction M: survives a stained or creased print)."""
+    return segno.make(url, error="m")
