@@ -28,6 +28,10 @@ from wechat.pay import PayError
 from wechat.sandbox.state import connect
 
 pytestmark = pytest.mark.live
+# A racing attempt is started (201), finds nothing left to pay or was replaced (409), or — on a
+# loaded machine — timed out closing the older one at WeChat (502, nothing changed). Whatever
+# each answer, the money must add up.
+RACE_ANSWERS = (201, 409, 502)
 
 
 def race(*calls: Callable[[], Any]) -> list[Any]:
@@ -144,7 +148,7 @@ def anomalies(store_id: int) -> list[PaymentAnomaly]:
 def test_two_diners_paying_one_check_at_once_are_charged_once(client, live_server):
     t = Table(client, live_server)
     started = race(lambda: t.pay(0), lambda: t.pay(1), lambda: t.pay(0))  # diner 0 twice, new key each time
-    assert all(r.status_code in (201, 409) for r in started), [r.text for r in started]
+    assert all(r.status_code in RACE_ANSWERS for r in started), [(r.status_code, r.text[:300]) for r in started]
     confirmed = race(*[lambda r=r: t.confirm(r) for r in started if r.status_code == 201])
     assert sum(r.status_code == 200 for r in confirmed) >= 1
     total, paid, took = settle(t.store.id)
@@ -178,7 +182,7 @@ def test_diners_racing_for_one_pay_first_order_pay_it_once(client, live_server):
     order = t.orders[0]
     started = race(lambda: t.pay_order(0, order), lambda: t.pay_order(1, order), lambda: t.pay_order(0, order),
                    lambda: t.pay_order(1, t.orders[1]))
-    assert all(r.status_code in (201, 409) for r in started), [r.text for r in started]
+    assert all(r.status_code in RACE_ANSWERS for r in started), [(r.status_code, r.text[:300]) for r in started]
     race(*[lambda r=r: t.confirm(r) for r in started if r.status_code == 201])
     total, paid, took = settle(t.store.id)
     assert paid == took == 4400 == total  # each order once, whoever paid it
