@@ -30,7 +30,7 @@ from services.kitchen import record_order_update, send_to_kitchen
 from services.orders import diner_in_session
 from services.pay_client import pay_client
 from services.refunds import handle_refund_notify, record_anomaly, refund_overpayment, refund_payment
-from services.uow import Outgoing, Tx, transaction
+from services.uow import Outgoing, Tx, reading, transaction
 from wechat.pay import NotifyRejected, PayError
 
 log = logging.getLogger(__name__)
@@ -217,9 +217,9 @@ def cancel_wechat_payment(store_id: int, staff_id: int, payment_id: int) -> Paym
     """A cashier stops a diner's WeChat payment still in flight (the diner walked to the till),
     so cash can be taken. Idempotent. Raises NotFound, InvalidState (it is paid, or the diner
     had just paid it: then it is credited)."""
-    payment = db.session.execute(
-        select(Payment).where(Payment.id == payment_id, Payment.store_id == store_id)).scalar_one_or_none()
-    db.session.commit()
+    with reading() as session:
+        payment = session.execute(
+            select(Payment).where(Payment.id == payment_id, Payment.store_id == store_id)).scalar_one_or_none()
     if payment is None:
         raise NotFound("no such payment")
     if payment.status in IN_FLIGHT:
@@ -227,10 +227,9 @@ def cancel_wechat_payment(store_id: int, staff_id: int, payment_id: int) -> Paym
             raise InvalidState("the diner has just paid this payment")
     elif payment.status == "paid":
         raise InvalidState("this payment is paid: refund it instead")
-    db.session.remove()
-    found = db.session.get(Payment, payment_id)
-    db.session.commit()
-    assert found is not None
+    with reading() as session:
+        found = session.execute(select(Payment).where(Payment.id == payment_id)
+                                .execution_options(populate_existing=True)).scalar_one()
     return found
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from domain.errors import DomainError, InvalidState, NotFound, UpstreamError, ValidationFailed
 from models import Order, Payment, PaymentAnomaly, Refund, Table, TableSession, db, utcnow
@@ -21,7 +22,7 @@ from services import audit, ledger
 from services.context import setting
 from services.kitchen import record_order_update
 from services.pay_client import pay_client
-from services.uow import Outgoing, Tx, transaction
+from services.uow import Outgoing, Tx, reading, transaction
 from wechat.pay import PayError
 
 log = logging.getLogger(__name__)
@@ -232,7 +233,12 @@ def retry_overpayment_refunds() -> int:
 def list_anomalies(store_id: int, limit: int = 100) -> list[dict[str, Any]]:
     """The store's payment anomalies, newest first: money that moved other than as we asked, with
     where its automatic refund stands (``refund_status`` None when there is none)."""
-    rows = db.session.execute(
+    with reading() as session:
+        return _anomaly_rows(session, store_id, limit)
+
+
+def _anomaly_rows(session: Session, store_id: int, limit: int) -> list[dict[str, Any]]:
+    rows = session.execute(
         select(PaymentAnomaly, Payment, Table.code).outerjoin(Payment, Payment.id == PaymentAnomaly.payment_id)
         .outerjoin(TableSession, TableSession.id == Payment.table_session_id)
         .outerjoin(Table, Table.id == TableSession.table_id)
@@ -242,12 +248,11 @@ def list_anomalies(store_id: int, limit: int = 100) -> list[dict[str, Any]]:
     for anomaly, payment, table_code in rows:
         status = None
         if payment is not None:
-            latest = db.session.execute(select(Refund.status).where(
+            latest = session.execute(select(Refund.status).where(
                 Refund.payment_id == payment.id, Refund.overpayment.is_(True)).order_by(Refund.id.desc())).first()
             status = None if latest is None else latest[0]
         out.append({"id": anomaly.id, "out_trade_no": anomaly.out_trade_no, "reason": anomaly.reason,
                     "amount": anomaly.amount, "payment_id": anomaly.payment_id, "table_code": table_code,
                     "table_session_id": None if payment is None else payment.table_session_id,
                     "refund_status": status, "created_at": anomaly.created_at})
-    db.session.commit()
     return out
