@@ -18,10 +18,12 @@ CREDITABLE = frozenset({"created", "paying", "closed"})
 IN_FLIGHT = frozenset({"created", "paying"})  # the diner may still pay it in WeChat's sheet
 
 
-def flight_key(table_session_id: int, order_id: int | None = None) -> str:
-    """The scope in which at most one WeChat payment may be in flight: the order when paying
-    first, else the whole check. (A share of a split check will be a scope of its own.)"""
-    return f"order:{order_id}" if order_id is not None else f"check:{table_session_id}"
+def flight_key(table_session_id: int, order_id: int | None = None, share: str | None = None) -> str:
+    """The scope in which at most one payment may be in flight: the order when paying first, a
+    share of a split check (``share``: e.g. ``"2/3"`` or the paid lines' ids), else the check."""
+    if order_id is not None:
+        return f"order:{order_id}"
+    return f"share:{table_session_id}:{share}"[:40] if share else f"check:{table_session_id}"
 
 
 def free_to_pay(total: int, paid: int, in_flight: int) -> int:

@@ -57,6 +57,7 @@ def test_out_trade_no_follows_wechats_rule():
 def test_one_payment_in_flight_per_order_or_check():
     assert flight_key(12) == "check:12"
     assert flight_key(12, order_id=34) == "order:34"
+    assert flight_key(12, share="2/3") == "share:12:2/3"  # each share of a split check on its own
     assert IN_FLIGHT < CREDITABLE and "closed" not in IN_FLIGHT
 
 
