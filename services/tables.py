@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.errors import NotFound
+from domain.payment_state import IN_FLIGHT
 from domain.tokens import TokenInvalid
-from models import Store, Table, TableSession, db, utcnow
+from models import Payment, Store, Table, TableSession, db, utcnow
 from services.context import setting, signer
 
 
@@ -87,6 +88,18 @@ def floor(store_id: int) -> list[tuple[Table, TableSession | None]]:
         select(TableSession).where(TableSession.store_id == store_id, TableSession.status == "open")
     ).scalars()}
     return [(t, checks.get(t.id)) for t in tables if t.active]
+
+
+def payments_in_flight(store_id: int) -> dict[int, list[Payment]]:
+    """The store's WeChat payments a diner may still pay, by check, for the floor staff."""
+    found: dict[int, list[Payment]] = {}
+    for payment in db.session.execute(
+        select(Payment).join(TableSession, TableSession.id == Payment.table_session_id)
+        .where(Payment.store_id == store_id, Payment.status.in_(IN_FLIGHT), TableSession.status == "open")
+        .order_by(Payment.id)
+    ).scalars():
+        found.setdefault(payment.table_session_id, []).append(payment)
+    return found
 
 
 def qr_code(url: str) -> segno.QRCode:
