@@ -48,10 +48,15 @@ def publish(events: list[Outgoing]) -> None:
         elif ev.audience == "staff":
             socketio.emit(ev.name, ev.payload, namespace="/staff", to=staff_room(ev.store_id))
         elif ev.audience == "device" and ev.device_id is not None:
-            from kds.namespaces import disconnect_device
+            from kds.namespaces import disconnect_device, sweep_everywhere
 
             socketio.emit(ev.name, ev.payload, namespace="/kds", to=device_room(ev.device_id))
             disconnect_device(socketio, ev.device_id)
+            sweep_everywhere()  # the screen may be connected to another process
+        elif ev.audience == "sockets":
+            from kds.namespaces import sweep_everywhere
+
+            sweep_everywhere()
 
 
 def init_app(app: Flask) -> None:

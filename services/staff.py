@@ -17,7 +17,7 @@ from models import Staff, Store, db, utcnow
 from services import audit
 from services.context import setting, signer
 from services.scoping import owned, taken
-from services.uow import transaction
+from services.uow import keys_revoked, transaction
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
@@ -164,6 +164,7 @@ def update_staff(actor: StaffPrincipal, staff_id: int, changes: dict[str, Any]) 
             setattr(member, name, changes[name])
         if member.role != before.get("role", member.role) or before.get("active", member.active) != member.active:
             member.token_version += 1  # ends their sessions now
+            tx.emit(keys_revoked(actor.store_id))  # and their open sockets, in every process
             tx.session.flush()
             if _active_owners(tx.session, actor.store_id) == 0:
                 raise Conflict("the store must keep an active owner")
@@ -183,6 +184,7 @@ def reset_password(actor: StaffPrincipal, staff_id: int, password: str) -> Staff
         check_password(member.username, password)
         member.password_hash = hash_password(password)
         member.token_version += 1
+        tx.emit(keys_revoked(actor.store_id))
         member.failed_logins, member.locked_until = 0, None
         audit.record(tx, actor.store_id, actor.id, "staff.password_reset", "staff", member.id)
     return member
@@ -197,6 +199,7 @@ def change_own_password(who: StaffPrincipal, current: str, new: str) -> str:
         check_password(member.username, new)
         member.password_hash = hash_password(new)
         member.token_version += 1
+        tx.emit(keys_revoked(who.store_id))
         audit.record(tx, who.store_id, who.id, "staff.password_change", "staff", member.id)
         token = _issue_token(member)
     return token
