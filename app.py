@@ -33,6 +33,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         from wechat.sandbox import bp as sandbox_bp
 
         app.register_blueprint(sandbox_bp)
+        logging.getLogger(__name__).warning(
+            "WECHAT_SANDBOX is on: /wechat-sandbox/pay/confirm marks any payment paid without authentication, "
+            "WeChat login and pay go to the sandbox, and the demo store's passwords are public. "
+            "Never on a public server: use an https PUBLIC_BASE_URL or WECHAT_SANDBOX=0.")
 
     _reconcile_in_background(app)
 

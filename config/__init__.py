@@ -64,7 +64,9 @@ class Settings:
     DATA_KEYS: str = ""
     LOOKUP_KEY: str = ""
     DEMO: bool = True
-    WECHAT_SANDBOX: bool = True
+    # None (unset): on only while PUBLIC_BASE_URL is plain http://, so a server given an https
+    # address never serves the unauthenticated /wechat-sandbox/pay/confirm unless asked by name.
+    WECHAT_SANDBOX: bool | None = None
     WECHAT_APPID: str = ""
     WECHAT_SECRET: str = ""
     WECHAT_API_BASE: str = ""
@@ -96,7 +98,7 @@ class Settings:
             raw = env[f.name]
             if f.type in ("int", int):
                 values[f.name] = int(raw)
-            elif f.type in ("bool", bool):
+            elif f.type in ("bool", bool, "bool | None"):
                 values[f.name] = _flag(raw, f.default)  # type: ignore[arg-type]
             else:
                 values[f.name] = raw
@@ -113,6 +115,8 @@ class Settings:
         if not self.PUBLIC_BASE_URL:
             self.PUBLIC_BASE_URL = f"http://{self.HOST}:{self.PORT}"
         self.PUBLIC_BASE_URL = self.PUBLIC_BASE_URL.rstrip("/")
+        if self.WECHAT_SANDBOX is None:
+            self.WECHAT_SANDBOX = self.PUBLIC_BASE_URL.lower().startswith("http://")
         if not (self.SECRET_KEY and self.DATA_KEYS and self.LOOKUP_KEY):
             kept = _instance_secrets(instance)
             self.SECRET_KEY = self.SECRET_KEY or kept["SECRET_KEY"]
