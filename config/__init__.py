@@ -83,6 +83,9 @@ class Settings:
     MAX_CONTENT_LENGTH: int = 64 * 1024
     PHOTO_MAX_BYTES: int = 5 * 1024 * 1024  # dish photo uploads (the only route allowed a larger body)
     RATELIMIT_ENABLED: bool = True
+    # How many reverse proxies' X-Forwarded-For / -Proto to believe (nginx in front: 1). With 0 the
+    # header is ignored: rate limits and lockouts key on an address no client can write.
+    TRUSTED_PROXIES: int = 0
     KDS_REPLAY_LIMIT: int = 500
     RECONCILE_SECONDS: int = 60  # how often each server process asks WeChat Pay about stragglers; 0: never
     LOG_LEVEL: str = "INFO"
