@@ -499,7 +499,15 @@ function connectSocket() {
   });
   socket.on("call.created", (data) => banner(data.call.kind === "bill" ? T.bill_requested : T.waiter_called, "ok"));
   socket.on("connect", () => { refreshCart().catch(() => {}); refreshOrders().catch(() => {}); });
-  socket.on("disconnect", () => banner(T.reconnecting, "warn", 0));
+  socket.on("disconnect", (reason) => {
+    // The server cut us: the table's code was rotated, the table disabled, or we deleted ourselves.
+    if (reason === "io server disconnect") {
+      api(`/api/v1/tables/${encodeURIComponent(tableToken)}`, { auth: false })
+        .catch((err) => { if (err.status === 404) showError(T.unknown_table); });
+      return;
+    }
+    banner(T.reconnecting, "warn", 0);
+  });
   socket.on("connect", () => { if (!$("banner").className.includes("ok")) $("banner").hidden = true; });
 }
 
