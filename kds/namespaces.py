@@ -169,7 +169,7 @@ def sweep_everywhere() -> None:
         if _redis is None:
             import redis
 
-            _redis = redis.Redis.from_url(url, socket_timeout=2)
+            _redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=1)
         _redis.publish(_sweep_channel(), "sweep")
     except Exception:
         logging.getLogger(__name__).warning("could not ask the other processes to sweep their sockets", exc_info=True)

@@ -31,9 +31,11 @@ def test_the_sandbox_over_https_only_when_set_explicitly(tmp_path):
 
 
 def test_without_the_sandbox_its_routes_are_not_served(tmp_path):
+    served = create_app(_settings(tmp_path, PUBLIC_BASE_URL="https://staging.example", WECHAT_SANDBOX="1"))
+    assert served.test_client().post("/wechat-sandbox/login", json={"user": "x"}).status_code == 200
     app = create_app(_settings(tmp_path, PUBLIC_BASE_URL="https://order.example.com"))
-    r = app.test_client().post("/wechat-sandbox/pay/confirm", json={"prepay_id": "wx0000"})
-    assert r.status_code == 404
+    for path, body in (("/wechat-sandbox/login", {"user": "x"}), ("/wechat-sandbox/pay/confirm", {"prepay_id": "wx1"})):
+        assert app.test_client().post(path, json=body).status_code == 404
 
 
 @pytest.mark.parametrize("env,loud", [
