@@ -3,11 +3,13 @@
 Five failures within fifteen minutes from one address lock the account for that address only:
 a guesser locks themself out, never the owner signing in elsewhere. Counted in the rate-limit
 storage (Redis when REDIS_URL is set, so every process agrees; otherwise this process's memory).
-Keys are hashes, so a username never reaches Redis in the clear.
+Keys are keyed hashes (HMAC under SECRET_KEY), so a username never reaches Redis in the clear,
+nor can one be guessed back from it.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 from datetime import timedelta
 
 from limits import RateLimitItemPerMinute
@@ -32,7 +34,8 @@ def _limiter() -> MovingWindowRateLimiter:
 def key(*parts: object) -> str:
     """One counter's name: what is signed in to (account or typed name) and from where."""
     text = "\x1f".join(str(p) for p in parts)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    secret = str(setting("SECRET_KEY")).encode()
+    return hmac.new(secret, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
 
 def locked(name: str) -> bool:

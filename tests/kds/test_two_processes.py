@@ -78,3 +78,14 @@ def test_a_diner_deleted_on_one_process_loses_sockets_on_the_other_at_once(clien
         opened.append(phone)
         assert requests.delete(f"{a}/api/v1/diner/me", headers=auth(diner["token"]), timeout=10).status_code == 204
         assert phone.gone.wait(CUT_WITHIN), "a deleted diner's socket on another process stayed"
+
+
+@pytest.mark.live
+def test_failed_logins_counted_on_one_process_lock_on_the_other(client, two_servers):
+    a, b = two_servers
+    store = make_store()
+    body = {"store": store.slug, "username": "owner", "password": "guess"}
+    for base in (a, b, a, b, a):
+        assert requests.post(f"{base}/api/v1/staff/login", json=body, timeout=10).status_code == 401
+    right = body | {"password": "owner-pass"}
+    assert requests.post(f"{b}/api/v1/staff/login", json=right, timeout=10).status_code == 429
