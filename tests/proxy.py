@@ -1,13 +1,19 @@
-"""A small reverse proxy for tests: one real hop between clients and the server, appending the
+"""Reverse proxies for tests: one real hop between clients and the server, appending the
 connecting client's address to ``X-Forwarded-For`` and setting ``X-Forwarded-Proto`` as the
-README's nginx does (``$proxy_add_x_forwarded_for``, ``$scheme``)."""
+README's nginx does (``$proxy_add_x_forwarded_for``, ``$scheme``): a small one in Python, and
+Debian's nginx itself with the README's ``location /`` block."""
 from __future__ import annotations
 
 import http.client
+import shutil
+import socket
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"}
@@ -60,6 +66,53 @@ def reverse_proxy(upstream: str) -> Iterator[int]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+NGINX_CONF = """
+daemon off;  worker_processes 1;  pid {tmp}/nginx.pid;  error_log {tmp}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;  proxy_temp_path {tmp}/proxy;  fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;  scgi_temp_path {tmp}/scgi;
+    upstream diancan {{ server {upstream}; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://diancan;  proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;  proxy_set_header X-Forwarded-Proto $scheme;
+        }}
+    }}
+}}
+"""
+
+
+@contextmanager
+def nginx_proxy(upstream: str, tmp: Path) -> Iterator[int]:
+    """Debian's nginx forwarding 127.0.0.1:<port> to ``upstream`` as the README configures it."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    tmp.mkdir(parents=True, exist_ok=True)
+    conf = tmp / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(tmp=tmp, upstream=urlsplit(upstream).netloc, port=port))
+    proc = subprocess.Popen([NGINX, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(conf)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("nginx did not start: " + (tmp / "error.log").read_text()[-2000:]) from None
+                time.sleep(0.05)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 def post_from(address: str, port: int, path: str, body: bytes, headers: dict[str, str] | None = None
