@@ -11,7 +11,7 @@ from domain.errors import Unauthorized
 from domain.tokens import TokenInvalid
 from models import CartLine, Diner, Order, Payment, db, utcnow
 from services.context import cipher, setting, signer
-from services.uow import transaction
+from services.uow import keys_revoked, transaction
 from wechat.miniprogram import code_to_openid
 
 OPENID = "openid"
@@ -58,6 +58,15 @@ def authenticate(token: str) -> int:
     return diner_id
 
 
+def gone_among(diner_ids: set[int]) -> set[int]:
+    """Which of these diners were deleted (their sockets are cut by the sweeper)."""
+    if not diner_ids:
+        return set()
+    live = set(db.session.execute(select(Diner.id).where(Diner.id.in_(diner_ids))).scalars())
+    db.session.commit()
+    return diner_ids - live
+
+
 def my_data(diner_id: int) -> dict[str, Any]:
     """Everything we keep about a diner, for the diner: when they came, and what they ordered."""
     diner = db.session.get(Diner, diner_id)
@@ -88,6 +97,7 @@ def _forget_many(diner_ids: list[int]) -> None:
                 update(model).where(model.diner_id.in_(diner_ids)).values(diner_id=None)
                 .execution_options(synchronize_session=False))
         tx.session.execute(delete(Diner).where(Diner.id.in_(diner_ids)))
+        tx.emit(keys_revoked())
 
 
 def anonymise_inactive(retention: timedelta, batch: int = 500) -> int:

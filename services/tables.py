@@ -48,6 +48,18 @@ def resolve(token: str, session: Session | None = None, with_check: bool = True)
     return ResolvedTable(store=store, table=table, session=open_session(session, table) if with_check else None)
 
 
+def lapsed(keys: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which of these (table id, QR version) pairs no longer open their table: the code was rotated,
+    the table disabled or deleted. The socket sweeper cuts phones holding them."""
+    if not keys:
+        return set()
+    live = set(db.session.execute(
+        select(Table.id, Table.qr_version).where(Table.id.in_({t for t, _v in keys}), Table.active.is_(True))
+    ).tuples())
+    db.session.commit()
+    return keys - live
+
+
 def open_session(session: Session, table: Table) -> TableSession | None:
     return session.execute(
         select(TableSession).where(TableSession.store_id == table.store_id, TableSession.table_id == table.id,
