@@ -8,7 +8,7 @@ from flask import Flask, jsonify
 from flask_smorest import Api
 from marshmallow import Schema, fields
 from sqlalchemy.exc import IntegrityError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from domain.errors import DomainError
 
@@ -59,7 +59,9 @@ class ContractApi(Api):
             return error_response(status, HTTP_CODES.get(status, "server_error"), "something went wrong on our side")
         code = HTTP_CODES.get(status, "invalid_request")
         message = data.get("message") or error.description or error.name
-        headers = data.get("headers") or {}
+        headers = dict(data.get("headers") or {})
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            headers["Allow"] = ", ".join(sorted(error.valid_methods))  # RFC 9110: a 405 says what is allowed
         resp, status = error_response(status, code, message)
         resp.headers.update(headers)
         return resp, status

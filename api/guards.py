@@ -1,0 +1,36 @@
+"""Checks every request passes before any view, rate limit or schema reads it.
+
+A JSON body is parsed once here under ``domain.json_input``'s rules (depth, NUL, lone
+surrogates), so no later parser (webargs, Flask's ``get_json``, the rate limiter's table key)
+meets a body that would crash it. Query strings and paths may not carry NUL either.
+"""
+from __future__ import annotations
+
+from flask import Flask, request
+
+from domain import json_input
+from domain.errors import InvalidRequest
+
+FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+
+
+def check_request() -> None:
+    """Raise InvalidRequest (400) for input no route should ever see."""
+    if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+        raise InvalidRequest("the address may not contain NUL")
+    if request.mimetype in FORM_TYPES or not request.content_length and not request.is_json:
+        return
+    raw = request.get_data(cache=True)
+    if not raw:
+        return
+    try:
+        json_input.load(raw)
+    except json_input.UnsafeJson as exc:
+        # A body sent as something else (some WeChat clients) is still parsed by routes that
+        # force JSON, so only the depth, which would crash them, is refused for those.
+        if request.is_json or "nested deeper" in str(exc):
+            raise InvalidRequest(str(exc)) from None
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(check_request)
