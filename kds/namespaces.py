@@ -13,6 +13,7 @@ from schema.kitchen import SnapshotSchema
 from services import devices, diners, kitchen, staff, tables
 
 MAX_STATIONS = 20
+MAX_SEQ = 2**53 - 1  # the largest seq a screen (JavaScript) can count to exactly
 
 
 def _stations(auth: dict[str, Any]) -> list[str] | None:
@@ -72,7 +73,9 @@ class KitchenNamespace(Namespace):
         after = data.get("after") if isinstance(data, dict) else None
         if not isinstance(after, int) or isinstance(after, bool) or after < 0:
             after = 0
-        events = kitchen.events_after(store_id, after, stations, current_app.config["KDS_REPLAY_LIMIT"])
+        # A seq no database column holds (10**40 overflows the query) is none we sent: start afresh.
+        events = None if after > MAX_SEQ else kitchen.events_after(store_id, after, stations,
+                                                                   current_app.config["KDS_REPLAY_LIMIT"])
         if events is None:
             seq, tickets = kitchen.open_tickets(store_id, stations)
             emit("snapshot", SnapshotSchema().dump({"seq": seq, "tickets": tickets}))
