@@ -17,8 +17,10 @@ if worker_class == "gevent":
 worker_connections = 2000
 timeout = 60
 accesslog = "-"
-# The access log line format leaves out query strings: they may carry tokens.
+# The access log line format leaves out query strings: they may carry tokens. %(U)s is the route
+# (``/t/<qr_token>``), not the path, which may hold a table's QR token (access_log.py).
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+logger_class = "access_log.RouteLogger"
 graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "10"))
 # gunicorn 27's control socket defaults to one path per user; several servers would fight over it.
 control_socket_disable = True

@@ -33,10 +33,11 @@ def Key(length: int) -> String:  # noqa: N802 - used like a column type
 
     MariaDB's default collation folds case, accents and trailing spaces, so ``OWNER``,
     ``öwnér`` and ``owner `` would all find ``owner``, and two client keys differing only in
-    case would be one key. SQLite compares bytes already.
+    case would be one key. Plain ``utf8mb4_bin`` would still ignore trailing spaces, hence
+    ``nopad``. SQLite compares bytes already.
     """
-    return String(length).with_variant(mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"),
-                                       "mysql", "mariadb")
+    binary = mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_nopad_bin")
+    return String(length).with_variant(binary, "mysql", "mariadb")
 
 
 def utcnow() -> datetime:

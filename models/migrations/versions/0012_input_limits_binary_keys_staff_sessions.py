@@ -17,7 +17,7 @@ down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# (table, column, length, nullable): compared byte for byte on MariaDB (utf8mb4_bin); SQLite
+# (table, column, length, nullable): compared byte for byte on MariaDB (utf8mb4_nopad_bin); SQLite
 # compares bytes already, so only MariaDB's columns change.
 KEYS = [
     ("staff", "username", 40, False),
@@ -75,7 +75,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_revoked_staff_sessions_expires_at'), ['expires_at'], unique=False)
     _normalise_usernames()
     if op.get_bind().dialect.name in ("mysql", "mariadb"):
-        _collate("utf8mb4_bin")
+        _collate("utf8mb4_nopad_bin")
 
 
 def downgrade() -> None:
