@@ -15,6 +15,9 @@ worker_class = os.environ.get("GUNICORN_WORKER", "gevent")
 if worker_class == "gevent":
     os.environ.setdefault("SOCKETIO_ASYNC_MODE", "threading")
 worker_connections = 2000
+# gunicorn's most: longer request lines get its HTML 414; up to this the app answers 414 in JSON
+# (api/guards.py, MAX_URI).
+limit_request_line = 8190
 timeout = 60
 accesslog = "-"
 # The access log line format leaves out query strings: they may carry tokens. %(U)s is the route

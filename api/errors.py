@@ -16,8 +16,8 @@ log = logging.getLogger(__name__)
 
 HTTP_CODES = {
     400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "invalid_request",
-    409: "conflict", 413: "too_large", 415: "invalid_request", 422: "validation_error", 429: "rate_limited",
-    502: "upstream_error", 503: "unavailable",
+    409: "conflict", 413: "too_large", 414: "too_large", 415: "invalid_request", 422: "validation_error",
+    429: "rate_limited", 502: "upstream_error", 503: "unavailable",
 }
 
 

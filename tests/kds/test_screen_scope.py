@@ -72,7 +72,11 @@ def test_resume_after_a_seq_beyond_any_column_gets_a_snapshot(client, live_serve
     screen.on("snapshot", lambda data: got.update(snapshot=data), namespace="/kds")
     screen.connect(live_server, namespaces=["/kds"], auth={"token": token}, transports=["websocket"], wait_timeout=10)
     try:
-        screen.emit("resume", {"after": after}, namespace="/kds", callback=lambda ack: (got.update(ack=ack), done.set()))
+        def answered(ack):
+            got.update(ack=ack)
+            done.set()
+
+        screen.emit("resume", {"after": after}, namespace="/kds", callback=answered)
         assert done.wait(10), "no answer to resume"
         assert got["ack"] == {"ok": True, "mode": "snapshot"}
         assert {t["id"] for t in got["snapshot"]["tickets"]} == {t["id"] for t in tickets.values()}
