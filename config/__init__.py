@@ -82,6 +82,9 @@ class Settings:
     PHOTO_MAX_BYTES: int = 5 * 1024 * 1024  # dish photo uploads (the only route allowed a larger body)
     RATELIMIT_ENABLED: bool = True
     KDS_REPLAY_LIMIT: int = 500
+    SOCKET_JOIN_GRACE: int = 10  # seconds an Engine.IO connection may stay open without a namespace
+    SOCKETS_PER_ADDRESS: int = 256  # per process; diners share a restaurant's Wi-Fi address
+    SOCKETS_PER_TOKEN: int = 8  # namespace sockets one token may hold, per process
     RECONCILE_SECONDS: int = 60  # how often each server process asks WeChat Pay about stragglers; 0: never
     LOG_LEVEL: str = "INFO"
     extra: dict[str, Any] = field(default_factory=dict)

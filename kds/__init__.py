@@ -55,7 +55,7 @@ def publish(events: list[Outgoing]) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from kds import namespaces, pages
+    from kds import connections, namespaces, pages
 
     kwargs: dict[str, object] = {}  # browsers: same origin only (python-socketio's default)
     if app.config.get("REDIS_URL"):
@@ -64,6 +64,7 @@ def init_app(app: Flask) -> None:
     if app.config.get("SOCKETIO_ASYNC_MODE"):
         kwargs["async_mode"] = app.config["SOCKETIO_ASYNC_MODE"]
     socketio.init_app(app, **kwargs)
+    connections.install(app, socketio)
     namespaces.register(socketio)
     subscribe(publish)
     app.register_blueprint(pages.bp)

@@ -9,6 +9,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, emit, jo
 
 from domain.errors import NotFound, Unauthorized
 from domain.permissions import allows
+from kds import connections
 from schema.kitchen import SnapshotSchema
 from services import devices, diners, kitchen, staff, tables
 
@@ -51,6 +52,7 @@ class KitchenNamespace(Namespace):
                 _watch_staff(self.socketio, "/kds", token)
         except Unauthorized:
             raise ConnectionRefusedError("unauthorized") from None
+        _claim("/kds", token)
         from kds import device_room, kds_room
 
         for st in stations or [None]:
@@ -63,6 +65,7 @@ class KitchenNamespace(Namespace):
     def on_disconnect(self, *args: Any) -> None:
         self.screens.pop(request.sid, None)  # type: ignore[attr-defined]
         STAFF_SOCKETS.pop(("/kds", request.sid), None)  # type: ignore[attr-defined]
+        connections.release("/kds", request.sid)  # type: ignore[attr-defined]
 
     def on_resume(self, data: Any = None) -> dict[str, Any]:
         """Send every event after ``after`` in order, or a snapshot when too much was missed."""
@@ -96,10 +99,14 @@ class TableNamespace(Namespace):
             found = tables.resolve(table_token)
         except (Unauthorized, NotFound):
             raise ConnectionRefusedError("unauthorized") from None
+        _claim("/table", token)
         from kds import store_tables_room, table_room
 
         join_room(table_room(found.table.id))
         join_room(store_tables_room(found.store.id))
+
+    def on_disconnect(self, *args: Any) -> None:
+        connections.release("/table", request.sid)  # type: ignore[attr-defined]
 
 
 class StaffNamespace(Namespace):
@@ -116,6 +123,7 @@ class StaffNamespace(Namespace):
             raise ConnectionRefusedError("unauthorized") from None
         if not allows(who.role, "floor.view"):
             raise ConnectionRefusedError("forbidden")
+        _claim("/staff", token)
         from kds import staff_room
 
         join_room(staff_room(who.store_id))
@@ -123,6 +131,12 @@ class StaffNamespace(Namespace):
 
     def on_disconnect(self, *args: Any) -> None:
         STAFF_SOCKETS.pop(("/staff", request.sid), None)  # type: ignore[attr-defined]
+        connections.release("/staff", request.sid)  # type: ignore[attr-defined]
+
+
+def _claim(namespace: str, token: str) -> None:
+    if not connections.claim(namespace, request.sid, token):  # type: ignore[attr-defined]
+        raise ConnectionRefusedError("too many connections with this token")
 
 
 def disconnect_device(socketio: SocketIO, device_id: int) -> None:
