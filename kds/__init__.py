@@ -55,12 +55,13 @@ def publish(events: list[Outgoing]) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from kds import connections, namespaces, pages
+    from kds import connections, namespaces, packet_json, pages
 
     kwargs: dict[str, object] = {}  # browsers: same origin only (python-socketio's default)
     if app.config.get("REDIS_URL"):
         kwargs["message_queue"] = app.config["REDIS_URL"]
         kwargs["channel"] = app.config["SOCKETIO_CHANNEL"]
+    kwargs["json"] = packet_json  # deep or malformed packets are ignored, not tracebacks
     if app.config.get("SOCKETIO_ASYNC_MODE"):
         kwargs["async_mode"] = app.config["SOCKETIO_ASYNC_MODE"]
     socketio.init_app(app, **kwargs)

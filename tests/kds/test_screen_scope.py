@@ -3,6 +3,7 @@ database holds is answered (with a snapshot) instead of failing."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 import requests
@@ -82,3 +83,25 @@ def test_resume_after_a_seq_beyond_any_column_gets_a_snapshot(client, live_serve
         assert {t["id"] for t in got["snapshot"]["tickets"]} == {t["id"] for t in tickets.values()}
     finally:
         screen.disconnect()
+
+
+@pytest.mark.live
+def test_a_deep_or_broken_packet_is_ignored_without_a_traceback(client, env, live_server):
+    store = make_store()
+    token = requests.post(f"{live_server}/api/v1/staff/login", timeout=10,
+                          json={"store": store.slug, "username": "owner", "password": "owner-pass"}).json()["token"]
+    log = Path(env["INSTANCE_PATH"]).parent / "gunicorn.log"
+    start = log.stat().st_size
+    screen = socketio.Client(reconnection=False)
+    screen.connect(live_server, namespaces=["/kds"], auth={"token": token}, transports=["websocket"], wait_timeout=10)
+    try:
+        screen.eio.send('2/kds,["resume",' + "[" * 5000 + "]" * 5000 + "]")  # as a raw Socket.IO packet
+        screen.eio.send('2/kds,["resume",{"after":"\\ud800\\u0000"}]')
+        screen.eio.send('2/kds,["resume",{"after":NaN}]')
+        answered = threading.Event()
+        screen.emit("resume", {"after": 0}, namespace="/kds", callback=lambda *ack: answered.set())
+        assert answered.wait(10) and screen.connected  # the socket carries on
+    finally:
+        screen.disconnect()
+    text = log.read_text(errors="replace")[start:]
+    assert "Traceback" not in text and "RecursionError" not in text
