@@ -10,6 +10,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, emit, jo
 from domain.errors import NotFound, Unauthorized
 from domain.permissions import allows
 from kds import connections
+from kds.rooms import device_room, kds_room, staff_room, store_tables_room, table_room
 from schema.kitchen import SnapshotSchema
 from services import devices, diners, kitchen, staff, tables
 
@@ -53,7 +54,6 @@ class KitchenNamespace(Namespace):
         except Unauthorized:
             raise ConnectionRefusedError("unauthorized") from None
         _claim("/kds", token)
-        from kds import device_room, kds_room
 
         for st in stations or [None]:
             join_room(kds_room(store_id, st))
@@ -100,7 +100,6 @@ class TableNamespace(Namespace):
         except (Unauthorized, NotFound):
             raise ConnectionRefusedError("unauthorized") from None
         _claim("/table", token)
-        from kds import store_tables_room, table_room
 
         join_room(table_room(found.table.id))
         join_room(store_tables_room(found.store.id))
@@ -124,7 +123,6 @@ class StaffNamespace(Namespace):
         if not allows(who.role, "floor.view"):
             raise ConnectionRefusedError("forbidden")
         _claim("/staff", token)
-        from kds import staff_room
 
         join_room(staff_room(who.store_id))
         _watch_staff(self.socketio, "/staff", token)

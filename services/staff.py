@@ -28,6 +28,9 @@ _hasher = PasswordHasher()
 # Verifying against this keeps a wrong username as slow as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-password")
 
+SESSION_COOKIE = "diancan_staff"
+"""The console's sign-in cookie: an HttpOnly copy of a staff token."""
+
 
 def normal_username(username: str) -> str:
     """Usernames are stored stripped and in lower case, and compared byte for byte at login, so
