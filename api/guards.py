@@ -35,7 +35,7 @@ def check_request() -> None:
     except json_input.UnsafeJson as exc:
         # A body sent as something else (some WeChat clients) is still parsed by routes that
         # force JSON, so only the depth, which would crash them, is refused for those.
-        if request.is_json or "nested deeper" in str(exc):
+        if request.is_json or isinstance(exc, json_input.TooDeep):
             raise InvalidRequest(str(exc)) from None
 
 

@@ -24,6 +24,10 @@ class UnsafeJson(ValueError):
     """The body is not JSON we accept; the message says why, for the client."""
 
 
+class TooDeep(UnsafeJson):
+    """Nested beyond MAX_DEPTH: would crash any parser, whatever the body claims to be."""
+
+
 def nesting_depth(text: str) -> int:
     """The deepest nesting of arrays and objects in ``text``, brackets inside strings not counted."""
     brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
@@ -46,7 +50,7 @@ def load(raw: bytes) -> Any:
     except UnicodeDecodeError:
         raise UnsafeJson("the body is not UTF-8") from None
     if nesting_depth(text) > MAX_DEPTH:
-        raise UnsafeJson(f"JSON nested deeper than {MAX_DEPTH} levels")
+        raise TooDeep(f"JSON nested deeper than {MAX_DEPTH} levels")
     try:
         value = json.loads(text, parse_constant=_no_constants)
     except UnsafeJson:

@@ -102,3 +102,12 @@ def test_a_405_names_the_allowed_methods(client):
     assert r.status_code == 405
     assert r.headers["Allow"] == "OPTIONS, POST"
     assert r.get_json()["error"]["code"] == "invalid_request"
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/octet-stream", None])
+def test_deep_json_under_another_content_type_is_a_400_too(client, content_type):
+    # Some routes read JSON whatever the content type says (as WeChat's servers do).
+    r = client.post("/wechat-sandbox/wxa/getwxacodeunlimit?access_token=x", data=DEEP, content_type=content_type)
+    assert r.status_code == 400
+    plain = client.post("/api/v1/staff/login", data="not json at all", content_type=content_type)
+    assert plain.status_code == 422  # an ordinary non-JSON body still reaches the schema, which wants JSON
