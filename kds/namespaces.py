@@ -9,7 +9,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, emit, jo
 
 from domain.errors import NotFound, Unauthorized
 from domain.permissions import allows
-from kds import connections
+from kds.connections import claim, release
 from kds.rooms import device_room, kds_room, staff_room, store_tables_room, table_room
 from schema.kitchen import SnapshotSchema
 from services import devices, diners, kitchen, staff, tables
@@ -65,7 +65,7 @@ class KitchenNamespace(Namespace):
     def on_disconnect(self, *args: Any) -> None:
         self.screens.pop(request.sid, None)  # type: ignore[attr-defined]
         STAFF_SOCKETS.pop(("/kds", request.sid), None)  # type: ignore[attr-defined]
-        connections.release("/kds", request.sid)  # type: ignore[attr-defined]
+        release("/kds", request.sid)  # type: ignore[attr-defined]
 
     def on_resume(self, data: Any = None) -> dict[str, Any]:
         """Send every event after ``after`` in order, or a snapshot when too much was missed."""
@@ -105,7 +105,7 @@ class TableNamespace(Namespace):
         join_room(store_tables_room(found.store.id))
 
     def on_disconnect(self, *args: Any) -> None:
-        connections.release("/table", request.sid)  # type: ignore[attr-defined]
+        release("/table", request.sid)  # type: ignore[attr-defined]
 
 
 class StaffNamespace(Namespace):
@@ -129,11 +129,11 @@ class StaffNamespace(Namespace):
 
     def on_disconnect(self, *args: Any) -> None:
         STAFF_SOCKETS.pop(("/staff", request.sid), None)  # type: ignore[attr-defined]
-        connections.release("/staff", request.sid)  # type: ignore[attr-defined]
+        release("/staff", request.sid)  # type: ignore[attr-defined]
 
 
 def _claim(namespace: str, token: str) -> None:
-    if not connections.claim(namespace, request.sid, token):  # type: ignore[attr-defined]
+    if not claim(namespace, request.sid, token):  # type: ignore[attr-defined]
         raise ConnectionRefusedError("too many connections with this token")
 
 
