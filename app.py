@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 
+import access_log
 from config import Settings
 from models import db
 
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     kds.init_app(app)
     web.init_app(app)
     cli.init_app(app)
+    access_log.init_app(app)  # after kds (Socket.IO's middleware)
     if app.config["WECHAT_SANDBOX"]:
         from wechat.sandbox import bp as sandbox_bp
 

@@ -79,7 +79,7 @@ def init_app(app: Flask) -> None:
             store = create(slug, name.strip()[:100], owner, password)
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
-        click.echo(f"store {store.slug} created (id {store.id}); owner: {owner}")
+        click.echo(f"store {store.slug} created (id {store.id}); owner: {owner.strip().lower()}")
 
 
 def _print_links(slug: str) -> None:

@@ -10,7 +10,7 @@ from flask_smorest import Api
 from marshmallow import Schema, fields
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from domain.errors import DomainError
 
@@ -18,8 +18,8 @@ log = logging.getLogger(__name__)
 
 HTTP_CODES = {
     400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "invalid_request",
-    409: "conflict", 413: "too_large", 415: "invalid_request", 422: "validation_error", 429: "rate_limited",
-    502: "upstream_error", 503: "unavailable",
+    409: "conflict", 413: "too_large", 414: "too_large", 415: "invalid_request", 422: "validation_error",
+    429: "rate_limited", 502: "upstream_error", 503: "unavailable",
 }
 
 
@@ -72,7 +72,9 @@ class ContractApi(Api):
             return error_response(status, HTTP_CODES.get(status, "server_error"), "something went wrong on our side")
         code = HTTP_CODES.get(status, "invalid_request")
         message = data.get("message") or error.description or error.name
-        headers = data.get("headers") or {}
+        headers = dict(data.get("headers") or {})
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            headers["Allow"] = ", ".join(sorted(error.valid_methods))  # RFC 9110: a 405 says what is allowed
         resp, status = error_response(status, code, message)
         resp.headers.update(headers)
         return resp, status

@@ -165,8 +165,20 @@ def refund(body: dict[str, Any], payment_id: int) -> Any:
                                               body["client_key"])}, 201
 
 
+class NotifyFailSchema(Schema):
+    """WeChat's own answer shape for a notify we refuse: WeChat retries it later."""
+
+    code = fields.Str(metadata={"description": "always FAIL", "enum": ["FAIL"]})
+    message = fields.Str()
+
+
+NOTIFY_FAIL = "not verified (signature, serial, timestamp or resource): WeChat retries"
+
+
 @blp.post("/wechat/refund/notify")
 @blp.doc(description="WeChat Pay v3 refund notify")
+@blp.response(204, description="handled (also when already handled before)")
+@blp.alt_response(401, schema=NotifyFailSchema, description=NOTIFY_FAIL)
 def refund_notify() -> Any:
     try:
         payments.handle_refund_notify(request.headers, request.get_data(as_text=True))
@@ -178,6 +190,8 @@ def refund_notify() -> Any:
 
 @blp.post("/wechat/pay/notify")
 @blp.doc(description="WeChat Pay v3 payment notify: 204 when handled; 4xx with {code: FAIL} makes WeChat retry")
+@blp.response(204, description="handled (also when already handled before)")
+@blp.alt_response(401, schema=NotifyFailSchema, description=NOTIFY_FAIL)
 def pay_notify() -> Any:
     body = request.get_data(as_text=True)
     try:

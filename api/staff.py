@@ -18,6 +18,7 @@ from api.auth import (
 )
 from api.limits import limiter
 from domain import permissions
+from domain.errors import Forbidden
 from models import db
 from schema.staff import (
     PasswordChange,
@@ -78,7 +79,13 @@ def read_session() -> dict[str, Any]:
 @blp.delete("/staff/session")
 @blp.response(204)
 def close_session() -> Response:
-    """Sign out of the console: the cookie is cleared (a bearer token simply expires)."""
+    """Sign out: the session's token (cookie or bearer) stops working at once, and the cookie is cleared."""
+    try:
+        token = request_token()
+    except Forbidden:  # a cookie without its CSRF token: cleared, but not trusted to sign anyone out
+        token = None
+    if token:
+        staff.end_session(token)
     resp = Response(status=204)
     clear_session_cookie(resp)
     return resp

@@ -61,6 +61,9 @@ class Settings:
     # header is ignored: rate limits and lockouts key on an address no client can write.
     TRUSTED_PROXIES: int = 0
     KDS_REPLAY_LIMIT: int = 500
+    SOCKET_JOIN_GRACE: int = 10  # seconds an Engine.IO connection may stay open without a namespace
+    SOCKETS_PER_ADDRESS: int = 256  # per process; diners share a restaurant's Wi-Fi address
+    SOCKETS_PER_TOKEN: int = 8  # namespace sockets one token may hold, per process
     RECONCILE_SECONDS: int = 60  # how often each server process asks WeChat Pay about stragglers; 0: never
     LOG_LEVEL: str = "INFO"
     # Overload: at most WRITE_SLOTS writes run at once per process (0: 2 on SQLite, 16 on MariaDB);

@@ -9,11 +9,13 @@ from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, emit, jo
 
 from domain.errors import NotFound, Unauthorized
 from domain.permissions import allows
+from kds.connections import claim, release
 from kds.rooms import device_room, kds_room, staff_room, store_tables_room, table_room
 from schema.kitchen import SnapshotSchema
 from services import devices, diners, kitchen, staff, tables
 
 MAX_STATIONS = 20
+MAX_SEQ = 2**53 - 1  # the largest seq a screen (JavaScript) can count to exactly
 
 
 def _stations(auth: dict[str, Any]) -> list[str] | None:
@@ -51,6 +53,7 @@ class KitchenNamespace(Namespace):
                 _watch_staff(self.socketio, "/kds", token)
         except Unauthorized:
             raise ConnectionRefusedError("unauthorized") from None
+        _claim("/kds", token)
 
         for st in stations or [None]:
             join_room(kds_room(store_id, st))
@@ -62,6 +65,7 @@ class KitchenNamespace(Namespace):
     def on_disconnect(self, *args: Any) -> None:
         self.screens.pop(request.sid, None)  # type: ignore[attr-defined]
         STAFF_SOCKETS.pop(("/kds", request.sid), None)  # type: ignore[attr-defined]
+        release("/kds", request.sid)  # type: ignore[attr-defined]
 
     def on_resume(self, data: Any = None) -> dict[str, Any]:
         """Send every event after ``after`` in order, or a snapshot when too much was missed."""
@@ -72,7 +76,9 @@ class KitchenNamespace(Namespace):
         after = data.get("after") if isinstance(data, dict) else None
         if not isinstance(after, int) or isinstance(after, bool) or after < 0:
             after = 0
-        events = kitchen.events_after(store_id, after, stations, current_app.config["KDS_REPLAY_LIMIT"])
+        # A seq no database column holds (10**40 overflows the query) is none we sent: start afresh.
+        events = None if after > MAX_SEQ else kitchen.events_after(store_id, after, stations,
+                                                                   current_app.config["KDS_REPLAY_LIMIT"])
         if events is None:
             seq, tickets = kitchen.open_tickets(store_id, stations)
             emit("snapshot", SnapshotSchema().dump({"seq": seq, "tickets": tickets}))
@@ -95,6 +101,7 @@ class TableNamespace(Namespace):
             found = tables.resolve(table_token, with_check=False)
         except (Unauthorized, NotFound):
             raise ConnectionRefusedError("unauthorized") from None
+        _claim("/table", token)
 
         join_room(table_room(found.table.id))
         join_room(store_tables_room(found.store.id))
@@ -104,6 +111,7 @@ class TableNamespace(Namespace):
 
     def on_disconnect(self, *args: Any) -> None:
         TABLE_SOCKETS.pop(request.sid, None)  # type: ignore[attr-defined]
+        release("/table", request.sid)  # type: ignore[attr-defined]
 
 
 class StaffNamespace(Namespace):
@@ -120,12 +128,19 @@ class StaffNamespace(Namespace):
             raise ConnectionRefusedError("unauthorized") from None
         if not allows(who.role, "floor.view"):
             raise ConnectionRefusedError("forbidden")
+        _claim("/staff", token)
 
         join_room(staff_room(who.store_id))
         _watch_staff(self.socketio, "/staff", token)
 
     def on_disconnect(self, *args: Any) -> None:
         STAFF_SOCKETS.pop(("/staff", request.sid), None)  # type: ignore[attr-defined]
+        release("/staff", request.sid)  # type: ignore[attr-defined]
+
+
+def _claim(namespace: str, token: str) -> None:
+    if not claim(namespace, request.sid, token):  # type: ignore[attr-defined]
+        raise ConnectionRefusedError("too many connections with this token")
 
 
 def disconnect_device(socketio: SocketIO, device_id: int) -> None:

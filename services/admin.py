@@ -18,7 +18,7 @@ from services.scoping import owned, taken
 from services.uow import keys_revoked, transaction
 
 STORE_SETTINGS = ("name", "pay_mode", "kds_warn_minutes", "kds_late_minutes", "opens_at", "closes_at",
-                  "service_charge_bp")
+                  "service_charge_bp", "max_portions_round", "max_portions_check")
 
 
 def update_store(store_id: int, changes: dict[str, Any], staff_id: int | None = None) -> Store:
@@ -39,6 +39,9 @@ def update_store(store_id: int, changes: dict[str, Any], staff_id: int | None = 
             raise ValidationFailed("give both opening and closing time, or neither", {missing: ["required"]})
         if store.opens_at is not None and store.opens_at == store.closes_at:
             raise ValidationFailed("opening and closing time are the same", {"closes_at": ["must differ"]})
+        if store.max_portions_round > store.max_portions_check:
+            raise ValidationFailed("a round cannot hold more than a check",
+                                   {"max_portions_round": ["must not exceed max_portions_check"]})
         if store.kds_warn_minutes >= store.kds_late_minutes:
             raise ValidationFailed("the warning must come before the late mark",
                                    {"kds_warn_minutes": ["must be less than kds_late_minutes"]})

@@ -3,14 +3,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from domain import order_state
 from domain.errors import Conflict, Forbidden, InvalidState, NotFound, SoldOut, ValidationFailed
-from domain.pricing import LineRequest, PricedOrder, price_order, service_charge, within_hours
-from models import Item, Order, OrderItem, Table, TableSession, db, utcnow
+from domain.pricing import (
+    LineRequest,
+    PricedOrder,
+    RoundLimits,
+    check_round,
+    price_order,
+    service_charge,
+    within_hours,
+)
+from models import Item, Order, OrderItem, Store, Table, TableSession, db, utcnow
 from services import audit, counters, ledger, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
@@ -115,6 +123,7 @@ def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequ
                                f"{store.closes_at or '24:00'}")
         menu = menu_for_pricing(tx.session, store.id, [ln.item_id for ln in lines])
         priced = price_order(menu, lines, now)
+        _within_limits(tx.session, store, check, priced)
         _take_stock(tx, store.id, priced, {i.id for i in menu.values() if i.stock is not None})
         # From here to commit the store's counters are locked: keep this stretch short.
         number = counters.next_value(tx.session, store.id, counters.ORDER_NUMBER)
@@ -128,6 +137,19 @@ def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequ
             send_to_kitchen(tx, order)
         record_order_update(tx, order)
     return order, True
+
+
+def _within_limits(session: Session, store: Store, check: TableSession, priced: PricedOrder) -> None:
+    """The store's portion caps and the ¥100,000 ceiling, for this round and the check it joins."""
+    check_total = session.execute(select(func.coalesce(func.sum(Order.total), 0)).where(
+        Order.table_session_id == check.id, Order.status != "cancelled")).scalar_one()
+    check_portions = session.execute(
+        select(func.coalesce(func.sum(OrderItem.qty), 0)).join(Order, Order.id == OrderItem.order_id)
+        .where(Order.table_session_id == check.id, OrderItem.status != "cancelled")).scalar_one()
+    total = priced.total + service_charge(priced.total, store.service_charge_bp)
+    portions = sum(line.qty for line in priced.lines)
+    check_round(total, portions, int(check_total), int(check_portions),
+                RoundLimits(store.max_portions_round, store.max_portions_check))
 
 
 def _set_total(order: Order, subtotal: int) -> None:

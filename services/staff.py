@@ -1,18 +1,21 @@
 """Staff accounts: argon2 passwords, lockout after repeated failures, signed bearer tokens."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain import permissions
 from domain.errors import Conflict, Forbidden, RateLimited, Unauthorized, ValidationFailed
 from domain.tokens import TokenInvalid
-from models import Staff, Store, db, utcnow
+from models import RevokedStaffSession, Staff, Store, db, utcnow
 from services import audit, lockout
 from services.context import setting, signer
 from services.scoping import owned, taken
@@ -24,6 +27,13 @@ _DUMMY_HASH = _hasher.hash("not-a-password")
 
 SESSION_COOKIE = "diancan_staff"
 """The console's sign-in cookie: an HttpOnly copy of a staff token."""
+
+
+def normal_username(username: str) -> str:
+    """Usernames are stored stripped and in lower case, and compared byte for byte at login, so
+    one account has one spelling on every database (MariaDB's collation would fold case, accents
+    and trailing spaces)."""
+    return username.strip().lower()
 
 
 def hash_password(password: str) -> str:
@@ -83,9 +93,12 @@ def authenticate(token: str) -> StaffPrincipal:
         claims = signer().read("staff", token, setting("STAFF_TOKEN_TTL"))
     except TokenInvalid as exc:
         raise Unauthorized("invalid or expired token") from exc
+    session_id = claims.get("j")
     staff = db.session.get(Staff, claims.get("s"))
-    if staff is None or not staff.active or staff.token_version != claims.get("v"):
+    if staff is None or not staff.active or staff.token_version != claims.get("v") or not isinstance(session_id, str):
         raise Unauthorized("invalid or expired token")
+    if db.session.get(RevokedStaffSession, session_id) is not None:
+        raise Unauthorized("signed out")
     return principal(staff)
 
 
@@ -94,8 +107,31 @@ def principal(member: Staff) -> StaffPrincipal:
 
 
 def _issue_token(member: Staff) -> str:
-    """A bearer token naming this person at their current ``token_version``."""
-    return signer().issue("staff", {"s": member.id, "v": member.token_version})
+    """A bearer token naming this person at their current ``token_version`` and a new session id
+    (``j``), which signing out revokes; it also makes two logins in one second differ."""
+    return signer().issue("staff", {"s": member.id, "v": member.token_version, "j": secrets.token_hex(8)})
+
+
+def end_session(token: str) -> None:
+    """Sign out: the token's session is refused from now on, in every process (open sockets are
+    cut by their sweep within seconds). A token that is already invalid needs nothing."""
+    try:
+        claims = signer().read("staff", token, setting("STAFF_TOKEN_TTL"))
+    except TokenInvalid:
+        return
+    session_id, staff_id = claims.get("j"), claims.get("s")
+    if not isinstance(session_id, str) or not isinstance(staff_id, int):
+        return
+    now = utcnow()
+    try:
+        with transaction() as tx:
+            # Rows past their expiry name tokens refused anyway: each sign-out sweeps a few away.
+            tx.session.execute(delete(RevokedStaffSession).where(RevokedStaffSession.expires_at < now))
+            if tx.session.get(RevokedStaffSession, session_id) is None:
+                tx.session.add(RevokedStaffSession(session_id=session_id, staff_id=staff_id,
+                                                   expires_at=now + timedelta(seconds=setting("STAFF_TOKEN_TTL"))))
+    except IntegrityError:
+        db.session.rollback()  # signed out twice at once: revoked either way
 
 
 # --- managing accounts (the console) -----------------------------------------------------------
@@ -131,6 +167,7 @@ def _may_manage(actor: StaffPrincipal, role: str) -> None:
 def create_staff(actor: StaffPrincipal, username: str, name: str, role: str, password: str) -> Staff:
     """A new account in the actor's store. Conflict when the username is taken there."""
     _may_manage(actor, role)
+    username = normal_username(username)
     check_password(username, password)
     with transaction() as tx:
         if taken(tx.session, Staff, actor.store_id, Staff.username, username):
@@ -183,7 +220,13 @@ def update_staff(actor: StaffPrincipal, staff_id: int, changes: dict[str, Any]) 
 
 
 def reset_password(actor: StaffPrincipal, staff_id: int, password: str) -> Staff:
-    """A manager sets a new password for someone (forgotten, or locked out): their sessions end."""
+    """A manager sets a new password for someone (forgotten, or locked out): their sessions end.
+
+    Not for oneself: that needs the current password (``change_own_password``), or a stolen
+    session could lock its owner out. Raises Forbidden for a self-target or a role out of reach.
+    """
+    if staff_id == actor.id:
+        raise Forbidden("change your own password with your current one")
     with transaction() as tx:
         member = _member(tx.session, actor.store_id, staff_id)
         _may_manage(actor, member.role)

@@ -80,6 +80,8 @@ def console_strings() -> dict[str, str]:
         "opens_at": _("Takes orders from"), "closes_at": _("Takes orders until"),
         "hours_always": _("Both empty: orders any time"), "service_charge": _("Service charge (%)"),
         "service_charge_hint": _("Added to every order; 0 for none."),
+        "max_portions_round": _("Most portions in one round"), "max_portions_check": _("Most portions on one check"),
+        "max_portions_hint": _("A diner's round beyond this is refused."),
         # audit
         "audit": _("Audit log"), "when": _("When"), "who": _("Who"), "action": _("Action"), "target": _("Target"),
         "change": _("Change"), "all_actions": _("All actions"), "all_staff": _("Everyone"), "from": _("From"),
