@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from api import errors
+from api import errors, guards, overload
 from api.errors import ContractApi
 from api.openapi import mark_always_present
 
@@ -30,6 +30,8 @@ def init_app(app: Flask) -> None:
     mark_always_present(api)
     app.extensions["diancan.api"] = api
     errors.init_app(app)
+    overload.init_app(app)
+    guards.init_app(app)  # before the rate limiter, which may read the body
 
     from api import admin, admin_menu, admin_staff, devices, diner, floor, kds, limits, payments, staff, table_service
 

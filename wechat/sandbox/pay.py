@@ -148,8 +148,10 @@ def phone_confirms():  # type: ignore[no-untyped-def]
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
     prepay_id = body.get("prepay_id") or str(body.get("package", "")).removeprefix("prepay_id=")
+    if not isinstance(prepay_id, str):  # a number too big for SQLite would fail the query
+        return {"error": {"code": "not_found", "message": "no such prepay_id"}}, 404
     with db() as conn:
-        row = conn.execute("SELECT * FROM pay_orders WHERE prepay_id = ?", (str(prepay_id),)).fetchone()
+        row = conn.execute("SELECT * FROM pay_orders WHERE prepay_id = ?", (prepay_id,)).fetchone()
         if row is None:
             return {"error": {"code": "not_found", "message": "no such prepay_id"}}, 404
         if row["trade_state"] == "CLOSED":
