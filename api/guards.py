@@ -17,6 +17,9 @@ FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencode
 # gunicorn's limit_request_line is set above this (gunicorn.conf.py), so the app, not gunicorn's
 # HTML page, answers a long address: with the contract's JSON.
 MAX_URI = 4096
+# WeChat's notifies are answered in WeChat's own words ({"code": "FAIL"}, 401) by their routes,
+# which check the signature before reading the body: only the depth is refused for them here.
+WECHAT_NOTIFIES = frozenset({"payments.pay_notify", "payments.refund_notify"})
 
 
 def check_request() -> None:
@@ -35,7 +38,7 @@ def check_request() -> None:
     except json_input.UnsafeJson as exc:
         # A body sent as something else (some WeChat clients) is still parsed by routes that
         # force JSON, so only the depth, which would crash them, is refused for those.
-        if request.is_json or isinstance(exc, json_input.TooDeep):
+        if (request.is_json and request.endpoint not in WECHAT_NOTIFIES) or isinstance(exc, json_input.TooDeep):
             raise InvalidRequest(str(exc)) from None
 
 
