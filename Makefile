@@ -51,7 +51,7 @@ run: seed
 
 lint: dev-deps
 	$(BIN)/ruff check .
-	$(BIN)/mypy domain services
+	$(BIN)/mypy domain services monitoring
 
 test: dev-deps browser lint
 	$(BIN)/pytest $(PYTEST_ARGS)

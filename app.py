@@ -23,8 +23,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     import api
     import cli
     import kds
+    import monitoring
     import web
 
+    monitoring.init_app(app)
     api.init_app(app)
     kds.init_app(app)
     web.init_app(app)
@@ -91,7 +93,9 @@ def _reconcile_in_background(app: Flask) -> None:
 
 
 def _logging(app: Flask) -> None:
-    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from monitoring.logs import configure
+
+    configure(app.config["LOG_LEVEL"])  # JSON lines, request ids, personal data redacted
     # urllib3 logs whole request URLs at DEBUG, and WeChat's carry the app secret and login codes.
     logging.getLogger("urllib3").setLevel(logging.WARNING)
     # gevent-websocket's worker (GUNICORN_WORKER, optional) writes its own access log with full URLs.

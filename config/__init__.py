@@ -84,6 +84,10 @@ class Settings:
     KDS_REPLAY_LIMIT: int = 500
     RECONCILE_SECONDS: int = 60  # how often each server process asks WeChat Pay about stragglers; 0: never
     LOG_LEVEL: str = "INFO"
+    METRICS_TOKEN: str = ""  # set: /metrics needs "Authorization: Bearer <token>"; unset: loopback callers only
+    SENTRY_DSN: str = ""  # set: errors go to Sentry (no personal data; the same redaction as the logs)
+    SEQ_ANNOUNCE_SECONDS: int = 3  # how often each process tells its screens every station's latest seq; 0: never
+    FAULT_AFTER_COMMIT: str = ""  # tests only: "exit" ends the process after a commit with kitchen events
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

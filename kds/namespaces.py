@@ -52,12 +52,16 @@ class KitchenNamespace(Namespace):
             raise ConnectionRefusedError("unauthorized") from None
         from kds import device_room, kds_room
 
-        for st in stations or [None]:
+        watched: list[str | None] = list(stations) if stations else [None]
+        for st in watched:
             join_room(kds_room(store_id, st))
         if device_id is not None:
             join_room(device_room(device_id))
             _ensure_sweeper(self.socketio)
         self.screens[request.sid] = (store_id, stations, device_id)  # type: ignore[attr-defined]
+        from kds import announce
+
+        announce.ensure_started(self.socketio, current_app._get_current_object())  # type: ignore[attr-defined]
 
     def on_disconnect(self, *args: Any) -> None:
         self.screens.pop(request.sid, None)  # type: ignore[attr-defined]

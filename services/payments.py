@@ -20,6 +20,7 @@ from domain import order_state
 from domain.errors import InvalidState, NotFound, UpstreamError, ValidationFailed
 from domain.payment_state import CREDITABLE, Expected, mismatch, new_out_trade_no
 from models import Diner, Order, Payment, PaymentAnomaly, Refund, Store, TableSession, db, utcnow
+from monitoring import metrics
 from services import audit
 from services.context import cipher, setting
 from services.kitchen import record_order_update, send_to_kitchen
@@ -82,6 +83,7 @@ def start_wechat_payment(diner_id: int, client_key: str, order_id: int | None = 
             if payment.status == "created":  # a notify may already have made it paid
                 payment.status = "paying"
                 _mark_orders(tx, payment, "paying")
+                tx.on_commit(lambda: metrics.count_payment("wechat_jsapi", "paying"))
             payment.prepay_id = prepay_id
     return Started(payment=payment, request_payment=pay_client().request_payment(prepay_id))
 
@@ -148,6 +150,7 @@ def record_offline_payment(store_id: int, staff_id: int, table_session_id: int, 
                           status="paid", paid_at=utcnow())
         tx.session.add(payment)
         tx.session.flush()
+        tx.on_commit(lambda: metrics.count_payment(channel, "paid"))
         _apply_credit(tx, payment)
         audit.record(tx, store_id, staff_id, f"payment.{channel}", "payment", payment.id, None,
                      {"amount": amount, "table_session_id": check.id})
@@ -155,14 +158,19 @@ def record_offline_payment(store_id: int, staff_id: int, table_session_id: int, 
 
 
 # -- crediting ------------------------------------------------------------------------------
-def handle_pay_notify(headers: Any, body: str) -> None:
-    """Verify, decrypt and credit a payment notify. Raises NotifyRejected (forged, tampered,
-    stale, unreadable): WeChat should retry, nothing is credited."""
-    credit_transaction(pay_client().parse_notify(headers, body))
+def handle_pay_notify(headers: Any, body: str) -> str:
+    """Verify, decrypt and credit a payment notify; returns what became of it: ``credited``,
+    ``duplicate`` (credited before) or ``mismatch`` (kept as an anomaly). Raises NotifyRejected
+    (forged, tampered, stale, unreadable): WeChat should retry, nothing is credited."""
+    return _credit(pay_client().parse_notify(headers, body))
 
 
 def credit_transaction(txn: dict[str, Any]) -> bool:
     """Credit our payment from a verified transaction, once. True if this call credited it."""
+    return _credit(txn) == "credited"
+
+
+def _credit(txn: dict[str, Any]) -> str:
     out_trade_no = str(txn.get("out_trade_no", ""))[:64]
     cfg = current_app.config
     with transaction() as tx:
@@ -171,13 +179,13 @@ def credit_transaction(txn: dict[str, Any]) -> bool:
         ).scalar_one_or_none()
         if payment is None:
             _anomaly(tx, None, out_trade_no, "unknown out_trade_no", txn)
-            return False
+            return "mismatch"
         problem = mismatch(txn, Expected(payment.out_trade_no, payment.amount, cfg["WECHATPAY_MCHID"],
                                          cfg["WECHAT_APPID"]))
         if problem is not None:
             if txn.get("trade_state") in ("SUCCESS", "REFUND"):  # money moved, but not as we asked
                 _anomaly(tx, payment.store_id, out_trade_no, problem, txn)
-            return False
+            return "mismatch"
         # The one transaction that moves the row to paid credits it; every racer after it sees 0 rows.
         moved = tx.session.execute(
             update(Payment).where(Payment.id == payment.id, Payment.status.in_(CREDITABLE))
@@ -185,10 +193,11 @@ def credit_transaction(txn: dict[str, Any]) -> bool:
             .execution_options(synchronize_session=False)
         ).rowcount  # type: ignore[attr-defined]
         if moved != 1:
-            return False
+            return "duplicate"
         tx.session.refresh(payment)
         _apply_credit(tx, payment)
-    return True
+        tx.on_commit(lambda: metrics.count_payment(payment.channel, "paid"))
+    return "credited"
 
 
 def _apply_credit(tx: Tx, payment: Payment) -> None:
@@ -267,6 +276,7 @@ def reconcile(older_than: timedelta = timedelta(minutes=2),
                 ).rowcount  # type: ignore[attr-defined]
                 if moved:
                     _mark_orders(tx, tx.session.get(Payment, pid), "unpaid")  # type: ignore[arg-type]
+                    tx.on_commit(lambda: metrics.count_payment("wechat_jsapi", "closed"))
             counts["closed"] += 1
         else:
             counts["waiting"] += 1
