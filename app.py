@@ -96,8 +96,10 @@ def _logging(app: Flask) -> None:
     from monitoring.logs import configure
 
     configure(app.config["LOG_LEVEL"])  # JSON lines, request ids, personal data redacted
-    # urllib3 logs whole request URLs at DEBUG, and WeChat's carry the app secret and login codes.
+    # urllib3 logs whole request URLs at DEBUG, and WeChat's carry the app secret and login codes;
+    # SQLAlchemy's engine logs statements with their parameters at INFO.
     logging.getLogger("urllib3").setLevel(logging.WARNING)
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     # gevent-websocket's worker (GUNICORN_WORKER, optional) writes its own access log with full URLs.
     access = logging.getLogger("geventwebsocket.handler")
     if not any(isinstance(f, _NoQueryStrings) for f in access.filters):

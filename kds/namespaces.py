@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, emit, join_room
 
 from domain.errors import NotFound, Unauthorized
@@ -13,6 +13,7 @@ from schema.kitchen import SnapshotSchema
 from services import devices, diners, kitchen, staff, tables
 
 MAX_STATIONS = 20
+log = logging.getLogger(__name__)
 
 
 def _stations(auth: dict[str, Any]) -> list[str] | None:
@@ -59,6 +60,8 @@ class KitchenNamespace(Namespace):
             join_room(device_room(device_id))
             _ensure_sweeper(self.socketio)
         self.screens[request.sid] = (store_id, stations, device_id)  # type: ignore[attr-defined]
+        g.log_store_id = store_id  # each Socket.IO event logs with its own request id and the store
+        log.info("kitchen screen connected", extra={"stations": stations, "paired": device_id is not None})
         from kds import announce
 
         announce.ensure_started(self.socketio, current_app._get_current_object())  # type: ignore[attr-defined]
@@ -76,13 +79,16 @@ class KitchenNamespace(Namespace):
         after = data.get("after") if isinstance(data, dict) else None
         if not isinstance(after, int) or isinstance(after, bool) or after < 0:
             after = 0
+        g.log_store_id = store_id
         events = kitchen.events_after(store_id, after, stations, current_app.config["KDS_REPLAY_LIMIT"])
         if events is None:
             seq, tickets = kitchen.open_tickets(store_id, stations)
             emit("snapshot", SnapshotSchema().dump({"seq": seq, "tickets": tickets}))
+            log.info("kitchen screen resumed", extra={"after": after, "mode": "snapshot"})
             return {"ok": True, "mode": "snapshot"}
         for ev in events:
             emit(ev.kind, kitchen.event_message(ev))
+        log.info("kitchen screen resumed", extra={"after": after, "mode": "replay", "count": len(events)})
         return {"ok": True, "mode": "replay", "count": len(events)}
 
 

@@ -39,7 +39,8 @@ def _instrument_requests(app: Flask) -> None:
     @app.before_request
     def _start() -> None:
         g.request_started = time.perf_counter()
-        logs.request_id()
+        g.request_id = logs.new_request_id(request.headers.get("X-Request-Id"))
+        g.log_store_id = None
 
     @app.after_request
     def _finish(resp: Response) -> Response:

@@ -40,6 +40,8 @@ def request_id() -> str | None:
 
 
 def _add_request(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    if event.get("message") == event.get("event"):
+        event.pop("message")  # stdlib's formatted copy of the event text
     rid = request_id()
     if rid is not None:
         event.setdefault("request_id", rid)
