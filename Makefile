@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export PYTHONPATH := $(CURDIR)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test lint deps dev-deps browser migrate seed bench smoke translations-update
+.PHONY: run test lint deps dev-deps browser ops-tools migrate seed bench smoke translations-update cluster
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -40,6 +40,10 @@ translations-update: deps
 browser:
 	@bash scripts/ensure-browser.sh
 
+# nginx (make cluster) and promtool (alert-rule tests), from Debian.
+ops-tools:
+	@bash scripts/ensure-ops-tools.sh
+
 migrate: deps
 	$(BIN)/flask --app app db-upgrade
 
@@ -53,7 +57,7 @@ lint: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy domain services monitoring
 
-test: dev-deps browser lint
+test: dev-deps browser ops-tools lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: dev-deps
