@@ -28,6 +28,7 @@ class Screen:
         self.resuming = False
         self.dirty = False
         self.applied = 0
+        self.resumed = threading.Event()  # set once a resume has been answered
         self.client = self._client()
 
     def _client(self) -> socketio.Client:
@@ -81,6 +82,7 @@ class Screen:
         with self.lock:
             self.resuming = False
             again = self.dirty
+        self.resumed.set()
         if again:
             self._resume()
 
