@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export PYTHONPATH := $(CURDIR)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test lint deps dev-deps browser ops-tools migrate seed bench smoke translations-update cluster
+.PHONY: run test lint deps dev-deps browser ops-tools migrate seed bench smoke translations-update cluster cluster-reload
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -52,6 +52,16 @@ seed: migrate
 
 run: seed
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+# The production shape on one machine: nginx on PORT (default 8080) in front of PROCESSES (default 2)
+# gunicorn processes on MariaDB and Redis, in the foreground; Ctrl-C stops everything.
+cluster: deps ops-tools
+	@bash scripts/ensure-services.sh
+	$(BIN)/python scripts/cluster.py
+
+# Restart the cluster's processes one at a time (screens move to the others meanwhile).
+cluster-reload:
+	kill -HUP $$(cat $${INSTANCE_PATH:-instance}/cluster/runner.pid)
 
 lint: dev-deps
 	$(BIN)/ruff check .
