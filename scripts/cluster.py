@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -142,7 +143,8 @@ class Cluster:
                 self.stop()
                 return 1
         conf = nginx_main_conf(self.cfg)
-        self.nginx = subprocess.Popen(["nginx", "-p", str(self.cfg["run"]), "-c", str(conf), "-g", "daemon off;"],
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"  # /usr/sbin is not on every user's PATH
+        self.nginx = subprocess.Popen([nginx, "-p", str(self.cfg["run"]), "-c", str(conf), "-g", "daemon off;"],
                                       start_new_session=True)
         self.write_status()
         base = self.cfg["env"]["PUBLIC_BASE_URL"]
