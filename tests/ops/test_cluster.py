@@ -121,7 +121,7 @@ def _sees_all(screen: Screen, order_ids: list[int]) -> bool:
     return set(order_ids) <= shown
 
 
-def test_killing_a_process_behind_nginx_loses_no_ticket_and_no_order(cluster):
+def test_killing_a_process_or_rolling_a_restart_behind_nginx_loses_nothing(cluster):
     base = cluster["base"]
 
     def login(user: str, password: str) -> str:
@@ -193,5 +193,38 @@ def test_killing_a_process_behind_nginx_loses_no_ticket_and_no_order(cluster):
         return status["processes"][str(victim)] != pid and _answers(f"http://127.0.0.1:{victim}/readyz")
 
     _wait(restarted, 60, "the killed process was not started again")
+
+    # A rolling restart (make cluster-reload): no screen is away for more than a few seconds.
+    status = json.loads((cluster["run"] / "processes.json").read_text())["processes"]
+    runner = int((cluster["run"] / "runner.pid").read_text())
+    os.kill(runner, signal.SIGHUP)
+    away_since: dict[int, float] = {}
+    longest = 0.0
+
+    def all_new_and_ready() -> bool:
+        now = json.loads((cluster["run"] / "processes.json").read_text())["processes"]
+        return all(now[p] != status[p] for p in status) and all(
+            _answers(f"http://127.0.0.1:{p}/readyz") for p in cluster["ports"])
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not all_new_and_ready():
+        for i, screen in enumerate(screens):
+            if screen.connected:
+                if i in away_since:
+                    longest = max(longest, time.monotonic() - away_since.pop(i))
+                continue
+            away_since.setdefault(i, time.monotonic())
+            screen.disconnect()
+            try:
+                screen.connect()  # what the page's Socket.IO client does on its own
+            except socketio.exceptions.ConnectionError:
+                pass
+        time.sleep(0.2)
+    assert all_new_and_ready(), "the rolling restart did not finish"
+    _wait(reconnected, 30, "the screens could not reconnect after the rolling restart")
+    longest = max([longest, *(time.monotonic() - t for t in away_since.values())])
+    assert longest < 8, f"a screen was away for {longest:.1f} s"
+    orders.append(_place(base, diner, body(99)))
+    _wait(lambda: all(_sees_all(s, orders) for s in screens), 20, "a ticket was lost in the rolling restart")
     for screen in screens:
         screen.disconnect()

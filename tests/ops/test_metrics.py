@@ -74,6 +74,7 @@ def test_readyz_answers_when_the_database_does_and_healthz_stays(app, client):
 
 
 def test_readyz_is_503_when_redis_does_not_answer(app, client):
+    errors = value(scrape(client), "diancan_redis_errors_total")
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     try:
         r = client.get("/readyz")
@@ -82,6 +83,8 @@ def test_readyz_is_503_when_redis_does_not_answer(app, client):
     assert r.status_code == 503
     assert r.get_json()["error"]["checks"] == {"database": "ok", "redis": "down"}
     assert r.headers["Retry-After"]
+    assert value(scrape(client), "diancan_redis_errors_total") >= errors + 1
+    assert value(scrape(client), "diancan_ready") == 0
 
 
 def test_an_order_counts_and_times_its_way_to_the_screens(client, live_server):
