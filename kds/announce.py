@@ -17,7 +17,7 @@ from flask_socketio import SocketIO
 from sqlalchemy import or_, select
 
 from models import StoreCounter, db
-from services import counters
+from services import counters, incidents
 
 log = logging.getLogger(__name__)
 STATION_PREFIX = "station:"
@@ -52,6 +52,7 @@ def announce_once(socketio: SocketIO, app: Flask) -> int:
         return 0
     with app.app_context():
         latest = latest_seqs({store_id for store_id, _st, _dev in screens.values()})
+        incidents.mark_screens_seen({dev for _s, _st, dev in screens.values() if dev is not None})
     sent = 0
     for sid, (store_id, stations, _device) in screens.items():
         seq, by_station = latest.get(store_id, (0, {}))
