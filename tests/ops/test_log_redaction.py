@@ -200,3 +200,15 @@ def _drive_flows_in_process(app: Flask, client, live_server: str) -> list[str]:
     assert client.post("/api/v1/orders", json=body, headers=auth(diner)).status_code == 201
     client.get(f"/api/v1/tables/{openid}?token={diner}")
     return [openid, code, diner, token_of(table)]
+
+
+def test_sentry_events_go_through_the_same_redaction(app):
+    from monitoring.errors_to_sentry import scrub
+
+    openid = _openid(app, "sentry-user")
+    event = {"message": f"failed for {openid}", "request": {"headers": {"Authorization": "Bearer abc123def456"},
+                                                             "query_string": f"token=xyz&phone={PHONES[0]}"},
+             "extra": {"note": f"call {PHONES[0]}"}, "level": "error"}
+    text = json.dumps(scrub(event))
+    assert openid not in text and PHONES[0] not in text and "abc123def456" not in text
+    assert '"level": "error"' in text
