@@ -59,13 +59,13 @@ cluster: deps ops-tools
 	@bash scripts/ensure-services.sh
 	$(BIN)/python scripts/cluster.py
 
-# Restart the cluster's processes one at a time (screens move to the others meanwhile).
+# New code without downtime: each process, one at a time, swaps its worker (gunicorn's SIGHUP reload).
 cluster-reload:
 	kill -HUP $$(cat $${INSTANCE_PATH:-instance}/cluster/runner.pid)
 
 lint: dev-deps
 	$(BIN)/ruff check .
-	$(BIN)/mypy domain services monitoring
+	$(BIN)/mypy --strict domain services monitoring
 
 test: dev-deps browser ops-tools lint
 	$(BIN)/pytest $(PYTEST_ARGS)

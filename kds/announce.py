@@ -10,6 +10,7 @@ the table), whichever process it is connected to. The message is ``kitchen.seq``
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -18,6 +19,7 @@ from sqlalchemy import or_, select
 
 from models import StoreCounter, db
 from services import counters, incidents
+from services.uow import fact
 
 log = logging.getLogger(__name__)
 STATION_PREFIX = "station:"
@@ -42,12 +44,14 @@ def latest_seqs(store_ids: set[int]) -> dict[int, tuple[int, dict[str, int]]]:
     return latest
 
 
-def announce_once(socketio: SocketIO, app: Flask) -> int:
-    """Send ``kitchen.seq`` to this process's screens (not through Redis); returns how many."""
-    from kds.namespaces import KitchenNamespace
-    from monitoring import metrics
+Screens = Callable[[], dict[str, tuple[int, list[str] | None, int | None]]]
 
-    screens = dict(KitchenNamespace.screens)
+
+def announce_once(socketio: SocketIO, app: Flask, screens_now: Screens) -> int:
+    """Send ``kitchen.seq`` to this process's screens (not through Redis); returns how many.
+
+    ``screens_now()`` gives sid → (store, stations or None, device id or None) of this process."""
+    screens = dict(screens_now())
     if not screens:
         return 0
     with app.app_context():
@@ -60,11 +64,11 @@ def announce_once(socketio: SocketIO, app: Flask) -> int:
         message: dict[str, Any] = {"seq": seq, "stations": wanted}
         socketio.server.emit("kitchen.seq", message, to=sid, namespace="/kds", ignore_queue=True)
         sent += 1
-    metrics.SEQ_ANNOUNCEMENTS.inc(sent)
+    fact("seq_announcements", count=str(sent))
     return sent
 
 
-def ensure_started(socketio: SocketIO, app: Flask) -> None:
+def ensure_started(socketio: SocketIO, app: Flask, screens_now: Screens) -> None:
     """Start the announcing loop once per process (on its first kitchen screen)."""
     global _started
     seconds = app.config.get("SEQ_ANNOUNCE_SECONDS", 0)
@@ -76,7 +80,7 @@ def ensure_started(socketio: SocketIO, app: Flask) -> None:
         while True:
             socketio.sleep(seconds)
             try:
-                announce_once(socketio, app)
+                announce_once(socketio, app, screens_now)
             except Exception:  # a database hiccup must not end the announcing
                 log.exception("kitchen seq announcement failed")
 

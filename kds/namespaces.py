@@ -9,6 +9,8 @@ from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, emit, jo
 
 from domain.errors import NotFound, Unauthorized
 from domain.permissions import allows
+from kds.announce import ensure_started as ensure_announcing
+from kds.rooms import device_room, kds_room, staff_room, store_tables_room, table_room
 from schema.kitchen import SnapshotSchema
 from services import devices, diners, kitchen, staff, tables
 
@@ -51,7 +53,6 @@ class KitchenNamespace(Namespace):
                 _watch_staff(self.socketio, "/kds", token)
         except Unauthorized:
             raise ConnectionRefusedError("unauthorized") from None
-        from kds import device_room, kds_room
 
         watched: list[str | None] = list(stations) if stations else [None]
         for st in watched:
@@ -62,9 +63,8 @@ class KitchenNamespace(Namespace):
         self.screens[request.sid] = (store_id, stations, device_id)  # type: ignore[attr-defined]
         g.log_store_id = store_id  # each Socket.IO event logs with its own request id and the store
         log.info("kitchen screen connected", extra={"stations": stations, "paired": device_id is not None})
-        from kds import announce
-
-        announce.ensure_started(self.socketio, current_app._get_current_object())  # type: ignore[attr-defined]
+        ensure_announcing(self.socketio, current_app._get_current_object(),  # type: ignore[attr-defined]
+                           lambda: KitchenNamespace.screens)
 
     def on_disconnect(self, *args: Any) -> None:
         self.screens.pop(request.sid, None)  # type: ignore[attr-defined]
@@ -103,7 +103,6 @@ class TableNamespace(Namespace):
             found = tables.resolve(table_token)
         except (Unauthorized, NotFound):
             raise ConnectionRefusedError("unauthorized") from None
-        from kds import store_tables_room, table_room
 
         join_room(table_room(found.table.id))
         join_room(store_tables_room(found.store.id))
@@ -123,7 +122,6 @@ class StaffNamespace(Namespace):
             raise ConnectionRefusedError("unauthorized") from None
         if not allows(who.role, "floor.view"):
             raise ConnectionRefusedError("forbidden")
-        from kds import staff_room
 
         join_room(staff_room(who.store_id))
         _watch_staff(self.socketio, "/staff", token)

@@ -91,7 +91,7 @@ def _register_collector() -> None:
 
 
 def _instrument_events() -> None:
-    from services.uow import Outgoing, observe
+    from services.uow import Outgoing, observe, observe_facts
 
     def on_handed_over(events: list[Outgoing], seconds: float) -> None:
         created = False
@@ -103,6 +103,19 @@ def _instrument_events() -> None:
             metrics.ORDER_TO_SCREEN.observe(seconds)
 
     observe(on_handed_over)
+    observe_facts(_count_fact)
+
+
+def _count_fact(name: str, labels: dict[str, str]) -> None:
+    """Services say what happened (``tx.note`` / ``uow.fact``); the counters live here."""
+    if name == "order":
+        metrics.ORDERS.labels(labels["source"], labels["status"]).inc()
+    elif name == "payment":
+        metrics.PAYMENTS.labels(labels["channel"], labels["status"]).inc()
+    elif name == "notify":
+        metrics.NOTIFIES.labels(labels["outcome"]).inc()
+    elif name == "seq_announcements":
+        metrics.SEQ_ANNOUNCEMENTS.inc(float(labels.get("count", "1")))
 
 
 def _fault_hook(app: Flask) -> None:

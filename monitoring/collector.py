@@ -9,12 +9,13 @@ import logging
 from collections.abc import Iterator
 from datetime import timedelta
 
+from flask import current_app, has_app_context
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
 from models import Payment, Ticket, db, utcnow
-from monitoring import metrics
+from services import status as reported
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +42,9 @@ class BusinessCollector(Collector):
                                 value=up)
 
     def _sockets(self) -> Iterator[Metric]:
-        from kds import socketio
-
         family = GaugeMetricFamily("diancan_sockets", "Socket.IO connections on this process, by namespace",
                                    labels=["namespace"])
+        socketio = current_app.extensions.get("socketio") if has_app_context() else None
         server = getattr(socketio, "server", None)
         rooms = server.manager.rooms if server is not None else {}
         for namespace in NAMESPACES:
@@ -73,8 +73,8 @@ class BusinessCollector(Collector):
             select(Payment.store_id, func.count())
             .where(Payment.status == "paying", Payment.created_at < now - STUCK_AFTER).group_by(Payment.store_id)
         ).all()
-        jobs = metrics.print_job_counts()
-        down = metrics.printers_down()
+        jobs = reported.print_job_counts()
+        down = reported.printers_down()
         session.commit()  # end the read at once (on SQLite the transaction holds the write lock)
 
         open_ = GaugeMetricFamily("diancan_tickets_open", "Kitchen tickets not yet bumped, by store and station",

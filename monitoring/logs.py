@@ -36,7 +36,7 @@ def request_id() -> str | None:
     rid = g.get("request_id")
     if rid is None:
         rid = g.request_id = new_request_id(request.headers.get("X-Request-Id"))
-    return rid
+    return str(rid)
 
 
 def _add_request(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:

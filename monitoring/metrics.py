@@ -8,8 +8,6 @@ stuck payments) are computed at scrape time by ``monitoring.collector``.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, PlatformCollector, ProcessCollector
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -45,7 +43,6 @@ PROCESS_READY = Gauge("diancan_ready", "1 when the database (and Redis when conf
                       registry=REGISTRY)
 
 NOTIFY_OUTCOMES = ("credited", "duplicate", "mismatch", "rejected_signature", "rejected_stale")
-PRINT_JOB_STATUSES = ("queued", "printed", "failed")
 # Present from the start, so rate() and absent-checks work from the first scrape.
 for _outcome in NOTIFY_OUTCOMES:
     NOTIFIES.labels(_outcome)
@@ -55,48 +52,3 @@ for _source in ("diner", "staff"):
 for _channel, _status in (("wechat_jsapi", "paying"), ("wechat_jsapi", "paid"), ("wechat_jsapi", "closed"),
                           ("cash", "paid"), ("other", "paid")):
     PAYMENTS.labels(_channel, _status)
-
-
-# -- hooks for parts built elsewhere ---------------------------------------------------------
-# Printers (issue 13) fill these: each returns counts from cheap SQL, called at scrape time
-# inside an app context. Until then the metrics exist with zeros, so rules and dashboards hold.
-PrintJobCounts = Callable[[], dict[str, int]]
-PrintersDown = Callable[[], dict[str, int]]
-_print_jobs: list[PrintJobCounts] = []
-_printers_down: list[PrintersDown] = []
-
-
-def provide_print_jobs(fn: PrintJobCounts) -> None:
-    """``fn() -> {status: jobs}`` (queued, printed, failed) for ``diancan_print_jobs{status}``."""
-    if fn not in _print_jobs:
-        _print_jobs.append(fn)
-
-
-def provide_printers_down(fn: PrintersDown) -> None:
-    """``fn() -> {str(store_id): printers not answering}`` for ``diancan_printers_down{store}``."""
-    if fn not in _printers_down:
-        _printers_down.append(fn)
-
-
-def print_job_counts() -> dict[str, int]:
-    counts = dict.fromkeys(PRINT_JOB_STATUSES, 0)
-    for fn in _print_jobs:
-        for status, n in fn().items():
-            counts[status] = counts.get(status, 0) + n
-    return counts
-
-
-def printers_down() -> dict[str, int]:
-    down: dict[str, int] = {}
-    for fn in _printers_down:
-        for store, n in fn().items():
-            down[store] = down.get(store, 0) + n
-    return down
-
-
-def count_order(staff_placed: bool, status: str) -> None:
-    ORDERS.labels("staff" if staff_placed else "diner", status).inc()
-
-
-def count_payment(channel: str, status: str) -> None:
-    PAYMENTS.labels(channel, status).inc()

@@ -24,6 +24,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "ops" / "nginx" / "diancan.conf"
+FAIL_TIMEOUT = 2  # seconds nginx skips a process that refused a connection
 DEFAULT_DB = "mysql+pymysql://root@127.0.0.1/diancan?charset=utf8mb4"
 
 
@@ -42,7 +43,7 @@ def settings() -> dict[str, Any]:
 
 
 def render(cfg: dict[str, Any]) -> str:
-    servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in cfg["ports"])
+    servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout={FAIL_TIMEOUT}s;" for p in cfg["ports"])
     text = TEMPLATE.read_text()
     for placeholder in ("\n@SERVERS@\n", "listen @LISTEN@;"):
         assert text.count(placeholder) == 1, placeholder
@@ -81,6 +82,14 @@ def prepare_database(cfg: dict[str, Any], env: dict[str, str]) -> None:
         conn.close()
     for command in ("db-upgrade", "seed-demo"):
         subprocess.run([sys.executable, "-m", "flask", "--app", "app", command], cwd=ROOT, env=env, check=True)
+
+
+def _workers(master: int) -> set[int]:
+    """The gunicorn master's worker processes (Linux)."""
+    try:
+        return {int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()}
+    except OSError:
+        return set()
 
 
 class Cluster:
@@ -127,11 +136,19 @@ class Cluster:
             proc.wait()
 
     def rolling_restart(self) -> None:
-        """One process at a time: its screens reconnect to the others while it restarts."""
-        for port in list(self.cfg["ports"]):
-            print(f"cluster: restarting the process on {port}", flush=True)
-            self.stop_process(port)
-            self.start_process(port)
+        """One process at a time, gunicorn's own graceful reload (SIGHUP): the master keeps the
+        listening socket open, starts a fresh worker on the new code, and retires the old one, so
+        nginx never sees a refused connection and screens reconnect to the same port at once."""
+        for port, proc in list(self.procs.items()):
+            old = _workers(proc.pid)
+            print(f"cluster: reloading the process on {port}", flush=True)
+            proc.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not self.stopping:
+                now = _workers(proc.pid)
+                if now and not now & old:
+                    break
+                time.sleep(0.2)
             self.ready(port)
 
     def run(self) -> int:

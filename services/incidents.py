@@ -3,7 +3,7 @@
 Warnings are worked out when asked, from the database: a paired kitchen screen away for more
 than a minute during opening hours, payments still paying after five minutes, WeChat Pay not
 answering (payments whose prepay never came back), a printer down (reported by the printers'
-part through ``monitoring.metrics.provide_printers_down``). Incidents of the last day are the
+part through ``services.status.provide_printers_down``). Incidents of the last day are the
 notifies that moved money but did not match (payment anomalies) and the warnings' own traces.
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from domain.pricing import within_hours
 from models import KitchenDevice, Payment, PaymentAnomaly, Store, db, utcnow
 from services.menu import store_clock
+from services.status import printers_down
 
 SCREEN_AWAY = timedelta(minutes=1)
 STUCK_PAYING = timedelta(minutes=5)
@@ -53,8 +54,6 @@ def mark_screens_seen(device_ids: set[int]) -> None:
 
 def store_warnings(store_id: int) -> list[StaffWarning]:
     """Everything staff of this store should see a banner about right now. Raises nothing."""
-    from monitoring.metrics import printers_down
-
     session = db.session()
     now = utcnow()
     store = session.get(Store, store_id)

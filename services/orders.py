@@ -11,7 +11,6 @@ from domain import order_state
 from domain.errors import Conflict, Forbidden, InvalidState, NotFound, SoldOut, ValidationFailed
 from domain.pricing import LineRequest, PricedOrder, price_order, service_charge, within_hours
 from models import Item, Order, OrderItem, Table, TableSession, db, utcnow
-from monitoring import metrics
 from services import audit, counters, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
@@ -128,7 +127,7 @@ def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequ
         if status == "accepted":
             send_to_kitchen(tx, order)
         record_order_update(tx, order)
-        tx.on_commit(lambda: metrics.count_order(who.staff_id is not None, status))
+        tx.note("order", source="staff" if who.staff_id is not None else "diner", status=status)
     return order, True
 
 

@@ -20,12 +20,11 @@ from domain import order_state
 from domain.errors import InvalidState, NotFound, UpstreamError, ValidationFailed
 from domain.payment_state import CREDITABLE, Expected, mismatch, new_out_trade_no
 from models import Diner, Order, Payment, PaymentAnomaly, Refund, Store, TableSession, db, utcnow
-from monitoring import metrics
 from services import audit
-from services.context import cipher, setting
+from services.context import cipher, provided, setting
 from services.kitchen import record_order_update, send_to_kitchen
 from services.orders import diner_in_session
-from services.uow import Outgoing, Tx, transaction
+from services.uow import Outgoing, Tx, fact, transaction
 from wechat.pay import NotifyRejected, PayConfig, PayError, WechatPay
 
 log = logging.getLogger(__name__)
@@ -33,18 +32,19 @@ PAYING_TIMEOUT = timedelta(minutes=15)  # an unpaid prepay is closed after this
 
 
 def pay_client() -> WechatPay:
-    ext = current_app.extensions
-    if "diancan.pay" not in ext:
-        cfg = current_app.config
-        with open(cfg["WECHATPAY_PRIVATE_KEY_FILE"], "rb") as fh:
-            merchant_key = fh.read()
-        with open(cfg["WECHATPAY_PUBLIC_KEY_FILE"], "rb") as fh:
-            wechat_key = fh.read()
-        ext["diancan.pay"] = WechatPay(PayConfig(
-            appid=cfg["WECHAT_APPID"], mchid=cfg["WECHATPAY_MCHID"], api_base=cfg["WECHATPAY_API_BASE"],
-            merchant_key_pem=merchant_key, merchant_serial=cfg["WECHATPAY_CERT_SERIAL"],
-            apiv3_key=cfg["WECHATPAY_APIV3_KEY"], wechat_public_keys={cfg["WECHATPAY_PUBLIC_KEY_ID"]: wechat_key}))
-    return ext["diancan.pay"]
+    return provided("diancan.pay", WechatPay, _make_pay_client)
+
+
+def _make_pay_client() -> WechatPay:
+    cfg = current_app.config
+    with open(cfg["WECHATPAY_PRIVATE_KEY_FILE"], "rb") as fh:
+        merchant_key = fh.read()
+    with open(cfg["WECHATPAY_PUBLIC_KEY_FILE"], "rb") as fh:
+        wechat_key = fh.read()
+    return WechatPay(PayConfig(
+        appid=cfg["WECHAT_APPID"], mchid=cfg["WECHATPAY_MCHID"], api_base=cfg["WECHATPAY_API_BASE"],
+        merchant_key_pem=merchant_key, merchant_serial=cfg["WECHATPAY_CERT_SERIAL"],
+        apiv3_key=cfg["WECHATPAY_APIV3_KEY"], wechat_public_keys={cfg["WECHATPAY_PUBLIC_KEY_ID"]: wechat_key}))
 
 
 @dataclass
@@ -83,7 +83,7 @@ def start_wechat_payment(diner_id: int, client_key: str, order_id: int | None = 
             if payment.status == "created":  # a notify may already have made it paid
                 payment.status = "paying"
                 _mark_orders(tx, payment, "paying")
-                tx.on_commit(lambda: metrics.count_payment("wechat_jsapi", "paying"))
+                tx.note("payment", channel="wechat_jsapi", status="paying")
             payment.prepay_id = prepay_id
     return Started(payment=payment, request_payment=pay_client().request_payment(prepay_id))
 
@@ -150,7 +150,7 @@ def record_offline_payment(store_id: int, staff_id: int, table_session_id: int, 
                           status="paid", paid_at=utcnow())
         tx.session.add(payment)
         tx.session.flush()
-        tx.on_commit(lambda: metrics.count_payment(channel, "paid"))
+        tx.note("payment", channel=channel, status="paid")
         _apply_credit(tx, payment)
         audit.record(tx, store_id, staff_id, f"payment.{channel}", "payment", payment.id, None,
                      {"amount": amount, "table_session_id": check.id})
@@ -162,7 +162,14 @@ def handle_pay_notify(headers: Any, body: str) -> str:
     """Verify, decrypt and credit a payment notify; returns what became of it: ``credited``,
     ``duplicate`` (credited before) or ``mismatch`` (kept as an anomaly). Raises NotifyRejected
     (forged, tampered, stale, unreadable): WeChat should retry, nothing is credited."""
-    return _credit(pay_client().parse_notify(headers, body))
+    try:
+        txn = pay_client().parse_notify(headers, body)
+    except NotifyRejected as exc:
+        fact("notify", outcome="rejected_stale" if "stale" in str(exc) else "rejected_signature")
+        raise
+    outcome = _credit(txn)
+    fact("notify", outcome=outcome)
+    return outcome
 
 
 def credit_transaction(txn: dict[str, Any]) -> bool:
@@ -196,7 +203,7 @@ def _credit(txn: dict[str, Any]) -> str:
             return "duplicate"
         tx.session.refresh(payment)
         _apply_credit(tx, payment)
-        tx.on_commit(lambda: metrics.count_payment(payment.channel, "paid"))
+        tx.note("payment", channel=payment.channel, status="paid")
     return "credited"
 
 
@@ -276,7 +283,7 @@ def reconcile(older_than: timedelta = timedelta(minutes=2),
                 ).rowcount  # type: ignore[attr-defined]
                 if moved:
                     _mark_orders(tx, tx.session.get(Payment, pid), "unpaid")  # type: ignore[arg-type]
-                    tx.on_commit(lambda: metrics.count_payment("wechat_jsapi", "closed"))
+                    tx.note("payment", channel="wechat_jsapi", status="closed")
             counts["closed"] += 1
         else:
             counts["waiting"] += 1

@@ -1,8 +1,10 @@
 """One transaction per use case, and events that leave only after it commits.
 
-``transaction()`` yields a ``Tx``; a use case adds models through ``tx.session`` and queues
-outgoing events with ``tx.emit``. On commit the events go to the subscribers registered with
-``subscribe`` (the Socket.IO layer); on any error the transaction rolls back and nothing leaves.
+``reading()`` wraps a use case that only reads, and ends its transaction when done, so nothing
+holds a connection (on SQLite, the only one) afterwards. ``transaction()`` yields a ``Tx``; a use
+case adds models through ``tx.session`` and queues outgoing events with ``tx.emit``. On commit the
+events go to the subscribers registered with ``subscribe`` (the Socket.IO layer); on any error the
+transaction rolls back and nothing leaves.
 
 Per-store ordering: a use case that numbers kitchen events calls ``tx.lock_store`` *before* it
 takes the counter row, and the lock is held until its events are handed over. So, inside one
@@ -57,6 +59,22 @@ def observe(fn: Observer) -> None:
         _observers.append(fn)
 
 
+FactObserver = Callable[[str, dict[str, str]], None]
+_fact_observers: list[FactObserver] = []
+
+
+def observe_facts(fn: FactObserver) -> None:
+    """``fn(name, labels)`` hears every fact (monitoring counts them); services never import it."""
+    if fn not in _fact_observers:
+        _fact_observers.append(fn)
+
+
+def fact(name: str, **labels: str) -> None:
+    """Tell the fact observers now (for what happens outside a transaction, e.g. a refused notify)."""
+    for fn in list(_fact_observers):
+        fn(name, labels)
+
+
 def _store_lock(store_id: int) -> threading.Lock:
     with _store_locks_guard:
         return _store_locks.setdefault(store_id, threading.Lock())
@@ -72,9 +90,10 @@ class Tx:
     def emit(self, event: Outgoing) -> None:
         self.events.append(event)
 
-    def on_commit(self, fn: Callable[[], None]) -> None:
-        """Run ``fn`` once the transaction has committed (counting metrics); never on rollback."""
-        self.committed.append(fn)
+    def note(self, name: str, **labels: str) -> None:
+        """Record that something countable happened (an order placed, a payment paid): told to the
+        fact observers (monitoring's counters) once the transaction commits, never on rollback."""
+        self.committed.append(lambda: fact(name, **labels))
 
     def lock_store(self, store_id: int) -> None:
         lock = _store_lock(store_id)
@@ -108,3 +127,20 @@ def transaction() -> Iterator[Tx]:
     finally:
         for lock in reversed(tx.locks):
             lock.release()
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A read-only unit of work: its transaction ends when the block does, whatever happens.
+
+    Raises RuntimeError if the block changed anything (a write belongs in ``transaction()``).
+    """
+    session = db.session()
+    try:
+        yield session
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("a reading() block changed the database; use transaction()")
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()  # nothing to write: ends the read and keeps the loaded objects usable

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from config.sandbox import sandbox_identity
 from models import Payment, db, utcnow
 from tests.helpers import auth, diner_token, make_item, make_store, make_table, order_body
-from wechat.sandbox.keys import sandbox_identity
 from wechat.sandbox.pay import notify_message
 
 REQUIRED = ["diancan_orders_total", "diancan_order_to_screen_seconds", "diancan_payments_total",
