@@ -15,13 +15,18 @@ worker_class = os.environ.get("GUNICORN_WORKER", "gevent")
 if worker_class == "gevent":
     os.environ.setdefault("SOCKETIO_ASYNC_MODE", "threading")
 worker_connections = 2000
+# gunicorn's most: longer request lines get its HTML 414; up to this the app answers 414 in JSON
+# (api/guards.py, MAX_URI).
+limit_request_line = 8190
 timeout = 60
-# The app logs each request itself as a JSON line (route template, status, duration, request id;
-# monitoring/__init__.py), so gunicorn's own access log is off unless ACCESS_LOG=1. Its format
-# leaves out query strings: they may carry tokens.
-accesslog = "-" if os.environ.get("ACCESS_LOG") == "1" else None
+# The access log line format leaves out query strings: they may carry tokens. %(U)s is the route
+# (``/t/<qr_token>``), not the path, which may hold a table's QR token (access_log.py). The app also
+# logs each request as a JSON line (route template, status, duration, request id), so ACCESS_LOG=0
+# turns gunicorn's line off.
+accesslog = None if os.environ.get("ACCESS_LOG") == "0" else "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
-# gunicorn's own messages (start, worker exits) as JSON lines too, through the same redaction.
+logger_class = "access_log.RouteLogger"
+# gunicorn's own lines (start, worker exits, access) as JSON too, through the same redaction.
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,

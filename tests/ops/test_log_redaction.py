@@ -107,7 +107,6 @@ def test_planted_personal_values_never_reach_the_logs(app, client, live_server, 
     assert all("request_id" in ln for ln in lines if ln.get("event") == "request")
     assert any(ln.get("event") == "kitchen screen connected" and ln.get("request_id") and ln.get("store_id")
                for ln in lines)
-    assert MASK in text
     found = sorted({p for p in planted if p in text})
     assert not found, f"personal values in the logs: {found}"
 

@@ -2,7 +2,7 @@
 kitchen screens' last_seen_at for staff warnings
 
 Revision ID: 0017
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-03 11:50:00
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import models.base
 
 revision: str = '0017'
-down_revision: str | None = '0010'
+down_revision: str | None = '0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
