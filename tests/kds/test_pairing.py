@@ -96,7 +96,7 @@ def test_signing_out_cuts_that_sessions_sockets_at_once_and_no_other(client, liv
     tokens = [staff_token(client, store, member.username, "socket-pass-1") for _ in range(2)]
     gone = [threading.Event(), threading.Event()]
     socks = []
-    for token, event in zip(tokens, gone):
+    for token, event in zip(tokens, gone, strict=True):
         sock = socketio.Client(reconnection=False)
         sock.on("disconnect", lambda *a, e=event: e.set(), namespace="/staff")
         sock.connect(live_server, namespaces=["/staff"], auth={"token": token}, transports=["websocket"],
