@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.auth import current_diner, current_staff, diner_required, permission_required
+from api.guards import raw_body
 from schema import RequestSchema
 from services import payments
 
@@ -138,6 +139,7 @@ NOTIFY_FAIL = "not verified (signature, serial, timestamp or resource): WeChat r
 @blp.doc(description="WeChat Pay v3 refund notify")
 @blp.response(204, description="handled (also when already handled before)")
 @blp.alt_response(401, schema=NotifyFailSchema, description=NOTIFY_FAIL)
+@raw_body
 def refund_notify() -> Any:
     try:
         payments.handle_refund_notify(request.headers, request.get_data(as_text=True))
@@ -151,6 +153,7 @@ def refund_notify() -> Any:
 @blp.doc(description="WeChat Pay v3 payment notify: 204 when handled; 4xx with {code: FAIL} makes WeChat retry")
 @blp.response(204, description="handled (also when already handled before)")
 @blp.alt_response(401, schema=NotifyFailSchema, description=NOTIFY_FAIL)
+@raw_body
 def pay_notify() -> Any:
     body = request.get_data(as_text=True)
     try:
