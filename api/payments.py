@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 from api.auth import current_diner, current_staff, diner_required, permission_required
 from api.guards import raw_body
 from schema import RequestSchema
-from services import payments
+from services import payments, refunds
 
 log = logging.getLogger(__name__)
 blp = Blueprint("payments", __name__, url_prefix="/api/v1", description="Payments and WeChat Pay notifies")
@@ -92,6 +92,47 @@ def pay_offline(body: dict[str, Any], session_id: int) -> Any:
     payment = payments.record_offline_payment(who.store_id, who.id, session_id, body["client_key"], body["channel"],
                                               body["amount"])
     return {"payment": payment}, 201
+
+
+@blp.post("/payments/<int:payment_id>/cancel")
+@permission_required("payments.take")
+@blp.response(200, PaymentEnvelope)
+@blp.doc(security=[{"bearer": []}])
+def cancel_payment(payment_id: int) -> Any:
+    """Stop a diner's WeChat payment still in flight (closed at WeChat first), so the check can
+    be paid another way. 409 when it is paid, or the diner had just paid it."""
+    who = current_staff()
+    assert who is not None
+    return {"payment": payments.cancel_wechat_payment(who.store_id, who.id, payment_id)}
+
+
+class AnomalySchema(Schema):
+    id = fields.Int()
+    out_trade_no = fields.Str()
+    reason = fields.Str()
+    amount = fields.Int(allow_none=True, metadata={"description": "fen taken beyond what the check owed"})
+    payment_id = fields.Int(allow_none=True)
+    table_session_id = fields.Int(allow_none=True)
+    table_code = fields.Str(allow_none=True)
+    refund_status = fields.Str(allow_none=True, metadata={"description": "the automatic refund: processing, "
+                                                                         "success or failed (retried by the cron)"})
+    created_at = fields.DateTime()
+
+
+class AnomaliesEnvelope(Schema):
+    anomalies = fields.List(fields.Nested(AnomalySchema))
+
+
+@blp.get("/payments/anomalies")
+@permission_required("payments.refund")
+@blp.response(200, AnomaliesEnvelope)
+@blp.doc(security=[{"bearer": []}])
+def anomalies() -> Any:
+    """Money that moved other than as we asked, newest first: genuine notifies we could not
+    match, and credits beyond what a check owed (refunded automatically)."""
+    who = current_staff()
+    assert who is not None
+    return {"anomalies": refunds.list_anomalies(who.store_id)}
 
 
 class RefundRequest(RequestSchema):

@@ -34,11 +34,11 @@ blp = Blueprint("staff", __name__, url_prefix="/api/v1", description="Staff: log
 
 
 @blp.post("/staff/login")
-@limiter.limit("60/minute")  # per address; each account also locks after failures
+@limiter.limit("60/minute")  # per address; an account also locks for an address after its failures
 @blp.arguments(StaffLoginRequest)
 @blp.response(200, StaffLoginResponse)
 def staff_login(body: dict[str, Any]) -> dict[str, Any]:
-    token, member = staff.login(body["store"], body["username"], body["password"])
+    token, member = staff.login(body["store"], body["username"], body["password"], request.remote_addr or "")
     return {"token": token, "expires_in": setting("STAFF_TOKEN_TTL"), "staff": member}
 
 
@@ -59,7 +59,7 @@ def _session_view(who: staff.StaffPrincipal, token: str) -> dict[str, Any]:
 def open_session(body: dict[str, Any]) -> Response:
     """Console sign-in: the token goes into an HttpOnly, SameSite=Strict cookie (Secure over HTTPS),
     never into the page; the answer carries the CSRF token the page sends with every write."""
-    token, member = staff.login(body["store"], body["username"], body["password"])
+    token, member = staff.login(body["store"], body["username"], body["password"], request.remote_addr or "")
     resp = jsonify(StaffSessionSchema().dump(_session_view(staff.principal(member), token)))
     set_session_cookie(resp, token, setting("STAFF_TOKEN_TTL"))
     return resp

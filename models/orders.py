@@ -35,6 +35,11 @@ class TableSession(Base):
     def due(self) -> int:
         return max(self.total - self.paid, 0)
 
+    @property
+    def overpaid(self) -> int:
+        """Paid beyond the total: only while a credit that overpaid is being refunded."""
+        return max(self.paid - self.total, 0)
+
 
 class Order(Base):
     __tablename__ = "orders"

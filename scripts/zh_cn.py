@@ -250,6 +250,11 @@ ZH = {
     "No one is calling.": "暂无呼叫。", "Tables": "桌台", "Connection lost. Reconnecting…": "连接已断开，正在重连…",
     "calls a waiter": "呼叫服务员", "asks for the bill": "请求结账", "Done": "已处理", "{n} orders": "{n} 单",
     "Free": "空闲", "Settled": "已结清", "Cash": "收现金", "Clear table": "清台", "Cash recorded.": "现金已入账。",
+    "WeChat paying {amount}": "微信支付中 {amount}", "Overpaid {amount}: refunding automatically": "多付 {amount}：正在自动退款",
+    "Stop WeChat payment": "停止微信支付",
+    "Stop the WeChat payment of {amount} at table {code}? The diner can no longer pay it.":
+        "停止 {code} 桌 {amount} 的微信支付？顾客将无法再支付这笔。",
+    "Overpaid: refunding automatically": "多付：自动退款", "WeChat payment stopped": "微信支付已停止",
     "Take {amount} in cash for table {code}?": "确认收取 {code} 桌现金 {amount}？", "Table {code} is free again.": "{code} 桌已清台。",
 }
 

@@ -15,7 +15,7 @@ from models import Area, Station, Store, Table, WxaCode, db
 from services import audit, tables
 from services.context import setting
 from services.scoping import owned, taken
-from services.uow import transaction
+from services.uow import keys_revoked, transaction
 
 STORE_SETTINGS = ("name", "pay_mode", "kds_warn_minutes", "kds_late_minutes", "opens_at", "closes_at",
                   "service_charge_bp", "max_portions_round", "max_portions_check")
@@ -148,6 +148,8 @@ def save_table(store_id: int, changes: dict[str, Any], table_id: int | None = No
         if table_id is not None and "active" in fields and before["active"] != table.active:
             audit.record(tx, store_id, staff_id, "table.enable" if table.active else "table.disable", "table",
                          table.id, {"active": before["active"]}, {"active": table.active})
+            if not table.active:
+                tx.emit(keys_revoked(store_id))  # phones on a disabled table are cut off at once
     return table
 
 
@@ -159,6 +161,7 @@ def rotate_qr(store_id: int, table_id: int, staff_id: int | None = None) -> Tabl
         tx.session.execute(delete(WxaCode).where(WxaCode.table_id == table.id))
         audit.record(tx, store_id, staff_id, "table.rotate_qr", "table", table.id, {"qr_version": table.qr_version - 1},
                      {"qr_version": table.qr_version})
+        tx.emit(keys_revoked(store_id))  # the last party's phones hear nothing of the next party's
     return table
 
 

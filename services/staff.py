@@ -16,13 +16,10 @@ from domain import permissions
 from domain.errors import Conflict, Forbidden, RateLimited, Unauthorized, ValidationFailed
 from domain.tokens import TokenInvalid
 from models import RevokedStaffSession, Staff, Store, db, utcnow
-from services import audit
+from services import audit, lockout
 from services.context import setting, signer
 from services.scoping import owned, taken
-from services.uow import transaction
-
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
+from services.uow import keys_revoked, transaction
 
 _hasher = PasswordHasher()
 # Verifying against this keeps a wrong username as slow as a wrong password.
@@ -51,28 +48,35 @@ class StaffPrincipal:
     name: str
 
 
-def login(store_slug: str, username: str, password: str) -> tuple[str, Staff]:
-    """Check the password and issue a token. Raises Unauthorized, or RateLimited while locked."""
+def login(store_slug: str, username: str, password: str, client: str = "") -> tuple[str, Staff]:
+    """Check the password and issue a token. Raises Unauthorized, or RateLimited while locked.
+
+    Failures lock the account only for the client address they came from (``services.lockout``).
+    An unknown or inactive username is counted, checked against a dummy hash and answered exactly
+    like a known one, so neither the answers nor their timing tell which usernames exist.
+    """
     with transaction() as tx:
         staff = tx.session.execute(
             select(Staff).join(Store, Store.id == Staff.store_id)
             .where(Store.slug == store_slug, Staff.username == username)
         ).scalar_one_or_none()
-        if staff is None or not staff.active:
-            _verify(_DUMMY_HASH, password)
-            raise Unauthorized("wrong username or password")
-        now = utcnow()
-        if staff.locked_until is not None and staff.locked_until > now:
+        if staff is not None and not staff.active:
+            staff = None
+        # A new token_version (password reset, new role) starts the account's counters afresh.
+        counter = (lockout.key("staff", staff.id, staff.token_version, client) if staff is not None
+                   else lockout.key("name", store_slug, username, client))
+        if lockout.locked(counter):
             raise RateLimited("too many failed attempts; try again later")
-        if not _verify(staff.password_hash, password):
-            staff.failed_logins += 1
-            if staff.failed_logins >= MAX_FAILURES:
-                staff.locked_until, staff.failed_logins = now + LOCKOUT, 0
-        else:
+        if staff is not None and _verify(staff.password_hash, password):
+            lockout.succeeded(counter)
             staff.failed_logins, staff.locked_until = 0, None
             if _hasher.check_needs_rehash(staff.password_hash):
                 staff.password_hash = _hasher.hash(password)
             return _issue_token(staff), staff
+        if staff is None:
+            _verify(_DUMMY_HASH, password)
+        if lockout.failed(counter) and staff is not None:
+            staff.locked_until = utcnow() + lockout.PERIOD  # the console shows someone is locked out
     raise Unauthorized("wrong username or password")
 
 
@@ -203,6 +207,7 @@ def update_staff(actor: StaffPrincipal, staff_id: int, changes: dict[str, Any]) 
             setattr(member, name, changes[name])
         if member.role != before.get("role", member.role) or before.get("active", member.active) != member.active:
             member.token_version += 1  # ends their sessions now
+            tx.emit(keys_revoked(actor.store_id))  # and their open sockets, in every process
             tx.session.flush()
             if _active_owners(tx.session, actor.store_id) == 0:
                 raise Conflict("the store must keep an active owner")
@@ -228,6 +233,7 @@ def reset_password(actor: StaffPrincipal, staff_id: int, password: str) -> Staff
         check_password(member.username, password)
         member.password_hash = hash_password(password)
         member.token_version += 1
+        tx.emit(keys_revoked(actor.store_id))
         member.failed_logins, member.locked_until = 0, None
         audit.record(tx, actor.store_id, actor.id, "staff.password_reset", "staff", member.id)
     return member
@@ -242,6 +248,7 @@ def change_own_password(who: StaffPrincipal, current: str, new: str) -> str:
         check_password(member.username, new)
         member.password_hash = hash_password(new)
         member.token_version += 1
+        tx.emit(keys_revoked(who.store_id))
         audit.record(tx, who.store_id, who.id, "staff.password_change", "staff", member.id)
         token = _issue_token(member)
     return token
