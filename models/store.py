@@ -27,6 +27,9 @@ class Store(Base):
     service_charge_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Bumped by every change to the menu's content (not stock): keys each process's menu cache.
     menu_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The largest discount (basis points of a check) a cashier / a manager may give; owners: any.
+    cashier_discount_bp: Mapped[int] = mapped_column(Integer, default=1000, server_default="1000")
+    manager_discount_bp: Mapped[int] = mapped_column(Integer, default=3000, server_default="3000")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -22,7 +22,8 @@ class TicketSchema(Schema):
     id = fields.Int()
     order_id = fields.Int()
     order_number = fields.Int()
-    table_code = fields.Str()
+    table_code = fields.Str(allow_none=True, metadata={"description": "null for takeaway: see pickup_number"})
+    pickup_number = fields.Int(allow_none=True)
     station = fields.Str()
     status = fields.Str()
     created_at = fields.DateTime()
@@ -59,7 +60,8 @@ def ticket_data(ticket: Ticket) -> dict[str, Any]:
 
     return {
         "id": ticket.id, "order_id": ticket.order_id, "order_number": order.number,
-        "table_code": order.table.code, "station": ticket.station, "status": ticket.status,
+        "table_code": order.table.code if order.table else None, "pickup_number": order.pickup_number,
+        "station": ticket.station, "status": ticket.status,
         "created_at": ticket.created_at, "remark": order.remark,
         "items": [item(ti) for ti in ticket.items if ti.status != "cancelled"],
     }

@@ -54,7 +54,9 @@ class OrderSchema(Schema):
     total = fields.Int()
     service_charge = fields.Int()
     table_session_id = fields.Int()
-    table_code = fields.Function(lambda o: o.table.code)
+    table_code = fields.Function(lambda o: o.table.code if o.table else None,
+                                 metadata={"description": "null for a takeaway order"})
+    pickup_number = fields.Int(allow_none=True, metadata={"description": "takeaway: the number called at the counter"})
     remark = fields.Str()
     created_at = fields.DateTime()
     items = fields.List(fields.Nested(OrderItemSchema))
@@ -66,12 +68,16 @@ class OrderEnvelopeSchema(Schema):
 
 class TableSessionSchema(Schema):
     id = fields.Int()
-    table = fields.Function(lambda s: {"id": s.table.id, "code": s.table.code})
+    table = fields.Function(lambda s: {"id": s.table.id, "code": s.table.code} if s.table else None,
+                            metadata={"description": "null for a takeaway check"})
+    kind = fields.Str(metadata={"description": "table or takeaway"})
     status = fields.Str()
     orders = fields.List(fields.Nested(OrderSchema))
     total = fields.Int()
+    discount = fields.Int(metadata={"description": "fen taken off by staff discounts"})
     paid = fields.Int()
-    due = fields.Int()
+    due = fields.Int(metadata={"description": "total - discount - paid"})
+    pickup_number = fields.Int(allow_none=True)
 
 
 class TableSessionEnvelopeSchema(Schema):

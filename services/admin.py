@@ -19,7 +19,7 @@ from services.uow import transaction
 
 PAY_MODES = ("pay_first", "pay_later")
 STORE_SETTINGS = ("name", "pay_mode", "kds_warn_minutes", "kds_late_minutes", "opens_at", "closes_at",
-                  "service_charge_bp")
+                  "service_charge_bp", "cashier_discount_bp", "manager_discount_bp")
 
 
 def update_store(store_id: int, changes: dict[str, Any], staff_id: int | None = None) -> Store:

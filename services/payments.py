@@ -17,10 +17,11 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from domain import order_state
+from domain.checkout import cash_change
 from domain.errors import InvalidState, NotFound, UpstreamError, ValidationFailed
 from domain.payment_state import CREDITABLE, Expected, mismatch, new_out_trade_no
 from models import Diner, Order, Payment, PaymentAnomaly, Refund, Store, TableSession, db, utcnow
-from services import audit
+from services import audit, split_pay
 from services.context import cipher, setting
 from services.kitchen import record_order_update, send_to_kitchen
 from services.orders import diner_in_session
@@ -117,10 +118,13 @@ def _new_payment(tx: Tx, diner_id: int, client_key: str, order_id: int | None,
 
 
 def record_offline_payment(store_id: int, staff_id: int, table_session_id: int, client_key: str, channel: str,
-                           amount: int | None = None) -> Payment:
+                           amount: int | None = None, tendered: int | None = None,
+                           order_item_ids: list[int] | None = None) -> Payment:
     """A cashier takes cash (or another way) for a check: credited at once. Idempotent on
-    ``client_key``. Raises NotFound, InvalidState (closed or nothing due), ValidationFailed
-    (more than is due)."""
+    ``client_key``. ``tendered``: the cash handed over (the change is kept with the payment);
+    ``order_item_ids``: pay exactly those lines (a split by items). Raises NotFound,
+    InvalidState (closed, nothing due, a line already paid), ValidationFailed (more than is
+    due, less cash than the amount)."""
     with transaction() as tx:
         found = tx.session.execute(
             select(Payment).where(Payment.store_id == store_id, Payment.client_key == client_key)
@@ -140,14 +144,20 @@ def record_offline_payment(store_id: int, staff_id: int, table_session_id: int, 
             return found
         if check.status != "open" or check.due <= 0:
             raise InvalidState("nothing is due on this check")
+        if order_item_ids:
+            amount = split_pay.lines_amount(tx.session, check, order_item_ids, amount)
         amount = check.due if amount is None else amount
         if not 0 < amount <= check.due:
             raise ValidationFailed("amount must be between 1 and what is due", {"amount": [f"1 to {check.due}"]})
+        change = cash_change(amount, tendered) if channel == "cash" else None
         payment = Payment(store_id=store_id, table_session_id=check.id, staff_id=staff_id, client_key=client_key,
                           out_trade_no=new_out_trade_no(store_id, utcnow()), amount=amount, channel=channel,
-                          status="paid", paid_at=utcnow())
+                          status="paid", paid_at=utcnow(), tendered=None if change is None else tendered,
+                          change=change)
         tx.session.add(payment)
         tx.session.flush()
+        if order_item_ids:
+            split_pay.claim_lines(tx.session, payment, order_item_ids)
         _apply_credit(tx, payment)
         audit.record(tx, store_id, staff_id, f"payment.{channel}", "payment", payment.id, None,
                      {"amount": amount, "table_session_id": check.id})
