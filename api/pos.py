@@ -15,6 +15,7 @@ from schema.pos import (
     DiscountRequest,
     MoveRequest,
     PosItemEnvelope,
+    PosMenuResponse,
     PosOrderRequest,
     ShiftCloseRequest,
     ShiftEnvelope,
@@ -24,7 +25,7 @@ from schema.pos import (
     StaffTableSessionEnvelope,
     TakeawaysEnvelope,
 )
-from services import checks, pos, shifts
+from services import admin, checks, menu, pos, shifts
 from services.staff import StaffPrincipal
 
 blp = Blueprint("pos", __name__, url_prefix="/api/v1", description="The cashier's phone (POS)")
@@ -53,6 +54,18 @@ def ring_up(body: dict[str, Any]) -> Any:
     order, created = pos.place_staff_order(who.store_id, who.id, body["client_key"], lines, body["remark"].strip(),
                                            table_id=body["table_id"])
     return {"order": order}, 201 if created else 200
+
+
+@blp.get("/pos/menu")
+@permission_required("orders.take")
+@blp.response(200, PosMenuResponse)
+@blp.doc(**SECURED)
+def pos_menu() -> dict[str, Any]:
+    """The menu to ring up from, with each item's code: the phone keeps it for scanning offline."""
+    store_id = _who().store_id
+    store = admin.get_store(store_id)
+    return {"store": {"id": store.id, "name": store.name, "pay_mode": store.pay_mode},
+            "categories": [{"id": c.id, "name": c.name, "items": items} for c, items in menu.store_menu(store_id)]}
 
 
 @blp.get("/pos/items/by-code/<path:code>")

@@ -6,6 +6,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from schema import RequestSchema
+from schema.diner import MenuItemSchema
 from schema.orders import ID, MAX_LINES, OrderLineRequest, TableSessionSchema
 
 KEY = validate.Length(8, 64)
@@ -34,6 +35,21 @@ class PosItemSchema(Schema):
     sold_out = fields.Bool()
     stock = fields.Int(allow_none=True)
     category_id = fields.Int()
+
+
+class PosMenuItemSchema(MenuItemSchema):
+    code = fields.Str(allow_none=True)
+
+
+class PosMenuCategory(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    items = fields.List(fields.Nested(PosMenuItemSchema))
+
+
+class PosMenuResponse(Schema):
+    store = fields.Dict(metadata={"description": "{id, name, pay_mode}"})
+    categories = fields.List(fields.Nested(PosMenuCategory))
 
 
 class PosItemEnvelope(Schema):

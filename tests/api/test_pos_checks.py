@@ -130,7 +130,8 @@ def test_per_line_discount(client):
     _round(client, token, table, item)
     order = _round(client, token, table, cheap)
     r = client.post(f"/api/v1/table-sessions/{order['table_session_id']}/discounts", headers=auth(token), json={
-        "client_key": key(), "kind": "percent", "value": 10, "reason": "米饭硬", "order_item_id": order["items"][0]["id"]})
+        "client_key": key(), "kind": "percent", "value": 10, "reason": "米饭硬",
+        "order_item_id": order["items"][0]["id"]})
     assert r.status_code == 201 and r.get_json()["session"]["discount"] == 20
 
 
