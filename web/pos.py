@@ -32,7 +32,7 @@ def pos_strings() -> dict[str, str]:
         "line_done": _("Done"), "line_cancelled": _("Voided"), "remark": _("Remark"), "total": _("Total"),
         "discount": _("Discount"), "paid": _("Paid"), "no_orders_yet": _("Nothing ordered yet."),
         "check_closed": _("This check is closed."), "change_x": _("Change {x}"),
-        "channel_cash": _("Cash"), "channel_wechat": _("WeChat (diner's phone)"),
+        "channel_cash": _("Cash payment"), "channel_wechat": _("WeChat (diner's phone)"),
         "channel_wechat_jsapi": _("WeChat (diner's phone)"),
         "channel_wechat_code": _("WeChat payment code"), "channel_alipay_code": _("Alipay payment code"),
         "channel_other": _("Other"), "pay_paid": _("Paid"), "pay_paying": _("Waiting for the payer"),

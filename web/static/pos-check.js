@@ -62,10 +62,10 @@ function render(s) {
     open && s.table ? btn(T.move_table, move) : null,
     btn(T.receipt, () => window.open(`/pos/receipt/${s.id}`, "_blank")),
     open && s.due === 0 ? btn(T.clear_table, clear, "primary") : null);
-  $("check-body").replaceChildren(
-    el("p", { class: "check-state" }, s.status === "open" ? "" : T.check_closed),
+  $("check-body").replaceChildren(...[
+    s.status === "open" ? null : el("p", { class: "check-state" }, T.check_closed),
     ...(rounds.length ? rounds : [el("p", { class: "state-msg" }, T.no_orders_yet)]),
-    discounts, totals, payments, actions);
+    discounts, totals, payments, actions].filter(Boolean));
 }
 
 // Cash: the amount (all that is due, or a share), what the diner hands over, and the change.

@@ -7,7 +7,8 @@ export const $ = (id) => document.getElementById(id);
 export const newKey = () => crypto.randomUUID().replaceAll("-", "");
 
 export function toast(text, kind = "") {
-  const t = el("div", { class: `toast ${kind}`, role: "status" }, text);
+  document.querySelectorAll(".toast").forEach((old) => old.remove());  // the newest says what matters
+  const t = el("div", { class: `toast ${kind}`, role: kind === "err" ? "alert" : "status" }, text);
   document.body.append(t);
   setTimeout(() => t.remove(), 2600);
 }
