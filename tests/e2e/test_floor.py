@@ -1,4 +1,5 @@
-"""Floor staff on /pos: a diner's call arrives live and once; cash settles a check; the table is cleared."""
+"""Floor staff on /pos: a diner's call arrives live and once; cash settles a check; the table is cleared
+(after saying yes to clearing with food not yet served)."""
 from __future__ import annotations
 
 import pytest
@@ -42,9 +43,12 @@ def test_calls_cash_and_clearing_the_table(client, live_server, browser, phone):
         pos.reload()
         card = pos.locator(".table", has_text="F2")
         expect(card).to_contain_text("¥16.00")
-        card.get_by_role("button", name="收现金").click()
-        expect(card).to_contain_text("已结清")
-        card.get_by_role("button", name="清台").click()
-        expect(card).to_contain_text("空闲")
+        card.click()
+        pos.locator(".check-actions").get_by_role("button", name="收现金").click()
+        pos.locator("dialog[open] button[type=submit]").click()
+        expect(pos.locator("#check-due")).to_have_text("¥0.00")
+        pos.get_by_role("button", name="清台").click()
+        pos.locator("dialog[open] button[type=submit]").click()  # the noodles are not served yet: asked first
+        expect(pos.locator(".table", has_text="F2")).to_contain_text("空闲")
     finally:
         staff_ctx.close()
