@@ -382,6 +382,16 @@ ZH = {
     'Sections': '功能',
     'Ring up': '点单',
     'Shift': '班次',
+    'Largest discount a cashier gives (%)': '收银员最大折扣（%）',
+    'Largest discount a manager gives (%)': '经理最大折扣（%）',
+    'Of a check, all its discounts together, 0–100; owners have no limit.': '按整张账单所有折扣合计，0–100；店主不限。',
+    'Barcode / code': '条码 / 编码',
+    'What the barcode or QR on the dish or shelf says (EAN-13 or any text); scanned at the till.': '菜品或货架上条码/二维码的内容（EAN-13 或任意文本），收银时扫码使用。',
+    'Discount given': '给折扣',
+    'Check moved': '换台',
+    'Checks merged': '并台',
+    'Shift opened': '开班',
+    'Shift closed': '交班',
 }
 
 

@@ -80,6 +80,12 @@ def console_strings() -> dict[str, str]:
         "opens_at": _("Takes orders from"), "closes_at": _("Takes orders until"),
         "hours_always": _("Both empty: orders any time"), "service_charge": _("Service charge (%)"),
         "service_charge_hint": _("Added to every order; 0 for none."),
+        "cashier_discount": _("Largest discount a cashier gives (%)"),
+        "manager_discount": _("Largest discount a manager gives (%)"),
+        "discount_limit_hint": _("Of a check, all its discounts together, 0–100; owners have no limit."),
+        "item_code": _("Barcode / code"),
+        "item_code_hint": _("What the barcode or QR on the dish or shelf says (EAN-13 or any text); "
+                            "scanned at the till."),
         # audit
         "audit": _("Audit log"), "when": _("When"), "who": _("Who"), "action": _("Action"), "target": _("Target"),
         "change": _("Change"), "all_actions": _("All actions"), "all_staff": _("Everyone"), "from": _("From"),
@@ -98,6 +104,9 @@ def console_strings() -> dict[str, str]:
         "act_staff.password_reset": _("Password set by a manager"),
         "act_staff.password_change": _("Own password changed"),
         "act_kds.device.create": _("Screen pairing code made"), "act_kds.device.revoke": _("Screen unpaired"),
+        "act_discount.give": _("Discount given"), "act_check.move": _("Check moved"),
+        "act_check.merge": _("Checks merged"), "act_shift.open": _("Shift opened"),
+        "act_shift.close": _("Shift closed"),
         # account
         "sign_in": _("Sign in"), "sign_out": _("Sign out"), "store": _("Store"),
         "change_password": _("Change password"),

@@ -359,6 +359,7 @@ function itemEditor(item, categories, stations) {
     { name: "category_id", label: T.category, type: "select", options: categories.map((c) => [c.id, c.name]), value: item.category_id },
     { name: "station", label: T.station, type: "select", options: stations.map((s) => [s.code, s.name]), value: item.station },
     { name: "stock", label: T.stock, type: "number", value: item.stock ?? "", min: 0, hint: T.stock_hint, inputmode: "numeric" },
+    { name: "code", label: T.item_code, value: item.code ?? "", maxlength: 64, hint: T.item_code_hint },
     { name: "available_from", label: T.hours_from, type: "time", value: item.available_from ?? "", hint: T.hours_hint },
     { name: "available_until", label: T.hours_until, type: "time", value: item.available_until ?? "" },
     { name: "sort", label: T.sort, type: "number", value: item.sort, min: 0, max: 10000 },
@@ -378,7 +379,7 @@ function itemEditor(item, categories, stations) {
       const body = { name: v.name.trim(), price: money(v, "price"), category_id: Number(v.category_id), station: v.station,
         stock: v.stock === "" ? null : Number(v.stock), available_from: emptyToNull(v.available_from),
         available_until: emptyToNull(v.available_until), sort: Number(v.sort) || 0, description: v.description.trim(),
-        active: v.active, sold_out: v.sold_out };
+        active: v.active, sold_out: v.sold_out, code: emptyToNull(v.code.trim()) };
       await api(`/api/v1/admin/items/${item.id}`, { method: "PATCH", body });
       toast(T.saved);
       showErrors(form, { fields: {}, message: "" });
@@ -552,6 +553,10 @@ async function viewSettings() {
       hint: T.service_charge_hint },
     { name: "kds_warn_minutes", label: T.warn_minutes, type: "number", value: store.kds_warn_minutes, min: 1, max: 240 },
     { name: "kds_late_minutes", label: T.late_minutes, type: "number", value: store.kds_late_minutes, min: 1, max: 480 },
+    { name: "cashier_discount_bp", label: T.cashier_discount, value: (store.cashier_discount_bp / 100).toString(),
+      inputmode: "decimal", hint: T.discount_limit_hint },
+    { name: "manager_discount_bp", label: T.manager_discount, value: (store.manager_discount_bp / 100).toString(),
+      inputmode: "decimal" },
   ];
   const form = el("form", { class: "card", id: "settings-form", novalidate: true },
     el("div", { class: "form-grid" }, ...fields.map(field)),
@@ -563,10 +568,16 @@ async function viewSettings() {
     try {
       const pct = String(v.service_charge_bp).trim() || "0";
       if (!/^\d{1,2}(\.\d{1,2})?$/.test(pct)) throw invalid("service_charge_bp", T.service_charge_hint);
+      const limit = (name) => {  // a discount limit in percent, 0–100, as basis points
+        const text = String(v[name]).trim() || "0";
+        if (!/^\d{1,3}(\.\d{1,2})?$/.test(text) || Number(text) > 100) throw invalid(name, T.discount_limit_hint);
+        return Math.round(Number(text) * 100);
+      };
       await api("/api/v1/admin/store", { method: "PATCH", body: {
         name: v.name.trim(), pay_mode: v.pay_mode, opens_at: emptyToNull(v.opens_at), closes_at: emptyToNull(v.closes_at),
         service_charge_bp: Math.round(Number(pct) * 100), kds_warn_minutes: Number(v.kds_warn_minutes),
-        kds_late_minutes: Number(v.kds_late_minutes) } });
+        kds_late_minutes: Number(v.kds_late_minutes), cashier_discount_bp: limit("cashier_discount_bp"),
+        manager_discount_bp: limit("manager_discount_bp") } });
       showErrors(form, { fields: {}, message: "" });
       toast(T.saved);
       $("store-name").textContent = v.name.trim();
@@ -582,7 +593,7 @@ async function viewSettings() {
 const ACTIONS = ["item.create", "item.price", "item.update", "item.photo", "option.price", "order.void", "payment.cash",
   "payment.other", "payment.refund", "table.rotate_qr", "table.disable", "table.enable", "store.update", "staff.create",
   "staff.role", "staff.update", "staff.deactivate", "staff.password_reset", "staff.password_change", "kds.device.create",
-  "kds.device.revoke"];
+  "kds.device.revoke", "discount.give", "check.move", "check.merge", "shift.open", "shift.close"];
 
 async function viewAudit() {
   const { staff } = await api("/api/v1/admin/staff");
