@@ -44,6 +44,7 @@ class OrderItemSchema(Schema):
     line_total = fields.Int()
     note = fields.Str()
     status = fields.Str()
+    payment_id = fields.Int(allow_none=True, metadata={"description": "set once a payment paid this very line"})
 
 
 class OrderSchema(Schema):

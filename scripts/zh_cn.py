@@ -392,6 +392,9 @@ ZH = {
     'Checks merged': '并台',
     'Shift opened': '开班',
     'Shift closed': '交班',
+    'Closed at': '交班时间',
+    'Change given back': '找零',
+    'Float in the drawer': '备用金',
 }
 
 

@@ -69,9 +69,9 @@ def pos_strings() -> dict[str, str]:
         "sale_queued": _("No network: sale kept on this phone, will sync. Give change {x}."),
         "sale_done": _("Pickup #{n} paid. Change {x}."),
         "no_shift": _("No shift open"), "no_shift_hint": _("Open your shift with the cash in the drawer."),
-        "open_shift": _("Open shift"), "opening_cash": _("Cash in the drawer (¥)"),
+        "open_shift": _("Open shift"), "opening_cash": _("Float in the drawer"),
         "amount_bad": _("An amount in yuan."),
-        "shift_opened": _("Shift opened."), "opened_at": _("Opened"), "closed_at": _("Closed"),
+        "shift_opened": _("Shift opened."), "opened_at": _("Opened"), "closed_at": _("Closed at"),
         "payments_n": _("Payments"), "discounts_given": _("Discounts given"), "refunds": _("Refunds"),
         "cash_taken_label": _("Cash received"), "change_given": _("Change given"), "cash_refunded": _("Cash refunded"),
         "expected_cash": _("Expected in the drawer"), "counted_cash": _("Counted cash (¥)"),
@@ -81,7 +81,7 @@ def pos_strings() -> dict[str, str]:
         "close_refused_unsynced": _("{n} sales on this phone are not synced yet: connect and sync before closing."),
         "difference_x": _("Difference {x}"), "note_required": _("The count differs: a note is required."),
         "shift_closed": _("Shift closed."), "pickup_number": _("Pickup number"), "check_n": _("Check {n}"),
-        "service_charge": _("Service charge"), "to_pay": _("To pay"), "change": _("Change"),
+        "service_charge": _("Service charge"), "to_pay": _("To pay"), "change": _("Change given back"),
         "thanks": _("Thank you, see you again!"),
     }
 

@@ -108,6 +108,8 @@ def test_a_cashiers_shift_on_the_phone(client, live_server, browser):
         shares.nth(0).get_by_role("button", name="收现金").click()
         pay_cash(page, "50", "¥23.00")
         expect(due(page)).to_have_text("¥54.00")
+        expect(shares.nth(0)).to_contain_text("✓ ¥27.00")  # the split stays on screen, share 1 ticked off
+        expect(shares.get_by_role("button", name="收现金")).to_have_count(2)
 
         # Move A1 to the free A2, then merge A3's check into it.
         page.get_by_role("button", name="换台 / 并台").click()

@@ -5,6 +5,7 @@ import { api, isNetworkError, sendOrQueue } from "./pos-queue.js";
 
 let app = null;
 let current = null;  // the check on screen
+let shares = null;  // an equal split being paid: {id (check), amounts, paid: Set of indexes}
 export function initCheck(a) { app = a; }
 
 export async function openCheck(id) {
@@ -64,12 +65,13 @@ function render(s) {
     open && s.due === 0 ? btn(T.clear_table, clear, "primary") : null);
   $("check-body").replaceChildren(...[
     s.status === "open" ? null : el("p", { class: "check-state" }, T.check_closed),
+    shares?.id === s.id && s.due > 0 ? splitBox() : null,
     ...(rounds.length ? rounds : [el("p", { class: "state-msg" }, T.no_orders_yet)]),
     discounts, totals, payments, actions].filter(Boolean));
 }
 
 // Cash: the amount (all that is due, or a share), what the diner hands over, and the change.
-async function payCash(amount, extra = {}) {
+async function payCash(amount, share = null) {
   const v = await ask({
     title: fmt(T.cash_for, { amount: yuan(amount) }),
     fields: [{ name: "tendered", label: T.tendered, inputmode: "decimal", value: yuanPlain(amount) }],
@@ -85,7 +87,7 @@ async function payCash(amount, extra = {}) {
     check: (vals) => { const t = fen(vals.tendered); return t === null || t < amount ? T.tendered_short : null; },
   });
   if (!v) return;
-  const body = { client_key: newKey(), channel: "cash", amount, tendered: fen(v.tendered), ...extra };
+  const body = { client_key: newKey(), channel: "cash", amount, tendered: fen(v.tendered) };
   try {
     const sent = await sendOrQueue({ kind: "payment", session_id: current.id, body,
       label: `${title(current)} · ${T.channel_cash} ${yuan(amount)}` });
@@ -95,10 +97,11 @@ async function payCash(amount, extra = {}) {
       toast(fmt(T.cash_taken_change, { x: yuan(sent.result.payment.change ?? 0) }));
     }
   } catch (ex) { return toast(ex.message, "err"); }
-  if (navigator.onLine) reload();
+  if (share !== null) shares.paid.add(share);
+  if (navigator.onLine) reload(); else render(current);
 }
 
-async function payOther(amount) {
+async function payOther(amount, share = null) {
   const v = await ask({ title: fmt(T.other_for, { amount: yuan(amount) }),
     extra: [el("p", {}, T.other_hint)], ok: T.record });
   if (!v) return;
@@ -106,6 +109,7 @@ async function payOther(amount) {
     await api(`/api/v1/table-sessions/${current.id}/payments/offline`, { method: "POST",
       body: { client_key: newKey(), channel: "other", amount } });
     toast(T.recorded);
+    if (share !== null) shares.paid.add(share);
   } catch (ex) { toast(isNetworkError(ex) ? T.needs_network : ex.message, "err"); }
   reload();
 }
@@ -121,7 +125,7 @@ async function payCode() {
       body: { client_key: newKey(), auth_code: v.auth_code.trim() } });
     toast(T[`pay_${payment.status}`] || payment.status);
   } catch (ex) {
-    if (ex.status === 404 && ex.code === "not_found" && !ex.fields) toast(T.code_not_available, "err");
+    if (ex.status === 404) toast(T.code_not_available, "err");  // the check is there: the route is not, yet
     else toast(ex.message || T.network_error, "err");
   }
   reload();
@@ -131,18 +135,23 @@ async function split() {
   const v = await ask({ title: T.split, fields: [{ name: "ways", label: T.split_ways, inputmode: "numeric", value: "2" }],
     ok: T.split, check: (vals) => (/^\d+$/.test(vals.ways) && +vals.ways >= 2 && +vals.ways <= 50 ? null : T.split_ways_bad) });
   if (!v) return;
-  let shares;
   try {
-    ({ shares } = await api(`/api/v1/table-sessions/${current.id}/split?ways=${+v.ways}`));
+    const { shares: amounts } = await api(`/api/v1/table-sessions/${current.id}/split?ways=${+v.ways}`);
+    shares = { id: current.id, amounts, paid: new Set() };
   } catch (ex) { return toast(ex.message || T.network_error, "err"); }
-  const box = $("check-body");
-  const list = el("ol", { class: "shares", id: "shares" }, shares.map((amount, i) => el("li", {},
-    el("span", {}, fmt(T.share_n, { n: i + 1 })), el("b", {}, yuan(amount)),
-    el("button", { type: "button", class: "btn small ok", onclick: () => payCash(amount) }, T.take_cash),
-    el("button", { type: "button", class: "btn small", onclick: () => payOther(amount) }, T.pay_other),
-    el("button", { type: "button", class: "btn small", onclick: payCode }, T.payment_code))));
-  box.prepend(el("section", { class: "split-box" }, el("h3", {}, fmt(T.split_n, { n: shares.length })), list,
-    el("p", { class: "hint" }, T.split_hint)));
+  render(current);
+}
+
+// The shares stay on screen while they are paid, each any way; paid ones are ticked off.
+function splitBox() {
+  const btn = (text, fn, cls = "") => el("button", { type: "button", class: `btn small ${cls}`, onclick: fn }, text);
+  return el("section", { class: "split-box" }, el("h3", {}, fmt(T.split_n, { n: shares.amounts.length })),
+    el("ol", { class: "shares", id: "shares" }, shares.amounts.map((amount, i) => el("li", {
+      class: shares.paid.has(i) ? "paid" : "" },
+    el("span", {}, fmt(T.share_n, { n: i + 1 })), el("b", {}, shares.paid.has(i) ? `✓ ${yuan(amount)}` : yuan(amount)),
+    ...(shares.paid.has(i) ? [] : [btn(T.take_cash, () => payCash(amount, i), "ok"), btn(T.pay_other, () => payOther(amount, i)),
+      btn(T.payment_code, payCode)])))),
+    el("p", { class: "hint" }, T.split_hint));
 }
 
 // A discount within the cashier's limit goes through; beyond it, a manager signs in here for this one.

@@ -35,11 +35,11 @@ function receipt(s) {
     el("hr"),
     ...s.payments.filter((p) => p.status === "paid").flatMap((p) => [
       row(T[`channel_${p.channel}`] || p.channel, yuan(p.amount)),
-      p.tendered != null ? row(T.tendered, yuan(p.tendered)) : null,
+      p.tendered != null ? row(T.cash_taken_label, yuan(p.tendered)) : null,
       p.change != null ? row(T.change, yuan(p.change)) : null]),
     s.due ? row(T.due, yuan(s.due), "strong") : null,
     el("p", { class: "thanks" }, T.thanks),
-  ];
+  ].filter(Boolean);
 }
 
 async function load() {

@@ -42,7 +42,7 @@ export function reportRows(s) {
     ...["cash", "wechat", "wechat_code", "alipay_code", "other"].flatMap((c) => row(T[`channel_${c}`], yuan(s.taken[c] || 0))),
     row(T.discounts_given, yuan(s.discounts)), row(T.refunds, yuan(s.refunds)),
     row(T.opening_cash, yuan(s.drawer.opening)), row(T.cash_taken_label, yuan(s.drawer.cash_taken)),
-    row(T.change_given, `-${yuan(s.drawer.change_given)}`), row(T.cash_refunded, `-${yuan(s.drawer.cash_refunded)}`),
+    row(T.change_given, yuan(-s.drawer.change_given)), row(T.cash_refunded, yuan(-s.drawer.cash_refunded)),
     row(T.expected_cash, yuan(s.drawer.expected), "strong"),
     s.counted_cash != null ? row(T.counted_cash, yuan(s.counted_cash), "strong") : null,
     s.difference != null ? row(T.difference, yuan(s.difference), s.difference ? "strong warn" : "strong") : null,
