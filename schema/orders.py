@@ -54,6 +54,7 @@ class OrderSchema(Schema):
     payment_status = fields.Str()
     total = fields.Int()
     service_charge = fields.Int()
+    service_charge_bp = fields.Int(metadata={"description": "the service charge rate the order was placed at"})
     table_session_id = fields.Int()
     table_code = fields.Function(lambda o: o.table.code if o.table else None,
                                  metadata={"description": "null for a takeaway order"})

@@ -395,6 +395,9 @@ ZH = {
     'Closed at': '交班时间',
     'Change given back': '找零',
     'Float in the drawer': '备用金',
+    'Pay by dishes': '按菜品付',
+    'Choose the dishes paid for.': '请选择要付款的菜品。',
+    'These dishes: {x}': '所选菜品：{x}',
 }
 
 

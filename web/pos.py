@@ -37,6 +37,8 @@ def pos_strings() -> dict[str, str]:
         "channel_wechat_code": _("WeChat payment code"), "channel_alipay_code": _("Alipay payment code"),
         "channel_other": _("Other"), "pay_paid": _("Paid"), "pay_paying": _("Waiting for the payer"),
         "pay_failed": _("Payment failed"), "pay_created": _("Started"), "pay_closed": _("Closed"),
+        "pay_items": _("Pay by dishes"), "choose_items": _("Choose the dishes paid for."),
+        "items_total": _("These dishes: {x}"),
         "take_cash": _("Cash"), "split": _("Split"), "pay_other": _("Other way"), "payment_code": _("Payment code"),
         "give_discount": _("Discount"), "add_dishes": _("Add dishes"), "move_table": _("Move / merge"),
         "receipt": _("Receipt"), "clear_table": _("Clear table"), "cash_for": _("Cash for {amount}"),

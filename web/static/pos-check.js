@@ -56,6 +56,7 @@ function render(s) {
   const actions = el("div", { class: "check-actions" },
     open && s.due > 0 ? btn(T.take_cash, () => payCash(s.due), "ok") : null,
     open && s.due > 0 ? btn(T.split, split) : null,
+    open && s.due > 0 ? btn(T.pay_items, payItems) : null,
     open && s.due > 0 ? btn(T.pay_other, () => payOther(s.due)) : null,
     open && s.due > 0 ? btn(T.payment_code, payCode) : null,
     open && s.due > 0 ? btn(T.give_discount, discount) : null,
@@ -71,7 +72,7 @@ function render(s) {
 }
 
 // Cash: the amount (all that is due, or a share), what the diner hands over, and the change.
-async function payCash(amount, share = null) {
+async function payCash(amount, share = null, lines = null) {
   const v = await ask({
     title: fmt(T.cash_for, { amount: yuan(amount) }),
     fields: [{ name: "tendered", label: T.tendered, inputmode: "decimal", value: yuanPlain(amount) }],
@@ -87,7 +88,9 @@ async function payCash(amount, share = null) {
     check: (vals) => { const t = fen(vals.tendered); return t === null || t < amount ? T.tendered_short : null; },
   });
   if (!v) return;
-  const body = { client_key: newKey(), channel: "cash", amount, tendered: fen(v.tendered) };
+  // By dishes the server works out the amount from the lines themselves.
+  const body = { client_key: newKey(), channel: "cash", tendered: fen(v.tendered),
+    ...(lines ? { order_item_ids: lines } : { amount }) };
   try {
     const sent = await sendOrQueue({ kind: "payment", session_id: current.id, body,
       label: `${title(current)} · ${T.channel_cash} ${yuan(amount)}` });
@@ -129,6 +132,20 @@ async function payCode() {
     else toast(ex.message || T.network_error, "err");
   }
   reload();
+}
+
+// Split by items: the diner pays for the dishes they had (each line is paid once, with its service charge).
+async function payItems() {
+  const open = current.orders.filter((o) => o.status !== "cancelled").flatMap((o) => o.items
+    .filter((i) => i.status !== "cancelled" && !i.payment_id)
+    .map((i) => ({ ...i, cost: i.line_total + Math.floor((i.line_total * (o.service_charge_bp || 0) + 5000) / 10000) })));
+  const v = await ask({ title: T.pay_items, fields: [{ name: "lines", label: T.choose_items, multi: true,
+    options: open.map((i) => [String(i.id), `${i.name} ×${i.qty} ${yuan(i.cost)}`]) }],
+  live: (vals, box) => { box.textContent = fmt(T.items_total, { x: yuan(sum(vals.lines)) }); },
+  check: (vals) => (vals.lines.length ? null : T.choose_items), ok: T.take_cash });
+  if (!v) return;
+  function sum(ids) { return open.filter((i) => ids.includes(String(i.id))).reduce((a, i) => a + i.cost, 0); }
+  await payCash(Math.min(sum(v.lines), current.due), null, v.lines.map(Number));
 }
 
 async function split() {

@@ -35,15 +35,18 @@ export function ask({ title, fields = [], extra = [], ok = T.ok, live = null, da
       input = el("div", { class: "seg", role: "radiogroup", "aria-label": f.label });
       for (const [value, label] of f.options) {
         const id = `f-${f.name}-${value}`;
-        input.append(el("input", { type: "radio", name: f.name, id, value, checked: value === f.value }),
-          el("label", { for: id }, label));
+        input.append(el("input", { type: f.multi ? "checkbox" : "radio", name: f.name, id, value,
+          checked: f.multi ? false : value === f.value }), el("label", { for: id }, label));
       }
-      input.value = () => input.querySelector("input:checked")?.value;
+      input.value = f.multi ? () => [...input.querySelectorAll("input:checked")].map((i) => i.value)
+        : () => input.querySelector("input:checked")?.value;
     } else {
       input = el("input", { id: `f-${f.name}`, name: f.name, type: f.type || "text", value: f.value ?? "",
         inputmode: f.inputmode || null, autocomplete: f.autocomplete || "off", placeholder: f.placeholder || null });
     }
     inputs[f.name] = input;
+    // Choices carry their own labels: their group is a fieldset, not a label around labels.
+    if (f.options) return el("fieldset", { class: "field" }, el("legend", {}, f.label), input);
     return el("label", { class: "field" }, el("span", {}, f.label), input);
   });
   const values = () => Object.fromEntries(Object.entries(inputs).map(([k, i]) =>
