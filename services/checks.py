@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.checkout import DiscountAsk, check_within_limit, discount_amount, role_limit_bp, split_equally
@@ -104,6 +105,20 @@ def give_discount(store_id: int, giver: staff.StaffPrincipal, table_session_id: 
     checked = _verified_approver(store_id, approver) if approver is not None else None
     if checked is not None and checked.role not in ("owner", "manager"):
         raise Forbidden("only a manager or the owner can approve a discount", {"approver": ["not a manager"]})
+    try:
+        return _give(store_id, giver, table_session_id, client_key, ask, reason, order_item_id, checked)
+    except IntegrityError:
+        db.session.rollback()  # the same key, retried on another check at the same moment, won
+        found = db.session.execute(
+            select(Discount).where(Discount.store_id == store_id, Discount.client_key == client_key)
+        ).scalar_one_or_none()
+        if found is None:
+            raise
+        return owned(db.session(), TableSession, store_id, found.table_session_id, "check")
+
+
+def _give(store_id: int, giver: staff.StaffPrincipal, table_session_id: int, client_key: str, ask: DiscountAsk,
+          reason: str, order_item_id: int | None, checked: staff.StaffPrincipal | None) -> TableSession:
     with transaction() as tx:
         check = _locked_check(tx.session, store_id, table_session_id)
         found = tx.session.execute(
