@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, request, send_from_directory
 from flask_babel import Babel, get_locale
+from flask_compress import Compress
 
 from domain.money import format_fen
 
@@ -55,7 +56,7 @@ def security_headers(resp: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    from web import console, pages, pos
+    from web import assets, console, pages, pos
 
     Babel(app, default_locale="zh_CN", default_timezone="Asia/Shanghai", locale_selector=select_locale,
           default_translation_directories=str(ROOT / "translations"))
@@ -64,6 +65,14 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(pos.bp)
+    assets.init_app(app, Path(app.static_folder or ROOT / "web" / "static"), VENDOR)
+    # Pages and JSON answers compressed on the way out (assets come compressed from memory).
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_BR_LEVEL", 4)
+    app.config.setdefault("COMPRESS_STREAMS", False)
+    app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "application/json", "image/svg+xml", "text/css",
+                                                 "text/javascript", "text/csv"])
+    Compress(app)
     app.after_request(security_headers)
 
     @app.get("/media/items/<int:item_id>/<string:etag>.jpg")

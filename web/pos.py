@@ -1,10 +1,12 @@
 """The cashier's pages: /pos, the receipt and shift report to print, and the page's service worker."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Response, render_template, send_from_directory
 from flask_babel import gettext as _
 
-from web import ROOT
+STATIC = Path(__file__).resolve().parent / "static"
 
 bp = Blueprint("pos_pages", __name__)
 # The camera scans barcodes on this page only; every other page keeps camera=().
@@ -110,6 +112,6 @@ def shift_report_page(shift_id: int) -> str:
 @bp.get("/pos-sw.js")
 def service_worker() -> Response:
     """At the site's root so that it may control /pos: the page then opens with no network."""
-    resp = send_from_directory(ROOT / "web" / "static", "pos-sw.js", max_age=0)
+    resp = send_from_directory(STATIC, "pos-sw.js", max_age=0)
     resp.headers["Cache-Control"] = "no-cache"
     return resp

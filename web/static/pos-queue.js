@@ -2,7 +2,7 @@
 // is down are kept in IndexedDB (idb) with their client keys, sent one by one, exactly once, when it
 // is back. The server's answer to a key is the same however often it is asked, so a request whose
 // answer was lost is simply asked again; an entry leaves the queue only on a definite answer.
-import { openDB } from "/vendor/idb.js";
+import { openDB } from "./vendor/idb.js";
 import { request } from "./dom.js";
 
 const auth = { token: null, onUnauthorized: () => {} };

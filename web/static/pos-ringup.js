@@ -105,7 +105,7 @@ async function startScan() {
   try {
     if (!window.ZXingBrowser) {
       await new Promise((resolve, reject) => {
-        const s = el("script", { src: "/vendor/zxing-browser.min.js" });
+        const s = el("script", { src: new URL("./vendor/zxing-browser.min.js", import.meta.url).href });
         s.onload = resolve; s.onerror = reject;
         document.head.append(s);
       });

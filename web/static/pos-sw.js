@@ -3,16 +3,16 @@
 // Network first, always: a cashier never works from a stale page while the server answers.
 // API calls and sockets are never touched: they are the queue's business.
 const CACHE = "diancan-pos-shell-v1";
-const SHELL = /^\/(pos$|pos\/|static\/|vendor\/)/;
-// What /pos needs to open at all; kept at install so the very first offline reload works.
-const PRECACHE = ["/pos", "/static/pos.css", "/static/pos.js", "/static/pos-ui.js", "/static/pos-queue.js",
-  "/static/pos-check.js", "/static/pos-ringup.js", "/static/pos-shift.js", "/static/dom.js", "/vendor/idb.js",
-  "/vendor/socket.io.min.js"];
+const SHELL = /^\/(pos$|pos\/|assets\/)/;
 
-self.addEventListener("install", (event) => {
-  self.skipWaiting();
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)));
+// The page hands over the URLs it was built from (they carry the assets' version) to keep at once,
+// so the very first reload without network already works.
+self.addEventListener("message", (event) => {
+  if (event.data?.type === "precache") {
+    event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(event.data.urls)));
+  }
 });
+self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
 
 self.addEventListener("fetch", (event) => {

@@ -200,5 +200,17 @@ badgeSync();
 function badgeSync() { $("sync-badge").onclick = () => syncQueue(); }
 onSynced(() => { refreshFloor().catch(() => {}); });
 
-if ("serviceWorker" in navigator) navigator.serviceWorker.register("/pos-sw.js", { scope: "/pos" }).catch(() => {});
+// The service worker keeps this page and its modules so /pos opens with no network (pos-sw.js).
+async function keepShell() {
+  const reg = await navigator.serviceWorker.register("/pos-sw.js", { scope: "/pos" });
+  const worker = reg.active || reg.installing || reg.waiting;
+  const here = (name) => new URL(name, import.meta.url).href;
+  const urls = [location.pathname, here("pos.js"), here("pos-ui.js"), here("pos-queue.js"), here("pos-check.js"),
+    here("pos-ringup.js"), here("pos-shift.js"), here("dom.js"), here("pos.css"), here("vendor/idb.js"),
+    here("vendor/socket.io.min.js")];
+  const send = (w) => w.postMessage({ type: "precache", urls });
+  if (worker?.state === "activated") send(worker);
+  else worker?.addEventListener("statechange", () => { if (worker.state === "activated") send(worker); });
+}
+if ("serviceWorker" in navigator) keepShell().catch(() => {});
 if (st.token) start(); else $("login").hidden = false;
