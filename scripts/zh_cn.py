@@ -398,6 +398,10 @@ ZH = {
     'Pay by dishes': '按菜品付',
     'Choose the dishes paid for.': '请选择要付款的菜品。',
     'These dishes: {x}': '所选菜品：{x}',
+    'Sold out since: nothing was recorded. Settle it with the customer.': '已售罄：未记账，请与顾客协商处理。',
+    'The check changed meanwhile (closed or already paid): nothing was recorded.': '账单已变化（已关闭或已付清）：未记账。',
+    'More than is now due, or no longer valid: nothing was recorded.': '超过当前应付或已失效：未记账。',
+    'Not accepted: {message}': '未被接受：{message}',
 }
 
 

@@ -208,3 +208,46 @@ def _orders(store_id: int) -> tuple[int, int]:
     db.session.execute(select(TableSession.id).limit(1))
     db.session.commit()
     return orders, payments
+
+
+def test_offline_sales_the_server_refuses_are_shown_to_resolve_not_dropped(client, live_server, browser):
+    store = make_store()
+    make_table(store, code="C1")
+    tea = make_item(store, name="奶茶", price=1500, station="bar")
+    cake = make_item(store, name="蛋糕", price=2000, station="bar")
+    make_staff(store, "cashier", username="cash", password="cash-pass-1")
+    ctx = browser.new_context(**PHONE)
+    try:
+        page = ctx.new_page()
+        login(page, live_server, store.slug)
+        page.click("[data-tab=ringup]")
+        expect(page.locator(".menu-item", has_text="奶茶")).to_be_visible()
+        ctx.set_offline(True)
+        for name, tendered, change in (("奶茶", "20", "¥5.00"), ("蛋糕", "20", "¥0.00")):
+            page.locator(".menu-item", has_text=name).click()
+            page.click("#cash-sale")
+            pay_cash(page, tendered, change)
+        expect(page.locator("#sync-badge")).to_have_text("待同步 2")
+
+        # Meanwhile the tea sold out and the cake went up to ¥22.
+        db.session.get(Item, tea.id).sold_out = True
+        db.session.get(Item, cake.id).price = 2200
+        db.session.commit()
+
+        ctx.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        expect(page.locator("#sync-badge")).to_be_hidden()
+        refused = page.locator("#refused-list li")
+        expect(refused).to_have_count(2)
+        expect(refused.nth(0)).to_contain_text("售罄")
+        expect(refused.nth(1)).to_contain_text("价格已变：收了 ¥20.00，服务器价格为 ¥22.00")
+        page.reload()  # still there after a reload, until the cashier says it is resolved
+        expect(page.locator("#refused-list li")).to_have_count(2)
+        assert _orders(store.id) == (1, 0)  # the cake's order exists, unpaid: nothing was taken for it blindly
+        page.locator("#refused-list li").nth(1).get_by_role("button", name="打开").click()
+        expect(due(page)).to_have_text("¥22.00")
+        page.locator("#refused-list li").nth(1).get_by_role("button", name="已处理").click()
+        page.locator("#refused-list li").nth(0).get_by_role("button", name="已处理").click()
+        expect(page.locator("#refused")).to_be_hidden()
+    finally:
+        ctx.close()
