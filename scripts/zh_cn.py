@@ -402,6 +402,10 @@ ZH = {
     'The check changed meanwhile (closed or already paid): nothing was recorded.': '账单已变化（已关闭或已付清）：未记账。',
     'More than is now due, or no longer valid: nothing was recorded.': '超过当前应付或已失效：未记账。',
     'Not accepted: {message}': '未被接受：{message}',
+    'Print shelf labels': '打印货架标签',
+    'Shelf labels': '货架标签',
+    'Every dish or good with a code. Print on A4 at actual size and cut along the lines; the cashier scans the square code.': '所有设置了条码的菜品和商品。请用 A4 纸按实际大小打印并沿线裁开；收银时扫描方形二维码。',
+    "No item has a code yet: give dishes and goods a code in the console's menu first.": '还没有商品设置条码：请先在管理后台的菜单中为菜品和商品填写条码。',
 }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import segno
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -14,7 +15,7 @@ from markupsafe import Markup
 from domain import permissions
 from domain.errors import NotFound, Unauthorized
 from models import Store, db
-from services import staff, tables
+from services import menu, staff, tables
 from services.uow import reading
 
 bp = Blueprint("console", __name__)
@@ -38,7 +39,8 @@ def console_strings() -> dict[str, str]:
         "confirm_rotate": _("Give table {code} a new code? Every printed code of this table stops working at once."),
         "rotated": _("Table {code} has a new code: print it again."),
         "confirm_disable": _("Disable table {code}? Its code stops working until you enable it again."),
-        "print_sheet": _("Print QR sheet"), "print_wxa_sheet": _("Print mini-program codes"),
+        "print_sheet": _("Print QR sheet"), "print_labels": _("Print shelf labels"),
+        "print_wxa_sheet": _("Print mini-program codes"),
         "no_tables": _("No tables yet. Add the first one above."),
         # menu
         "menu": _("Menu management"), "categories": _("Categories"), "new_category": _("New category"),
@@ -158,6 +160,24 @@ def print_sheet() -> Any:
         svg = Markup(admin_qr_svg(url)) if kind == "qr" else None  # noqa: S704
         cards.append({"table": table, "svg": svg, "url": url})
     return render_template("print_sheet.html", store=store, cards=cards, kind=kind, strings={})
+
+
+@bp.get("/console/menu/labels")
+def shelf_labels() -> Any:
+    """Shelf labels for every dish or good with a code: name, price, and the code as a QR (what the
+    cashier's camera scans) with the code in print under it, to cut out and stick on the shelf."""
+    who = _signed_in()
+    if who is None or not permissions.allows(who.role, "menu.manage"):
+        return redirect(url_for("console.console_page") + "#menu")
+    with reading():
+        store = db.session.get(Store, who.store_id)
+        if store is None:
+            raise NotFound("no such store")
+        items = [i for _, cat_items in menu.store_menu(who.store_id) for i in cat_items if i.code]
+        # segno draws the owner's code text as modules, never as markup
+        labels = [{"item": i, "svg": Markup(segno.make(i.code, error="m").svg_inline(  # noqa: S704
+            scale=3, border=2, omitsize=True, svgclass="qr", lineclass=None))} for i in items]
+    return render_template("shelf_labels.html", store=store, labels=labels, strings={})
 
 
 def _signed_in() -> staff.StaffPrincipal | None:

@@ -117,3 +117,16 @@ def test_item_codes_are_unique_per_store_and_found_by_scan(client):
     cleared = client.patch(f"/api/v1/admin/items/{chips.id}", json={"code": None}, headers=auth(owner))
     assert cleared.get_json()["item"]["code"] is None
     assert client.get("/api/v1/pos/items/by-code/SNACK-7", headers=auth(token)).status_code == 404
+
+
+def test_shelf_labels_print_every_coded_item_for_managers_only(client):
+    store = make_store()
+    make_item(store, name="可乐", price=500, station="bar", code="6901234567892")
+    make_item(store, name="没条码的菜", price=900)
+    page = client.get("/console/menu/labels", headers=auth(staff_token(client, store)))
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "可乐" in html and "6901234567892" in html and "¥5.00" in html and "<svg" in html
+    assert "没条码的菜" not in html
+    cashier = _cashier(client, store)
+    assert client.get("/console/menu/labels", headers=auth(cashier)).status_code == 302

@@ -33,7 +33,9 @@ async function viewMenu(sub, id) {
     location.hash = `#menu/item/${item.id}`;
   });
   return [
-    el("h2", {}, T.menu, el("span", { class: "actions" }, btn(T.new_category, () => catForm(), "primary"))),
+    el("h2", {}, T.menu, el("span", { class: "actions" }, btn(T.new_category, () => catForm(), "primary"),
+      el("a", { class: "btn", id: "print-labels", href: "/console/menu/labels", target: "_blank", rel: "noopener" },
+        T.print_labels))),
     ...categories.map((cat) => el("section", { class: "card", "data-category": cat.name },
       el("h3", {}, cat.name, el("span", { class: "hint" }, `${T.sort} ${cat.sort}`),
         el("span", { class: "actions" }, btn(T.new_dish, () => newDish(cat), "primary"), btn(T.rename, () => catForm(cat)),
