@@ -19,7 +19,7 @@ from services import audit, staff, tables
 from services.cart import clear_cart
 from services.kitchen import OPEN_STATUSES, record_order_update, record_ticket_event
 from services.scoping import owned
-from services.uow import Outgoing, Tx, transaction
+from services.uow import Outgoing, Tx, reading, transaction
 
 
 @dataclass(frozen=True)
@@ -41,22 +41,21 @@ class StaffCheck:
 
 def staff_check(store_id: int, table_session_id: int) -> StaffCheck:
     """The check with every order, discount and payment, for the store's staff. Raises NotFound."""
-    check = owned(db.session(), TableSession, store_id, table_session_id, "check")
-    pays = list(db.session.execute(
-        select(Payment).where(Payment.table_session_id == check.id).order_by(Payment.id)
-    ).scalars())
-    for order in check.orders:
-        list(order.items)
-    list(check.discounts)
-    db.session.commit()
+    with reading() as session:
+        check = owned(session, TableSession, store_id, table_session_id, "check")
+        pays = list(session.execute(
+            select(Payment).where(Payment.table_session_id == check.id).order_by(Payment.id)
+        ).scalars())
+        for order in check.orders:  # loaded now: the answer is built after the read ends
+            list(order.items)
+        list(check.discounts)
     return StaffCheck(check, pays)
 
 
 def split(store_id: int, table_session_id: int, ways: int) -> tuple[int, list[int]]:
     """``ways`` equal shares of what is due now, in fen, adding up exactly. Raises NotFound."""
-    check = owned(db.session(), TableSession, store_id, table_session_id, "check")
-    due = check.due
-    db.session.commit()
+    with reading() as session:
+        due = owned(session, TableSession, store_id, table_session_id, "check").due
     return due, split_equally(due, ways)
 
 

@@ -14,7 +14,7 @@ from models import Item, Order, Store, Table, TableSession, db, utcnow
 from services import tables
 from services.orders import Orderer, existing_order, record_round, same_author
 from services.scoping import owned
-from services.uow import transaction
+from services.uow import reading, transaction
 
 
 def place_staff_order(store_id: int, staff_id: int, client_key: str, lines: list[LineRequest], remark: str = "",
@@ -66,11 +66,11 @@ def _place(store_id: int, who: Orderer, client_key: str, lines: list[LineRequest
 def item_by_code(store_id: int, code: str) -> Item:
     """The store's active item whose printed code is ``code`` (a UPC-A scan also finds its EAN-13).
     Raises NotFound."""
-    item = db.session.execute(
-        select(Item).where(Item.store_id == store_id, Item.code.in_(code_candidates(code)), Item.active.is_(True))
-        .limit(1)
-    ).scalar_one_or_none()
-    db.session.commit()
+    with reading() as session:
+        item = session.execute(
+            select(Item).where(Item.store_id == store_id, Item.code.in_(code_candidates(code)), Item.active.is_(True))
+            .limit(1)
+        ).scalar_one_or_none()
     if item is None:
         raise NotFound("no item has this code")
     return item
@@ -78,10 +78,15 @@ def item_by_code(store_id: int, code: str) -> Item:
 
 def open_takeaways(store_id: int) -> list[TableSession]:
     """Walk-in checks still open (not paid, or paid and not yet handed over), oldest first."""
-    rows = list(db.session.execute(
-        select(TableSession).where(TableSession.store_id == store_id, TableSession.kind == "takeaway",
-                                   TableSession.status == "open").order_by(TableSession.id)
-    ).scalars())
+    with reading() as session:
+        rows = list(session.execute(
+            select(TableSession).where(TableSession.store_id == store_id, TableSession.kind == "takeaway",
+                                       TableSession.status == "open").order_by(TableSession.id)
+        ).scalars())
+        for check in rows:  # loaded now: the answer is built after the read ends
+            for order in check.orders:
+                list(order.items)
+            list(check.discounts)
     return rows
 
 

@@ -22,7 +22,7 @@ from models import Discount, Payment, Refund, Shift, Staff, db, utcnow
 from services import audit
 from services.scoping import owned
 from services.staff import StaffPrincipal
-from services.uow import transaction
+from services.uow import reading, transaction
 
 CHANNELS = ("cash", "wechat", "wechat_code", "alipay_code", "other")
 
@@ -52,11 +52,10 @@ def open_shift(store_id: int, staff_id: int, opening_cash: int, client_key: str 
 
 
 def current_shift(store_id: int, staff_id: int) -> Shift | None:
-    shift = db.session.execute(
-        select(Shift).where(Shift.store_id == store_id, Shift.open_key == staff_id)
-    ).scalar_one_or_none()
-    db.session.commit()
-    return shift
+    with reading() as session:
+        return session.execute(
+            select(Shift).where(Shift.store_id == store_id, Shift.open_key == staff_id)
+        ).scalar_one_or_none()
 
 
 def _may_see(who: StaffPrincipal, shift: Shift) -> None:
@@ -66,11 +65,10 @@ def _may_see(who: StaffPrincipal, shift: Shift) -> None:
 
 def get_shift(who: StaffPrincipal, shift_id: int) -> dict[str, Any]:
     """The shift with its X report (open) or its Z report as it was closed. Raises NotFound."""
-    shift = owned(db.session(), Shift, who.store_id, shift_id, "shift")
-    _may_see(who, shift)
-    view = shift_view(db.session(), shift)
-    db.session.commit()
-    return view
+    with reading() as session:
+        shift = owned(session, Shift, who.store_id, shift_id, "shift")
+        _may_see(who, shift)
+        return shift_view(session, shift)
 
 
 def close_shift(who: StaffPrincipal, shift_id: int, counted_cash: int, note: str) -> dict[str, Any]:
