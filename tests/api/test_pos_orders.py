@@ -130,3 +130,11 @@ def test_shelf_labels_print_every_coded_item_for_managers_only(client):
     assert "没条码的菜" not in html
     cashier = _cashier(client, store)
     assert client.get("/console/menu/labels", headers=auth(cashier)).status_code == 302
+
+
+def test_only_the_cashier_page_may_use_the_camera(client):
+    pos = client.get("/pos")
+    assert pos.status_code == 200 and "camera=(self)" in pos.headers["Permissions-Policy"]
+    assert "camera=()" in client.get("/console").headers["Permissions-Policy"]
+    worker = client.get("/pos-sw.js")
+    assert worker.status_code == 200 and "javascript" in worker.mimetype
