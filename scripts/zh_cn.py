@@ -406,6 +406,9 @@ ZH = {
     'Shelf labels': '货架标签',
     'Every dish or good with a code. Print on A4 at actual size and cut along the lines; the cashier scans the square code.': '所有设置了条码的菜品和商品。请用 A4 纸按实际大小打印并沿线裁开；收银时扫描方形二维码。',
     "No item has a code yet: give dishes and goods a code in the console's menu first.": '还没有商品设置条码：请先在管理后台的菜单中为菜品和商品填写条码。',
+    'Void': '退菜',
+    'Void {name}': '退菜：{name}',
+    '{name} voided.': '「{name}」已退菜。',
 }
 
 

@@ -39,7 +39,10 @@ function render(s) {
       el("span", { class: "name" }, it.name, it.options.length ? el("small", {}, it.options.map((x) => x.name).join(" · ")) : null,
         it.note ? el("small", {}, `⚑ ${it.note}`) : null),
       el("span", { class: "lstatus" }, T[LINE_STATUS[it.status]] || it.status),
-      el("span", { class: "amt" }, yuan(it.line_total))))),
+      el("span", { class: "amt" }, yuan(it.line_total)),
+      s.status === "open" && o.payment_status === "unpaid" && it.status !== "cancelled" && !it.payment_id
+        ? el("button", { type: "button", class: "btn small void", "aria-label": fmt(T.void_x, { name: it.name }),
+          onclick: () => voidLine(o, it) }, T.void) : null))),
     o.remark ? el("p", { class: "remark" }, `${T.remark}: ${o.remark}`) : null));
   const totals = el("dl", { class: "totals" },
     el("dt", {}, T.total), el("dd", {}, yuan(s.total)),
@@ -131,6 +134,18 @@ async function payCode() {
     if (ex.status === 404) toast(T.code_not_available, "err");  // the check is there: the route is not, yet
     else toast(ex.message || T.network_error, "err");
   }
+  reload();
+}
+
+// A void takes a line off with a reason (audited; the kitchen's ticket loses it at once).
+async function voidLine(order, line) {
+  const v = await ask({ title: fmt(T.void_x, { name: line.name }), fields: [{ name: "reason", label: T.reason }],
+    ok: T.void, danger: true, check: (vals) => (vals.reason.trim() ? null : T.reason_required) });
+  if (!v) return;
+  try {
+    await api(`/api/v1/orders/${order.id}/items/${line.id}/cancel`, { method: "POST", body: { reason: v.reason.trim() } });
+    toast(fmt(T.voided_x, { name: line.name }));
+  } catch (ex) { toast(ex.message || T.network_error, "err"); }
   reload();
 }
 
