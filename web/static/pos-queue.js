@@ -75,9 +75,14 @@ async function send(entry) {
       Object.assign(err, { status: 409, code: "price_changed", order });
       throw err;
     }
-    const paid = await api(`/api/v1/table-sessions/${order.table_session_id}/payments/offline`, {
-      method: "POST", body: { ...entry.pay, amount: order.total } });
-    return { order, payment: paid.payment };
+    try {
+      const paid = await api(`/api/v1/table-sessions/${order.table_session_id}/payments/offline`, {
+        method: "POST", body: { ...entry.pay, amount: order.total } });
+      return { order, payment: paid.payment };
+    } catch (ex) {
+      ex.order = order;  // a refused payment still leaves its order to open and settle
+      throw ex;
+    }
   }
   throw new Error(`unknown queue entry ${entry.kind}`);
 }

@@ -192,8 +192,8 @@ function updateQueue(n, refused) {
     el("div", {}, el("b", {}, r.label || r.kind), el("small", {}, r.code === "price_changed"
       ? fmt(T.price_changed, { was: yuan(r.expected_total), now: yuan(r.order.total) })
       : T[`refused_${r.code}`] || fmt(T.refused_other, { message: r.message }))),
-    r.order ? el("button", { type: "button", class: "btn small", onclick: () => openCheck(r.order.table_session_id) },
-      T.open_check) : null,
+    r.order || r.session_id ? el("button", { type: "button", class: "btn small",
+      onclick: () => openCheck(r.order?.table_session_id ?? r.session_id) }, T.open_check) : null,
     el("button", { type: "button", class: "btn small", onclick: () => dismissRefused(r.id) }, T.resolved))));
 }
 onQueueChange(updateQueue);
