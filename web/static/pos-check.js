@@ -44,7 +44,9 @@ function render(s) {
         ? el("button", { type: "button", class: "btn small void", "aria-label": fmt(T.void_x, { name: it.name }),
           onclick: () => voidLine(o, it) }, T.void) : null))),
     o.remark ? el("p", { class: "remark" }, `${T.remark}: ${o.remark}`) : null));
+  const sc = s.orders.reduce((a, o) => a + (o.status === "cancelled" ? 0 : o.service_charge || 0), 0);
   const totals = el("dl", { class: "totals" },
+    sc ? [el("dt", {}, T.service_charge), el("dd", {}, yuan(sc))] : null,
     el("dt", {}, T.total), el("dd", {}, yuan(s.total)),
     s.discount ? [el("dt", {}, T.discount), el("dd", { class: "minus" }, `-${yuan(s.discount)}`)] : null,
     el("dt", {}, T.paid), el("dd", {}, yuan(s.paid)),
@@ -55,14 +57,15 @@ function render(s) {
   const discounts = s.discounts.length ? el("ul", { class: "discounts" }, s.discounts.map((d) => el("li", {},
     el("span", {}, d.reason), el("span", { class: "minus" }, `-${yuan(d.amount)}`)))) : null;
   const open = s.status === "open";
+  const pays = open && s.due > 0 && localStorage.getItem("diancan.pos.role") !== "waiter";  // waiters take orders, not money
   const btn = (text, fn, cls = "") => el("button", { type: "button", class: `btn ${cls}`, onclick: fn }, text);
   const actions = el("div", { class: "check-actions" },
-    open && s.due > 0 ? btn(T.take_cash, () => payCash(s.due), "ok") : null,
-    open && s.due > 0 ? btn(T.split, split) : null,
-    open && s.due > 0 ? btn(T.pay_items, payItems) : null,
-    open && s.due > 0 ? btn(T.pay_other, () => payOther(s.due)) : null,
-    open && s.due > 0 ? btn(T.payment_code, payCode) : null,
-    open && s.due > 0 ? btn(T.give_discount, discount) : null,
+    pays ? btn(T.take_cash, () => payCash(s.due), "ok") : null,
+    pays ? btn(T.split, split) : null,
+    pays ? btn(T.pay_items, payItems) : null,
+    pays ? btn(T.pay_other, () => payOther(s.due)) : null,
+    pays ? btn(T.payment_code, payCode) : null,
+    pays ? btn(T.give_discount, discount) : null,
     open && s.table ? btn(T.add_dishes, () => app.ringUpFor({ table_id: s.table.id, code: s.table.code })) : null,
     open && s.table ? btn(T.move_table, move) : null,
     btn(T.receipt, () => window.open(`/pos/receipt/${s.id}`, "_blank")),

@@ -143,7 +143,7 @@ function renderCart() {
       el("button", { type: "button", class: "btn small", "aria-label": T.more, onclick: () => step(i, 1) }, "+")),
     el("span", { class: "amt" }, yuan(l.unit * l.qty)))));
   $("cart-total").textContent = `${T.total} ${yuan(cartTotal())}`;
-  $("cash-sale").hidden = st.target !== "takeaway";
+  $("cash-sale").hidden = st.target !== "takeaway" || localStorage.getItem("diancan.pos.role") === "waiter";
 }
 
 function step(i, by) {

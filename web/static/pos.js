@@ -74,6 +74,8 @@ async function start() {
   $("login").hidden = true; $("app").hidden = false;
   $("who").textContent = localStorage.getItem("diancan.pos.name") || "";
   initCheck(app); initRingup(app); initShift(app);
+  // Waiters ring up and move tables; money and shifts are the cashier's (the server refuses them anyway).
+  document.querySelector('[data-tab="shift"]').hidden = localStorage.getItem("diancan.pos.role") === "waiter";
   app.show("tables");
   updateQueue(await pendingCount(), await refusedEntries());
   await loadMenu();
