@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.checkout import DiscountAsk, check_within_limit, discount_amount, role_limit_bp, split_equally
-from domain.errors import Forbidden, InvalidState, NotFound, RateLimited, Unauthorized, ValidationFailed
+from domain.errors import Forbidden, InvalidState, NotFound, Unauthorized, ValidationFailed
 from models import Discount, Order, OrderItem, Payment, Store, Table, TableSession, Ticket, db, utcnow
 from services import audit, staff, tables
 from services.cart import clear_cart
@@ -74,14 +74,12 @@ def _locked_check(session: Session, store_id: int, table_session_id: int) -> Tab
 def _verified_approver(store_id: int, approver: Approver) -> staff.StaffPrincipal:
     """A manager's or owner's sign-in on the cashier's phone, for one discount. The same lockout
     as any sign-in applies; no token is handed out."""
-    slug = db.session.execute(select(Store.slug).where(Store.id == store_id)).scalar_one()
-    db.session.commit()
+    with reading() as session:
+        slug = session.execute(select(Store.slug).where(Store.id == store_id)).scalar_one()
     try:
         _, member = staff.login(slug, approver.username, approver.password)
-    except Unauthorized:
+    except Unauthorized:  # not 401: the cashier's own sign-in is fine; a locked-out approver stays 429
         raise Forbidden("the approver's username or password is wrong", {"approver": ["not accepted"]}) from None
-    except RateLimited:
-        raise
     return staff.StaffPrincipal(id=member.id, store_id=member.store_id, role=member.role, name=member.name)
 
 
