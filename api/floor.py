@@ -20,6 +20,10 @@ class FloorCheck(Schema):
     unserved = fields.Int(metadata={"description": "lines not yet served (not cancelled)"})
     paid = fields.Int()
     due = fields.Int()
+    overpaid = fields.Int(metadata={"description": "paid beyond the total (being refunded); the table cannot be "
+                                                   "cleared until it is 0"})
+    paying = fields.Int(metadata={"description": "fen a diner's WeChat payment in flight may still take"})
+    paying_payment_id = fields.Int(allow_none=True, metadata={"description": "that payment, for …/cancel"})
     orders = fields.Int()
     opened_at = fields.DateTime()
 
@@ -52,6 +56,7 @@ def floor() -> dict[str, Any]:
     assert who is not None
     rows = []
     bills = {call.table_id for call, _ in calls.open_calls(who.store_id) if call.kind == "bill"}
+    paying = tables.payments_in_flight(who.store_id)
     for table, check in tables.floor(who.store_id):
         session = None
         state = table_state(False, 0, 0, 0, 0, False)
@@ -59,7 +64,10 @@ def floor() -> dict[str, Any]:
             live = [o for o in check.orders if o.status != "cancelled"]
             unserved = sum(1 for o in live if o.status != "served" for ln in o.items if ln.status != "cancelled")
             session = {"id": check.id, "total": check.total, "discount": check.discount, "paid": check.paid,
-                       "due": check.due, "orders": len(live), "unserved": unserved, "opened_at": check.opened_at}
+                       "due": check.due, "overpaid": check.overpaid,
+                       "paying": sum(p.amount for p in paying.get(check.id, [])),
+                       "paying_payment_id": paying[check.id][0].id if paying.get(check.id) else None,
+                       "orders": len(live), "unserved": unserved, "opened_at": check.opened_at}
             state = table_state(True, len(live), check.total, check.due, unserved, table.id in bills)
         rows.append({"id": table.id, "code": table.code, "area": table.area.name if table.area else None,
                      "seats": table.seats, "state": state, "session": session})

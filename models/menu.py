@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, Blob16M
+from models.base import Base, Blob16M, Key
 
 
 class Category(Base):
@@ -36,7 +36,7 @@ class Item(Base):
     # Short hash of the current photo (its URL changes with it, so it can be cached for ever); None: no photo.
     photo_etag: Mapped[str | None] = mapped_column(String(16), nullable=True)
     # What the barcode or QR on the dish or shelf says (EAN-13 or any text); unique in the store.
-    code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    code: Mapped[str | None] = mapped_column(Key(64), nullable=True)  # byte for byte: "A1" is not "a1"
     category: Mapped[Category] = relationship(back_populates="items")
     option_groups: Mapped[list[OptionGroup]] = relationship(
         back_populates="item", order_by="OptionGroup.sort, OptionGroup.id", cascade="all, delete-orphan"

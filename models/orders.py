@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, UTCDateTime, utcnow
+from models.base import Base, Key, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from models.store import Table
@@ -23,7 +23,7 @@ class TableSession(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed
     # Non-null only while open: the unique key makes "one open check per table" a database fact.
     open_key: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
-    paid: Mapped[int] = mapped_column(Integer, default=0)
+    paid: Mapped[int] = mapped_column(BigInteger, default=0)  # a sum: can outgrow 32 bits
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     orders: Mapped[list[Order]] = relationship(back_populates="table_session", order_by="Order.id")
@@ -47,6 +47,11 @@ class TableSession(Base):
     def pickup_number(self) -> int | None:
         return next((o.pickup_number for o in self.orders if o.pickup_number is not None), None)
 
+    @property
+    def overpaid(self) -> int:
+        """Paid beyond the total: only while a credit that overpaid is being refunded."""
+        return max(self.paid - (self.total - self.discount), 0)
+
 
 class Order(Base):
     __tablename__ = "orders"
@@ -57,7 +62,7 @@ class Order(Base):
     table_id: Mapped[int | None] = mapped_column(ForeignKey("tables.id"), nullable=True)  # None: takeaway
     diner_id: Mapped[int | None] = mapped_column(ForeignKey("diners.id"), nullable=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
-    client_key: Mapped[str] = mapped_column(String(64))
+    client_key: Mapped[str] = mapped_column(Key(64))
     number: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default="submitted")
     payment_status: Mapped[str] = mapped_column(String(24), default="unpaid")
@@ -105,7 +110,7 @@ class Discount(Base):
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     table_session_id: Mapped[int] = mapped_column(ForeignKey("table_sessions.id"), index=True)
     order_item_id: Mapped[int | None] = mapped_column(ForeignKey("order_items.id"), nullable=True)  # per line
-    client_key: Mapped[str] = mapped_column(String(64))
+    client_key: Mapped[str] = mapped_column(Key(64))
     kind: Mapped[str] = mapped_column(String(16))  # percent | amount
     value: Mapped[int] = mapped_column(Integer)  # percent: basis points (1000 = 10 %); amount: fen
     amount: Mapped[int] = mapped_column(Integer)  # fen off

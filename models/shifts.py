@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, UTCDateTime, utcnow
+from models.base import Base, Key, UTCDateTime, utcnow
 
 
 class Shift(Base):
@@ -16,7 +16,7 @@ class Shift(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
-    client_key: Mapped[str] = mapped_column(String(64))
+    client_key: Mapped[str] = mapped_column(Key(64))
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed
     # The cashier's id while open: the unique key makes "one open shift per cashier" a database fact.
     open_key: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)

@@ -6,13 +6,13 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, Blob16M, UTCDateTime, utcnow
+from models.base import Base, Blob16M, Key, UTCDateTime, utcnow
 
 
 class Store(Base):
     __tablename__ = "stores"
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    slug: Mapped[str] = mapped_column(Key(40), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     pay_mode: Mapped[str] = mapped_column(String(16), default="pay_later")
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
@@ -30,6 +30,9 @@ class Store(Base):
     # The largest discount (basis points of a check) a cashier / a manager may give; owners: any.
     cashier_discount_bp: Mapped[int] = mapped_column(Integer, default=1000, server_default="1000")
     manager_discount_bp: Mapped[int] = mapped_column(Integer, default=3000, server_default="3000")
+    # The most portions one round (order) and one check may hold: a phone cannot flood the kitchen.
+    max_portions_round: Mapped[int] = mapped_column(Integer, default=200, server_default="200")
+    max_portions_check: Mapped[int] = mapped_column(Integer, default=500, server_default="500")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

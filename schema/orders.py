@@ -43,6 +43,7 @@ class TableSessionSchema(Schema):
     discount = fields.Int(metadata={"description": "fen taken off by staff discounts"})
     paid = fields.Int()
     due = fields.Int(metadata={"description": "total - discount - paid"})
+    overpaid = fields.Int(metadata={"description": "paid beyond the total, being refunded automatically"})
     pickup_number = fields.Int(allow_none=True)
 
 

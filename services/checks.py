@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from domain.checkout import DiscountAsk, check_within_limit, discount_amount, role_limit_bp, split_equally
 from domain.errors import Forbidden, InvalidState, NotFound, Unauthorized, ValidationFailed
 from models import Discount, Order, OrderItem, Payment, Store, Table, TableSession, Ticket, db, utcnow
-from services import audit, staff, tables
+from services import audit, ledger, staff, tables
 from services.cart import clear_cart
 from services.kitchen import OPEN_STATUSES, record_order_update, record_ticket_event
 from services.scoping import owned
@@ -200,6 +200,8 @@ def move_check(store_id: int, staff_id: int, table_session_id: int, to_table_id:
         tx.session.refresh(check)
         if check.status != "open":
             raise InvalidState("this check is closed")
+        if ledger.ledger(tx.session, check).in_flight:  # the diner's WeChat sheet names this check
+            raise InvalidState("a WeChat payment on this check is in progress: wait for it, or stop it first")
         from_code = check.table.code if check.table else ""
         into = tables.open_session(tx.session, target)
         if into is None:

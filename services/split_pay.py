@@ -24,8 +24,9 @@ def _lines(session: Session, check: TableSession, ids: list[int]) -> list[tuple[
     return found
 
 
-def lines_amount(session: Session, check: TableSession, ids: list[int], amount: int | None = None) -> int:
-    """What the lines cost, with their orders' service charge. Call with the check locked.
+def lines_amount(session: Session, check: TableSession, ids: list[int], amount: int | None, free: int) -> int:
+    """What the lines cost, with their orders' service charge, but no more than is ``free`` to
+    pay now (a discount or earlier shares may have paid part of them). Call with the check locked.
 
     Raises NotFound (a line of another check), InvalidState (cancelled or already paid),
     ValidationFailed (an ``amount`` that is not what the lines cost).
@@ -39,7 +40,7 @@ def lines_amount(session: Session, check: TableSession, ids: list[int], amount: 
         total += line.line_total + service_charge(line.line_total, order.service_charge_bp)
     if amount is not None and amount != total:
         raise ValidationFailed("amount is not what these lines cost", {"amount": [f"these lines cost {total}"]})
-    return min(total, check.due)
+    return min(total, free)
 
 
 def claim_lines(session: Session, payment: Payment, ids: list[int]) -> None:

@@ -27,6 +27,10 @@ def pos_strings() -> dict[str, str]:
         "no_takeaways": _("No open takeaway orders."),
         "pending_n": _("To sync {n}"), "unsynced_logout": _("Sales on this phone are not synced yet: stay logged in."),
         "price_changed": _("Price changed: took {was}, the server says {now}. Settle the difference."),
+        "paying": _("WeChat paying {amount}"), "overpaid": _("Overpaid {amount}: refunding automatically"),
+        "stop_paying": _("Stop WeChat payment"),
+        "confirm_stop_paying": _(
+            "Stop the WeChat payment of {amount} at table {code}? The diner can no longer pay it."),
         "open_check": _("Open"), "resolved": _("Resolved"), "void": _("Void"), "void_x": _("Void {name}"),
         "voided_x": _("{name} voided."),
         "refused_sold_out": _("Sold out since: nothing was recorded. Settle it with the customer."),

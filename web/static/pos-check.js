@@ -57,24 +57,33 @@ function render(s) {
   const discounts = s.discounts.length ? el("ul", { class: "discounts" }, s.discounts.map((d) => el("li", {},
     el("span", {}, d.reason), el("span", { class: "minus" }, `-${yuan(d.amount)}`)))) : null;
   const open = s.status === "open";
-  const pays = open && s.due > 0 && localStorage.getItem("diancan.pos.role") !== "waiter";  // waiters take orders, not money
+  // A diner's WeChat payment in flight holds part of what is due: cash takes only the rest, or the
+  // cashier stops it first (the diner walked to the till). An overpaid check is being refunded.
+  const inFlight = s.payments.filter((p) => p.status === "created" || p.status === "paying");
+  const paying = inFlight.reduce((a, p) => a + p.amount, 0);
+  const free = Math.max(s.due - paying, 0);
+  const pays = open && free > 0 && localStorage.getItem("diancan.pos.role") !== "waiter";  // waiters take orders, not money
   const btn = (text, fn, cls = "") => el("button", { type: "button", class: `btn ${cls}`, onclick: fn }, text);
   const actions = el("div", { class: "check-actions" },
-    pays ? btn(T.take_cash, () => payCash(s.due), "ok") : null,
+    pays ? btn(T.take_cash, () => payCash(free), "ok") : null,
     pays ? btn(T.split, split) : null,
     pays ? btn(T.pay_items, payItems) : null,
-    pays ? btn(T.pay_other, () => payOther(s.due)) : null,
+    pays ? btn(T.pay_other, () => payOther(free)) : null,
     pays ? btn(T.payment_code, payCode) : null,
     pays ? btn(T.give_discount, discount) : null,
     open && s.table ? btn(T.add_dishes, () => app.ringUpFor({ table_id: s.table.id, code: s.table.code })) : null,
     open && s.table ? btn(T.move_table, move) : null,
     btn(T.receipt, () => window.open(`/pos/receipt/${s.id}`, "_blank")),
-    open && s.due === 0 ? btn(T.clear_table, clear, "primary") : null);
+    open && s.due === 0 && !s.overpaid && !paying ? btn(T.clear_table, clear, "primary") : null);
+  const flight = paying ? el("p", { class: "check-paying" }, fmt(T.paying, { amount: yuan(paying) }),
+    el("button", { type: "button", class: "btn small", onclick: () => stopPaying(inFlight[0]) }, T.stop_paying)) : null;
+  const over = s.overpaid ? el("p", { class: "check-overpaid", role: "alert" },
+    fmt(T.overpaid, { amount: yuan(s.overpaid) })) : null;
   $("check-body").replaceChildren(...[
     s.status === "open" ? null : el("p", { class: "check-state" }, T.check_closed),
     shares?.id === s.id && s.due > 0 ? splitBox() : null,
     ...(rounds.length ? rounds : [el("p", { class: "state-msg" }, T.no_orders_yet)]),
-    discounts, totals, payments, actions].filter(Boolean));
+    discounts, totals, flight, over, payments, actions].filter(Boolean));
 }
 
 // Cash: the amount (all that is due, or a share), what the diner hands over, and the change.
@@ -137,6 +146,16 @@ async function payCode() {
     if (ex.status === 404) toast(T.code_not_available, "err");  // the check is there: the route is not, yet
     else toast(ex.message || T.network_error, "err");
   }
+  reload();
+}
+
+async function stopPaying(payment) {
+  const code = current.table ? current.table.code : `#${current.pickup_number}`;
+  if (!(await confirmBox(T.stop_paying, fmt(T.confirm_stop_paying, { amount: yuan(payment.amount), code }),
+    T.stop_paying, true))) return;
+  try {
+    await api(`/api/v1/payments/${payment.id}/cancel`, { method: "POST" });
+  } catch (ex) { toast(ex.message || T.network_error, "err"); }
   reload();
 }
 

@@ -164,7 +164,9 @@ function tableCard(t) {
     onclick: () => (s ? openCheck(s.id) : ringUpFor({ table_id: t.id, code: t.code })) },
     el("span", { class: "code" }, t.code),
     el("span", { class: "state" }, T[`state_${t.state}`]),
-    s ? el("span", { class: "due" }, s.due ? `${T.due} ${yuan(s.due)}` : T.settled) : null);
+    s ? el("span", { class: "due" }, s.due ? `${T.due} ${yuan(s.due)}` : T.settled) : null,
+    s?.paying ? el("span", { class: "paying" }, fmt(T.paying, { amount: yuan(s.paying) })) : null,
+    s?.overpaid ? el("span", { class: "overpaid", role: "alert" }, fmt(T.overpaid, { amount: yuan(s.overpaid) })) : null);
 }
 
 async function refreshTakeaways() {

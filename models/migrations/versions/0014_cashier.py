@@ -1,7 +1,7 @@
 """cashier: item codes, takeaway, discounts, shifts
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-03 11:37:54.611910
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import models.base
 
 revision: str = '0014'
-down_revision: str | None = '0010'
+down_revision: str | None = '0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -23,7 +23,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('store_id', sa.Integer(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=False),
-    sa.Column('client_key', sa.String(length=64), nullable=False),
+    sa.Column('client_key', models.base.Key(64), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('open_key', sa.Integer(), nullable=True),
     sa.Column('opening_cash', sa.Integer(), nullable=False),
@@ -48,7 +48,7 @@ def upgrade() -> None:
     sa.Column('store_id', sa.Integer(), nullable=False),
     sa.Column('table_session_id', sa.Integer(), nullable=False),
     sa.Column('order_item_id', sa.Integer(), nullable=True),
-    sa.Column('client_key', sa.String(length=64), nullable=False),
+    sa.Column('client_key', models.base.Key(64), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('value', sa.Integer(), nullable=False),
     sa.Column('amount', sa.Integer(), nullable=False),
@@ -69,7 +69,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_discounts_table_session_id'), ['table_session_id'], unique=False)
 
     with op.batch_alter_table('items', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('code', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('code', models.base.Key(64), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_items_store_id_code'), ['store_id', 'code'])
 
     with op.batch_alter_table('order_items', schema=None) as batch_op:

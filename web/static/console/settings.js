@@ -23,6 +23,10 @@ async function viewSettings() {
       inputmode: "decimal", hint: T.discount_limit_hint },
     { name: "manager_discount_bp", label: T.manager_discount, value: (store.manager_discount_bp / 100).toString(),
       inputmode: "decimal" },
+    { name: "max_portions_round", label: T.max_portions_round, type: "number", value: store.max_portions_round, min: 1,
+      max: 2000, hint: T.max_portions_hint },
+    { name: "max_portions_check", label: T.max_portions_check, type: "number", value: store.max_portions_check, min: 1,
+      max: 10000 },
   ];
   const form = el("form", { class: "card", id: "settings-form", novalidate: true },
     el("div", { class: "form-grid" }, ...fields.map(field)),
@@ -43,7 +47,8 @@ async function viewSettings() {
         name: v.name.trim(), pay_mode: v.pay_mode, opens_at: emptyToNull(v.opens_at), closes_at: emptyToNull(v.closes_at),
         service_charge_bp: Math.round(Number(pct) * 100), kds_warn_minutes: Number(v.kds_warn_minutes),
         kds_late_minutes: Number(v.kds_late_minutes), cashier_discount_bp: limit("cashier_discount_bp"),
-        manager_discount_bp: limit("manager_discount_bp") } });
+        manager_discount_bp: limit("manager_discount_bp"), max_portions_round: Number(v.max_portions_round),
+        max_portions_check: Number(v.max_portions_check) } });
       showErrors(form, { fields: {}, message: "" });
       toast(T.saved);
       $("store-name").textContent = v.name.trim();
