@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
         devices,
         diner,
         floor,
+        incidents,
         kds,
         limits,
         payments,
@@ -47,5 +48,6 @@ def init_app(app: Flask) -> None:
     )
 
     limits.init_app(app)
-    for module in (diner, staff, kds, admin, admin_menu, admin_staff, table_service, devices, payments, floor, pos):
+    for module in (diner, staff, kds, admin, admin_menu, admin_staff, table_service, devices, payments, floor,
+                   incidents, pos):
         api.register_blueprint(module.blp)

@@ -149,6 +149,7 @@ def record_round(tx: Tx, store: Store, table: Table | None, check: TableSession,
     if status == "accepted":
         send_to_kitchen(tx, order)
     record_order_update(tx, order)
+    tx.note("order", source="staff" if who.staff_id is not None else "diner", status=status)
     return order
 
 
