@@ -129,8 +129,11 @@ def _give(store_id: int, giver: staff.StaffPrincipal, table_session_id: int, cli
         assert store is not None
         base, already = _discount_base(tx.session, check, order_item_id)
         amount = discount_amount(ask, base - already)
-        if amount > check.due:
-            raise ValidationFailed("more than is due on the check", {"value": [f"at most {check.due} fen"]})
+        # Like a cancel (docs/payments.md): never under what is paid plus a WeChat payment in flight.
+        free = ledger.ledger(tx.session, check).free
+        if amount > free:
+            raise ValidationFailed("more than is due and not being paid on the check",
+                                   {"value": [f"at most {free} fen"]})
         who = checked or giver
         limit = role_limit_bp(who.role, store.cashier_discount_bp, store.manager_discount_bp)
         if checked is None:
