@@ -44,11 +44,12 @@ def init_app(app: Flask) -> None:
         kds,
         limits,
         payments,
+        pos,
         staff,
         table_service,
     )
 
     limits.init_app(app)
     for module in (diner, staff, kds, admin, admin_menu, admin_staff, table_service, devices, payments, floor,
-                   incidents):
+                   incidents, pos):
         api.register_blueprint(module.blp)

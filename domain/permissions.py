@@ -17,6 +17,10 @@ MATRIX: dict[str, frozenset[str]] = {
     "orders.void": frozenset({"owner", "manager", "cashier"}),
     "payments.take": frozenset({"owner", "manager", "cashier"}),
     "payments.refund": frozenset({"owner", "manager", "cashier"}),
+    "orders.take": frozenset({"owner", "manager", "cashier", "waiter"}),
+    "checks.move": frozenset({"owner", "manager", "cashier", "waiter"}),
+    "discounts.give": frozenset({"owner", "manager", "cashier"}),
+    "shifts.run": frozenset({"owner", "manager", "cashier"}),
     # the kitchen
     "kitchen.work": frozenset({"owner", "manager", "cook"}),
     # the console

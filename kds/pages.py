@@ -10,7 +10,7 @@ WARN_MINUTES, LATE_MINUTES = 8, 15  # default age thresholds; a store may set it
 
 def kds_strings() -> dict[str, str]:
     return {
-        "table": _("Table"), "order_n": _("#{n}"), "bump": _("Bump"), "recall": _("Recall"),
+        "table": _("Table"), "takeaway": _("Takeaway"), "order_n": _("#{n}"), "bump": _("Bump"), "recall": _("Recall"),
         "all_stations": _("All stations"), "new_ticket": _("New ticket"), "login_failed": _("Login failed"),
         "pair_failed": _("That pairing code is wrong, used or expired."),
         "network_error": _("The network is not answering."),

@@ -54,6 +54,10 @@ MENU: list[tuple[str, list[tuple[str, int, str, tuple[tuple[str, int, int, tuple
 ]
 
 
+# Packaged drinks carry their barcode (EAN-13), so the cashier's scan has something to find.
+SHELF_CODES = {"青岛啤酒": "6901035603751", "矿泉水": "6921168509256"}
+
+
 def seed_demo() -> Store | None:
     """Create the demo store unless it exists. Returns the new store, or None if it was there.
 
@@ -85,7 +89,7 @@ def seed_demo() -> Store | None:
             s.flush()
             for ii, (name, price, station, groups) in enumerate(dishes):
                 item = Item(store_id=store.id, category_id=cat.id, name=name, price=price, station=station,
-                            sort=ii, description="")
+                            sort=ii, description="", code=SHELF_CODES.get(name))
                 for gi, (gname, gmin, gmax, opts) in enumerate(groups):
                     group = OptionGroup(store_id=store.id, name=gname, min_select=gmin, max_select=gmax, sort=gi)
                     group.options = [Option(store_id=store.id, name=o, price_delta=d, sort=oi)

@@ -45,6 +45,10 @@ def event_message(event: KitchenEvent) -> dict[str, Any]:
 def record_order_update(tx: Tx, order: Order) -> None:
     tx.emit(Outgoing("table", "order.updated", {"order": order_view(order)}, order.store_id,
                      table_id=order.table_id))
+    # The cashiers' table grid follows every round and payment live (one nudge per transaction).
+    nudge = Outgoing("staff", "floor.updated", {"table_id": order.table_id}, order.store_id)
+    if nudge not in tx.events:
+        tx.emit(nudge)
 
 
 def send_to_kitchen(tx: Tx, order: Order) -> list[Ticket]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import segno
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -14,7 +15,7 @@ from markupsafe import Markup
 from domain import permissions
 from domain.errors import NotFound, Unauthorized
 from models import Store, db
-from services import staff, tables
+from services import menu, staff, tables
 from services.uow import reading
 
 bp = Blueprint("console", __name__)
@@ -43,7 +44,8 @@ def console_strings() -> dict[str, str]:
         "confirm_rotate": _("Give table {code} a new code? Every printed code of this table stops working at once."),
         "rotated": _("Table {code} has a new code: print it again."),
         "confirm_disable": _("Disable table {code}? Its code stops working until you enable it again."),
-        "print_sheet": _("Print QR sheet"), "print_wxa_sheet": _("Print mini-program codes"),
+        "print_sheet": _("Print QR sheet"), "print_labels": _("Print shelf labels"),
+        "print_wxa_sheet": _("Print mini-program codes"),
         "no_tables": _("No tables yet. Add the first one above."),
         # menu
         "menu": _("Menu management"), "categories": _("Categories"), "new_category": _("New category"),
@@ -85,6 +87,12 @@ def console_strings() -> dict[str, str]:
         "opens_at": _("Takes orders from"), "closes_at": _("Takes orders until"),
         "hours_always": _("Both empty: orders any time"), "service_charge": _("Service charge (%)"),
         "service_charge_hint": _("Added to every order; 0 for none."),
+        "cashier_discount": _("Largest discount a cashier gives (%)"),
+        "manager_discount": _("Largest discount a manager gives (%)"),
+        "discount_limit_hint": _("Of a check, all its discounts together, 0–100; owners have no limit."),
+        "item_code": _("Barcode / code"),
+        "item_code_hint": _("What the barcode or QR on the dish or shelf says (EAN-13 or any text); "
+                            "scanned at the till."),
         "max_portions_round": _("Most portions in one round"), "max_portions_check": _("Most portions on one check"),
         "max_portions_hint": _("A diner's round beyond this is refused."),
         # audit
@@ -106,6 +114,9 @@ def console_strings() -> dict[str, str]:
         "act_staff.password_reset": _("Password set by a manager"),
         "act_staff.password_change": _("Own password changed"),
         "act_kds.device.create": _("Screen pairing code made"), "act_kds.device.revoke": _("Screen unpaired"),
+        "act_discount.give": _("Discount given"), "act_check.move": _("Check moved"),
+        "act_check.merge": _("Checks merged"), "act_shift.open": _("Shift opened"),
+        "act_shift.close": _("Shift closed"),
         # account
         "sign_in": _("Sign in"), "sign_out": _("Sign out"), "store": _("Store"),
         "change_password": _("Change password"),
@@ -157,6 +168,24 @@ def print_sheet() -> Any:
         svg = Markup(admin_qr_svg(url)) if kind == "qr" else None  # noqa: S704
         cards.append({"table": table, "svg": svg, "url": url})
     return render_template("print_sheet.html", store=store, cards=cards, kind=kind, strings={})
+
+
+@bp.get("/console/menu/labels")
+def shelf_labels() -> Any:
+    """Shelf labels for every dish or good with a code: name, price, and the code as a QR (what the
+    cashier's camera scans) with the code in print under it, to cut out and stick on the shelf."""
+    who = _signed_in()
+    if who is None or not permissions.allows(who.role, "menu.manage"):
+        return redirect(url_for("console.console_page") + "#menu")
+    with reading():
+        store = db.session.get(Store, who.store_id)
+        if store is None:
+            raise NotFound("no such store")
+        items = [i for _, cat_items in menu.store_menu(who.store_id) for i in cat_items if i.code]
+        # segno draws the owner's code text as modules, never as markup
+        labels = [{"item": i, "svg": Markup(segno.make(i.code, error="m").svg_inline(  # noqa: S704
+            scale=3, border=2, omitsize=True, svgclass="qr", lineclass=None))} for i in items]
+    return render_template("shelf_labels.html", store=store, labels=labels, strings={})
 
 
 def _signed_in() -> staff.StaffPrincipal | None:

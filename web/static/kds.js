@@ -190,7 +190,8 @@ function card(t, index) {
   return el("article", { class: `ticket ${ageClass(s)}${index === st.selected ? " selected" : ""}${fresh ? " arrived" : ""} st-${t.status}`,
     "data-ticket": t.id, onclick: () => { st.selected = index; render(); } },
     el("header", {},
-      el("div", { class: "tcode" }, el("small", {}, T.table), t.table_code),
+      t.table_code ? el("div", { class: "tcode" }, el("small", {}, T.table), t.table_code)
+        : el("div", { class: "tcode takeaway" }, el("small", {}, T.takeaway), `#${t.pickup_number}`),
       el("div", { class: "tmeta" }, el("span", {}, T.order_n.replace("{n}", t.order_number)),
         el("span", { class: "station" }, stationName(t.station))),
       el("div", { class: "age", "data-created": t.created_at }, mmss(s))),
@@ -210,7 +211,7 @@ async function bump(t) {
     const data = await api(`/api/v1/kds/tickets/${t.id}/bump`, { method: "POST" });
     st.tickets.delete(t.id);  // the event confirms it on every screen, this one included
     render();
-    toast(T.bumped_n.replace("{code}", data.ticket.table_code));
+    toast(T.bumped_n.replace("{code}", data.ticket.table_code || `${T.takeaway} #${data.ticket.pickup_number}`));
   } catch (ex) { toast(ex.message || T.network_error); }
 }
 
