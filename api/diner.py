@@ -21,6 +21,7 @@ from schema.diner import (
     table_answer,
 )
 from schema.orders import OrderCreateRequest, OrderEnvelopeSchema, TableSessionEnvelopeSchema
+from schema.pos import StaffTableSessionEnvelope
 from services import diners, orders, tables
 from services.context import setting
 
@@ -85,13 +86,12 @@ def get_order(order_id: int) -> dict[str, Any]:
 
 
 @blp.get("/table-sessions/<int:session_id>")
-@blp.response(200, TableSessionEnvelopeSchema)
+@blp.response(200, StaffTableSessionEnvelope, description="The check; its discounts, payments and times for staff only")
 @blp.doc(security=[{"bearer": []}])
 def get_table_session(session_id: int) -> Any:
     """The check; staff also get its discounts and payments (``StaffTableSessionEnvelope``)."""
     who = current_staff()
     if who is not None:
-        from schema.pos import StaffTableSessionEnvelope
         from services import checks
 
         return jsonify(StaffTableSessionEnvelope().dump({"session": checks.staff_check(who.store_id, session_id)}))

@@ -80,12 +80,13 @@ class DiscountSchema(Schema):
 
 
 class StaffTableSessionSchema(TableSessionSchema):
-    """The check as the cashier sees it: also every discount and payment."""
+    """The check as the cashier sees it: also every discount and payment (staff only: the
+    document marks them optional, since the same route answers diners without them)."""
 
-    discounts = fields.List(fields.Nested(DiscountSchema))
-    payments = fields.List(fields.Nested(PaymentLineSchema))
-    opened_at = fields.DateTime()
-    closed_at = fields.DateTime(allow_none=True)
+    discounts = fields.List(fields.Nested(DiscountSchema), metadata={"optional": True})
+    payments = fields.List(fields.Nested(PaymentLineSchema), metadata={"optional": True})
+    opened_at = fields.DateTime(metadata={"optional": True})
+    closed_at = fields.DateTime(allow_none=True, metadata={"optional": True})
 
 
 class StaffTableSessionEnvelope(Schema):
