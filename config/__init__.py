@@ -84,6 +84,16 @@ class Settings:
     KDS_REPLAY_LIMIT: int = 500
     RECONCILE_SECONDS: int = 60  # how often each server process asks WeChat Pay about stragglers; 0: never
     LOG_LEVEL: str = "INFO"
+    # Printing: every server process runs a print worker (PRINT_WORKER=0: none in this process).
+    PRINT_WORKER: bool = True
+    PRINT_POLL_SECONDS: float = 1.0  # how often a worker looks for jobs written by other processes
+    PRINT_TIMEOUT_SECONDS: float = 5.0  # connect / answer timeout of a network printer
+    PRINT_RETRY_MAX_SECONDS: float = 30.0  # back-off ceiling while a printer does not answer
+    PRINT_DOWN_AFTER_SECONDS: float = 60.0  # failing this long, a printer shows as down
+    PRINT_LEASE_SECONDS: float = 60.0  # a worker's claim on a job; another may take it after
+    FEIE_API_BASE: str = ""  # Feie's open API; sandbox mode: our /feie-sandbox
+    FEIE_USER: str = ""
+    FEIE_UKEY: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -96,6 +106,8 @@ class Settings:
             raw = env[f.name]
             if f.type in ("int", int):
                 values[f.name] = int(raw)
+            elif f.type in ("float", float):
+                values[f.name] = float(raw)
             elif f.type in ("bool", bool):
                 values[f.name] = _flag(raw, f.default)  # type: ignore[arg-type]
             else:
@@ -124,6 +136,11 @@ class Settings:
             from wechat.sandbox.keys import sandbox_defaults
 
             for name, value in sandbox_defaults(instance, self.PUBLIC_BASE_URL).items():
+                if not getattr(self, name):
+                    setattr(self, name, value)
+            from printers.feie_sandbox import sandbox_account
+
+            for name, value in sandbox_account(instance, self.PUBLIC_BASE_URL).items():
                 if not getattr(self, name):
                     setattr(self, name, value)
 
