@@ -33,8 +33,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         from wechat.sandbox import bp as sandbox_bp
 
         app.register_blueprint(sandbox_bp)
+        from printers.feie_sandbox import bp as feie_sandbox_bp
+
+        app.register_blueprint(feie_sandbox_bp)
 
     _reconcile_in_background(app)
+    _print_in_background(app)
 
     @app.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]
@@ -88,6 +92,27 @@ def _reconcile_in_background(app: Flask) -> None:
                     logging.getLogger(__name__).exception("payment reconcile failed")
 
         socketio.start_background_task(loop)
+
+
+def _print_in_background(app: Flask) -> None:
+    """Each server process runs a print worker (started with the first request, after the fork).
+
+    Workers of all processes share the jobs through row leases, so any number may run.
+    """
+    if not app.config["PRINT_WORKER"] or app.config.get("TESTING"):
+        return
+    started = False
+
+    @app.before_request
+    def _start_printing() -> None:
+        nonlocal started
+        if started:
+            return
+        started = True
+        from kds import socketio
+        from services.print_worker import start_in_background
+
+        start_in_background(app, socketio.start_background_task)
 
 
 def _logging(app: Flask) -> None:

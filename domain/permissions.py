@@ -17,6 +17,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "orders.void": frozenset({"owner", "manager", "cashier"}),
     "payments.take": frozenset({"owner", "manager", "cashier"}),
     "payments.refund": frozenset({"owner", "manager", "cashier"}),
+    "print.reprint": frozenset({"owner", "manager", "cashier"}),  # reprints, receipts, printer states
     # the kitchen
     "kitchen.work": frozenset({"owner", "manager", "cook"}),
     # the console
@@ -25,6 +26,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "menu.manage": frozenset({"owner", "manager"}),
     "stations.manage": frozenset({"owner", "manager"}),
     "screens.manage": frozenset({"owner", "manager"}),
+    "printers.manage": frozenset({"owner", "manager"}),
     "settings.manage": frozenset({"owner", "manager"}),
     "audit.read": frozenset({"owner", "manager"}),
     "staff.manage": frozenset({"owner", "manager"}),

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from domain.money import format_fen
 
 
-
 def yuan(fen: int) -> str:
     # The full-width sign: the half-width ¥ is outside GB2312, which many printers' fonts stop at.
     return format_fen(fen, "￥")

@@ -1,9 +1,10 @@
 """Socket.IO: the kitchen screens (``/kds``) and the diners' tables (``/table``).
 
 Committed events arrive from ``services.uow`` and are emitted to rooms: every kitchen event to
-``kds:<store>:*`` (expo screens) and ``kds:<store>:<station>``; table events to
-``table:<table id>``; store-wide menu changes to ``tables:<store>``; calls to ``staff:<store>``
-on ``/staff``. With ``REDIS_URL`` set, emits travel through Redis to every process.
+``kds:<store>:*`` (expo screens) and ``kds:<store>:<station>``; printer states to
+``kds-store:<store>`` and ``staff:<store>``; table events to ``table:<table id>``; store-wide
+menu changes to ``tables:<store>``; calls to ``staff:<store>`` on ``/staff``. With ``REDIS_URL``
+set, emits travel through Redis to every process.
 """
 from __future__ import annotations
 
@@ -36,6 +37,11 @@ def device_room(device_id: int) -> str:
     return f"device:{device_id}"
 
 
+def kds_store_room(store_id: int) -> str:
+    """Every kitchen screen of the store, whatever its stations (printer states)."""
+    return f"kds-store:{store_id}"
+
+
 def publish(events: list[Outgoing]) -> None:
     for ev in events:
         if ev.audience == "kds":
@@ -46,6 +52,9 @@ def publish(events: list[Outgoing]) -> None:
         elif ev.audience == "store":
             socketio.emit(ev.name, ev.payload, namespace="/table", to=store_tables_room(ev.store_id))
         elif ev.audience == "staff":
+            socketio.emit(ev.name, ev.payload, namespace="/staff", to=staff_room(ev.store_id))
+        elif ev.audience == "printer":  # a printer's state: kitchen screens and the floor's phones
+            socketio.emit(ev.name, ev.payload, namespace="/kds", to=kds_store_room(ev.store_id))
             socketio.emit(ev.name, ev.payload, namespace="/staff", to=staff_room(ev.store_id))
         elif ev.audience == "device" and ev.device_id is not None:
             from kds.namespaces import disconnect_device

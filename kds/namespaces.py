@@ -50,10 +50,11 @@ class KitchenNamespace(Namespace):
                 _watch_staff(self.socketio, "/kds", token)
         except Unauthorized:
             raise ConnectionRefusedError("unauthorized") from None
-        from kds import device_room, kds_room
+        from kds import device_room, kds_room, kds_store_room
 
         for st in stations or [None]:
             join_room(kds_room(store_id, st))
+        join_room(kds_store_room(store_id))
         if device_id is not None:
             join_room(device_room(device_id))
             _ensure_sweeper(self.socketio)

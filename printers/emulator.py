@@ -132,7 +132,7 @@ class EscposEmulator:
         self.printouts: list[Printout] = []
         self.connections = 0
         self.dropped = 0
-        self._random = random.Random(seed)
+        self._random = random.Random(seed)  # noqa: S311 - which connections drop, not a secret
         self._changed = threading.Condition()
         self._server: socketserver.ThreadingTCPServer | None = None
 
