@@ -53,6 +53,8 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             # Printers: quick retries, "down" after 1.5 s, so tests see both without waiting a minute.
             "PRINT_RETRY_MAX_SECONDS": "0.3", "PRINT_DOWN_AFTER_SECONDS": "1.5", "PRINT_TIMEOUT_SECONDS": "2",
             "PRINT_POLL_SECONDS": "0.2",
+            # The shared live server prints nothing: printing tests start the workers (and servers) they mean.
+            "PRINT_WORKER": "0",
         }
         settings = Settings.from_env(values)  # generates the instance secrets once
         values |= {"SECRET_KEY": settings.SECRET_KEY, "DATA_KEYS": settings.DATA_KEYS,

@@ -10,6 +10,7 @@ from services.kitchen import record_ticket_event
 from services.uow import transaction
 from tests.helpers import auth
 from tests.printing.conftest import until
+from tests.servers import free_port, gunicorn_server
 
 
 def _numbers(printouts) -> list[int]:  # type: ignore[no-untyped-def]
@@ -150,3 +151,17 @@ def test_a_kitchen_change_rolled_back_owes_no_paper(shop, emulators):
         assert tx.session.query(PrintJob).filter_by(ticket_id=ticket.id).count() == 1  # written with the event
         raise RuntimeError("the process dies before commit")
     assert [j["kind"] for j in shop.jobs(made["id"])] == ["ticket"]  # only the committed order's
+
+
+def test_a_server_process_and_a_worker_here_share_a_printer_and_print_each_job_once(env, shop, emulators, workers,
+                                                                                      tmp_path):
+    printer = emulators()
+    shop.escpos(printer, ["hot"])
+    with gunicorn_server(env | {"PRINT_WORKER": "1"}, tmp_path / "printing.log", port=free_port()):
+        workers("this-process")
+        numbers = [shop.order((shop.hot, 1)) for _ in range(20)]
+        pages = printer.wait_for(20, timeout=60)
+        until(lambda: shop.queued() == 0, timeout=30)
+    assert len(printer.printouts) == 20 and _numbers(pages) == numbers
+    owners = {j.lease_owner for j in db.session.query(PrintJob).filter_by(store_id=shop.store.id)}
+    assert owners == {None}
