@@ -86,11 +86,12 @@ class Settings:
     LOG_LEVEL: str = "INFO"
     # Printing: every server process runs a print worker (PRINT_WORKER=0: none in this process).
     PRINT_WORKER: bool = True
-    PRINT_POLL_SECONDS: float = 1.0  # how often a worker looks for jobs written by other processes
+    PRINT_POLL_SECONDS: float = 0.5  # how often a worker looks for jobs written by other processes
     PRINT_TIMEOUT_SECONDS: float = 5.0  # connect / answer timeout of a network printer
     PRINT_RETRY_MAX_SECONDS: float = 30.0  # back-off ceiling while a printer does not answer
     PRINT_DOWN_AFTER_SECONDS: float = 60.0  # failing this long, a printer shows as down
     PRINT_LEASE_SECONDS: float = 60.0  # a worker's claim on a job; another may take it after
+    PRINT_BATCH: int = 20  # jobs of one printer a worker claims at once (sent in order, recorded one by one)
     FEIE_API_BASE: str = ""  # Feie's open API; sandbox mode: our /feie-sandbox
     FEIE_USER: str = ""
     FEIE_UKEY: str = ""

@@ -37,7 +37,7 @@ class Printout:
     lines: list[str] = field(default_factory=list)
     big: list[str] = field(default_factory=list)
     bold: list[str] = field(default_factory=list)
-    raw: bytes = b""
+    at: float = 0.0  # time.time() when the paper was cut
 
     @property
     def text(self) -> str:
@@ -108,6 +108,7 @@ class _Decoder:
                         self._flush_line()
                     while self.page.lines and not self.page.lines[-1]:
                         self.page.lines.pop()
+                    self.page.at = time.time()
                     done.append(self.page)
                     self.page = Printout()
             elif b == LF:

@@ -1,15 +1,18 @@
 """The print worker: each server process runs one; together they print every job exactly once.
 
 One pass (``run_once``):
-1. In one short transaction, take each printer's oldest queued job (its head) and claim it with
-   a conditional ``UPDATE … WHERE status = 'queued' AND lease expired AND due``: of two workers
-   racing for a job, exactly one updates the row. Only a head is ever claimed, so a printer gets
-   its jobs in order, and while one worker holds a printer's head no other can send its next job.
-2. Send the claimed jobs, one thread per printer, holding no database connection.
-3. Record each outcome (only while still holding the lease): printed; or put back with back-off
+1. In one short transaction, find each printer's oldest queued job (its head); where the head is
+   due and no lease holds it, claim it and the jobs queued behind it (a batch) with a conditional
+   ``UPDATE … WHERE status = 'queued' AND lease expired``: of two workers racing for the rows,
+   one gets them all (a partial claim is given back). A batch always starts at the head, so a
+   printer gets its jobs in order, and while one worker holds a printer's head no other can send
+   its next job.
+2. Send each batch in order, one thread per printer, holding no database connection meanwhile.
+3. Record each job as it goes (only while still holding the lease): printed; or put back with back-off
    (the printer shows "down" once its head has failed for ``PRINT_DOWN_AFTER_SECONDS``); or, when
    the provider refuses our credentials, the printer becomes "rejected" and is skipped until
-   someone fixes its settings. A job whose content cannot be rendered fails alone.
+   someone fixes its settings. A job whose content cannot be rendered fails alone. After a
+   failure the rest of the batch is given back untried.
 
 A worker that dies mid-send leaves a lease that runs out; the next worker sends the job again.
 So paper is at-least-once across a crash in that instant, exactly-once otherwise.
@@ -65,8 +68,11 @@ class Outcome:
 
 
 def backoff(attempts: int, ceiling: float) -> timedelta:
-    """0.5 s, 1 s, 2 s, … up to ``ceiling``: a printer back from a power cut is tried again soon."""
-    return timedelta(seconds=min(0.5 * 2 ** max(attempts - 1, 0), ceiling))
+    """At once after a first failure (a dropped connection is usually a blip), then 0.5 s, 1 s, 2 s,
+    … up to ``ceiling``: a printer back from a power cut is tried again soon."""
+    if attempts <= 1:
+        return timedelta(0)
+    return timedelta(seconds=min(0.5 * 2 ** (attempts - 2), ceiling))
 
 
 class PrintWorker:
@@ -75,24 +81,30 @@ class PrintWorker:
         self.owner = owner or f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.waker = threading.Event()
         self.stopped = threading.Event()
+        self._busy: set[int] = set()  # printers this worker is sending to right now
+        self._threads: set[threading.Thread] = set()
 
     @property
     def config(self) -> Mapping[str, Any]:
         return self.app.config  # type: ignore[no-any-return]
 
-    def run_forever(self, sleep: Callable[[float], None] | None = None) -> None:
-        """Work until ``stop()``: wake on this process's commits that queued a job, else poll."""
+    def run_forever(self) -> None:
+        """Work until ``stop()``: wake on this process's commits that queued a job, else poll.
+
+        Each printer's batch is sent by its own thread, so a printer that times out holds up no
+        other; the loop claims again whenever a batch ends or a job is queued.
+        """
         _wakers.append(self.waker)
         try:
             while not self.stopped.is_set():
                 try:
-                    handled = self.run_once()
+                    self.run_once(wait=False)
                 except Exception:  # a database hiccup must not end printing for this process
                     log.exception("print worker pass failed")
-                    handled = 0
-                if not handled:
-                    self.waker.wait(float(self.config["PRINT_POLL_SECONDS"]))
-                    self.waker.clear()
+                self.waker.wait(float(self.config["PRINT_POLL_SECONDS"]))
+                self.waker.clear()
+            for thread in list(self._threads):
+                thread.join()
         finally:
             _wakers.remove(self.waker)
 
@@ -100,53 +112,96 @@ class PrintWorker:
         self.stopped.set()
         self.waker.set()
 
-    def run_once(self) -> int:
-        """Claim, send and record one job per printer; returns how many were tried."""
+    def run_once(self, wait: bool = True) -> int:
+        """Claim the next jobs of every printer this worker is not already serving and send them
+        (a thread per printer); with ``wait``, return once all are recorded. Returns the jobs claimed."""
         with self.app.app_context():
-            claims = self._claim()
-        if not claims:
-            return 0
-        outcomes: list[Outcome] = []
-        threads = [threading.Thread(target=lambda c=c: outcomes.append(self._send(c))) for c in claims]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        with self.app.app_context():
-            for outcome in outcomes:
-                self._record(outcome)
-        return len(claims)
+            batches = self._claim(exclude=set(self._busy))
+        threads = []
+        for printer_id, batch in batches.items():
+            self._busy.add(printer_id)
+            thread = threading.Thread(target=self._serve, args=(printer_id, batch), daemon=True)
+            self._threads.add(thread)
+            threads.append(thread)
+            thread.start()
+        if wait:
+            for thread in threads:
+                thread.join()
+        return sum(len(b) for b in batches.values())
 
-    def _claim(self) -> list[Claim]:
+    def _serve(self, printer_id: int, batch: list[Claim]) -> None:
+        """Send a printer's batch in order, recording each job; the first failure puts the rest back."""
+        try:
+            with self.app.app_context():
+                for i, claim in enumerate(batch):
+                    outcome = self._send(claim)
+                    self._record(outcome)
+                    if outcome.error is not None:
+                        self._release([c.job_id for c in batch[i + 1:]])
+                        break
+        except Exception:
+            log.exception("printing to printer %s failed", printer_id)
+        finally:
+            self._busy.discard(printer_id)
+            self._threads.discard(threading.current_thread())
+            self.waker.set()
+
+    def _release(self, job_ids: list[int]) -> None:
+        """Give back claimed jobs not tried: as if never claimed."""
+        if not job_ids:
+            return
+        with transaction() as tx:
+            tx.session.execute(
+                update(PrintJob).where(PrintJob.id.in_(job_ids), PrintJob.lease_owner == self.owner)
+                .values(lease_owner=None, lease_until=None, attempts=PrintJob.attempts - 1)
+                .execution_options(synchronize_session=False))
+
+    def _claim(self, exclude: set[int]) -> dict[int, list[Claim]]:
+        """Per printer whose head job is due and free: claim the head and the jobs queued behind it.
+
+        All of a batch is claimed or none: a partial claim (another worker raced us for some of
+        its rows) is given back, so two workers never send one printer's jobs at the same time.
+        """
         now = utcnow()
         lease_until = now + timedelta(seconds=float(self.config["PRINT_LEASE_SECONDS"]))
-        claims = []
+        size = int(self.config.get("PRINT_BATCH", 20))
+        free = or_(PrintJob.lease_until.is_(None), PrintJob.lease_until < now)
+        batches: dict[int, list[Claim]] = {}
         with transaction() as tx:
             heads = [head for (head,) in tx.session.execute(
                 select(func.min(PrintJob.id)).where(PrintJob.status == "queued").group_by(PrintJob.printer_id)
             ).all()]
             if not heads:
-                return []
+                return {}
             rows = tx.session.execute(
-                select(PrintJob, Printer).join(Printer, Printer.id == PrintJob.printer_id)
+                select(PrintJob.id, Printer).join(Printer, Printer.id == PrintJob.printer_id)
                 .where(PrintJob.id.in_(heads), Printer.deleted_at.is_(None), Printer.state != "rejected",
-                       PrintJob.next_attempt_at <= now,
-                       or_(PrintJob.lease_until.is_(None), PrintJob.lease_until < now))
+                       PrintJob.next_attempt_at <= now, free)
             ).all()
-            for job, printer in rows:
+            for head_id, printer in rows:
+                if printer.id in exclude:
+                    continue
+                jobs = list(tx.session.execute(
+                    select(PrintJob).where(PrintJob.printer_id == printer.id, PrintJob.status == "queued",
+                                           PrintJob.id >= head_id).order_by(PrintJob.id).limit(size)
+                ).scalars())
+                ids = [j.id for j in jobs]
                 won = tx.session.execute(
-                    update(PrintJob)
-                    .where(PrintJob.id == job.id, PrintJob.status == "queued", PrintJob.next_attempt_at <= now,
-                           or_(PrintJob.lease_until.is_(None), PrintJob.lease_until < now))
+                    update(PrintJob).where(PrintJob.id.in_(ids), PrintJob.status == "queued", free)
                     .values(lease_owner=self.owner, lease_until=lease_until, attempts=PrintJob.attempts + 1)
                     .execution_options(synchronize_session=False)
                 ).rowcount  # type: ignore[attr-defined]
-                if won == 1:
-                    target = Target(kind=printer.kind, name=printer.name, paper_width=printer.paper_width,
-                                    host=printer.host, port=printer.port, sn=printer.sn, key=printer.key)
-                    claims.append(Claim(job.id, printer.id, job.store_id, job.kind, dict(job.payload), target,
-                                        job.attempts + 1))
-        return claims
+                if won != len(ids):
+                    tx.session.execute(
+                        update(PrintJob).where(PrintJob.id.in_(ids), PrintJob.lease_owner == self.owner)
+                        .values(lease_owner=None, lease_until=None, attempts=PrintJob.attempts - 1)
+                        .execution_options(synchronize_session=False))
+                    continue
+                target = Target(kind=printer.kind, name=printer.name, paper_width=printer.paper_width,
+                                host=printer.host, port=printer.port, sn=printer.sn, key=printer.key)
+                batches[printer.id] = [Claim(j.id, printer.id, j.store_id, j.kind, dict(j.payload), target,
+                                             j.attempts + 1) for j in jobs]
+        return batches
 
     def _send(self, claim: Claim) -> Outcome:
         try:
