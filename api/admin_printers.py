@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from api.auth import permission_required, require_staff
+from api.auth import kitchen_required, kitchen_store_id, permission_required, require_staff
 from models import Printer, PrintJob
 from schema.printing import (
     PrinterCreate,
@@ -53,6 +53,19 @@ def _job(job: PrintJob) -> dict[str, Any]:
 def list_printers() -> dict[str, Any]:
     """The store's printers with their state (ok / down since / rejected) and queue length."""
     return {"printers": [_view(p) for p in printers_admin.list_printers(_store_id())]}
+
+
+@blp.get("/kds/printers")
+@kitchen_required
+@blp.response(200, PrintersEnvelope)
+@blp.doc(**SECURED)
+def kitchen_printers() -> dict[str, Any]:
+    """Printer states for the kitchen screens (no connection details)."""
+    store_id = kitchen_store_id()
+    assert store_id is not None
+    return {"printers": [{"id": p.id, "name": p.name, "stations": p.stations, "state": p.state,
+                          "down_since": p.down_since, "queue": queue}
+                         for p, queue in printers_admin.list_printers(store_id)]}
 
 
 @blp.post("/admin/printers")

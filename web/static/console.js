@@ -3,6 +3,7 @@
 // token from the session answer. The server enforces every permission; the page only hides what
 // the role cannot do.
 import { el, ApiError, delta, fmt, request, yuan } from "./dom.js";
+import { viewPrinters } from "./console_printers.js";
 
 const T = JSON.parse(document.getElementById("i18n").textContent);
 const META = JSON.parse(document.getElementById("matrix").textContent);
@@ -214,7 +215,8 @@ $("change-password").addEventListener("click", () => formDialog(T.change_passwor
 }));
 
 const VIEWS = { tables: viewTables, menu: viewMenu, staff: viewStaff, screens: viewScreens, settings: viewSettings,
-  audit: viewAudit };
+  audit: viewAudit, printers: () => viewPrinters({ api, T, formDialog, confirmDialog, toast, failed, btn, td, th, actions,
+    refresh, can }) };
 
 function route() {
   if (!state.session) return;
@@ -582,7 +584,7 @@ async function viewSettings() {
 const ACTIONS = ["item.create", "item.price", "item.update", "item.photo", "option.price", "order.void", "payment.cash",
   "payment.other", "payment.refund", "table.rotate_qr", "table.disable", "table.enable", "store.update", "staff.create",
   "staff.role", "staff.update", "staff.deactivate", "staff.password_reset", "staff.password_change", "kds.device.create",
-  "kds.device.revoke"];
+  "kds.device.revoke", "printer.create", "printer.update", "printer.delete", "print.reprint"];
 
 async function viewAudit() {
   const { staff } = await api("/api/v1/admin/staff");
