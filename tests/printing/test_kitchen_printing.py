@@ -7,6 +7,7 @@ import pytest
 
 from models import Order, PrintJob, Ticket, db, utcnow
 from services.kitchen import record_ticket_event
+from services.printing import queue_moved
 from services.uow import transaction
 from tests.helpers import auth
 from tests.printing.conftest import until
@@ -165,3 +166,39 @@ def test_a_server_process_and_a_worker_here_share_a_printer_and_print_each_job_o
     assert len(printer.printouts) == 20 and _numbers(pages) == numbers
     owners = {j.lease_owner for j in db.session.query(PrintJob).filter_by(store_id=shop.store.id)}
     assert owners == {None}
+
+
+def test_a_receipt_prints_the_check_with_prices_on_the_receipt_printer(shop, emulators, workers):
+    kitchen, counter = emulators(), emulators()
+    shop.escpos(kitchen, ["hot", "cold"])
+    workers("w1")
+    shop.order((shop.hot, 2), (shop.cold, 1))
+    check_id = db.session.query(Order.table_session_id).filter_by(store_id=shop.store.id).scalar()
+    db.session.remove()
+    none = shop.client.post("/api/v1/admin/receipts", json={"table_session_id": check_id}, headers=auth(shop.token))
+    assert none.status_code == 409 and none.get_json()["error"]["code"] == "invalid_state"
+    shop.escpos(counter, [], receipts=True, paper_width=58)
+    body = {"table_session_id": check_id, "client_key": "receipt-1"}
+    first = shop.client.post("/api/v1/admin/receipts", json=body, headers=auth(shop.token))
+    again = shop.client.post("/api/v1/admin/receipts", json=body, headers=auth(shop.token))
+    assert first.status_code == 201 and again.get_json()["jobs"] == first.get_json()["jobs"]
+    receipt = counter.wait_for(1)[0]
+    assert "宫保鸡丁 x2" in receipt.text and "￥76.00" in receipt.text and "拍黄瓜 x1" in receipt.text
+    total = next(line for line in receipt.lines if line.startswith("合计"))
+    assert total.endswith("￥88.00") and len(total.encode("gb18030")) == 32  # flush right on 58 mm paper
+    until(lambda: shop.queued() == 0)
+    assert len(counter.printouts) == 1 and len(kitchen.printouts) == 2
+
+
+def test_a_moved_check_prints_a_slip_where_its_tickets_were_printed(shop, emulators, workers):
+    printer = emulators()
+    shop.escpos(printer, ["hot"])
+    workers("w1")
+    number = shop.order((shop.hot, 1))
+    printer.wait_for(1)
+    order_id = db.session.query(Order.id).filter_by(store_id=shop.store.id).scalar()
+    db.session.remove()
+    with transaction() as tx:  # what the cashier's move use case calls, inside its transaction
+        queue_moved(tx, shop.store.id, "A3", "B5", [order_id])
+    slip = printer.wait_for(2)[1]
+    assert "转台单" in slip.big and "A3 → B5" in slip.big and f"单号 {number}" in slip.lines
