@@ -26,7 +26,7 @@ import threading
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -59,6 +59,7 @@ class Claim:
     payload: dict[str, Any]
     target: Target
     attempts: int
+    lease_until: datetime
 
 
 @dataclass(frozen=True)
@@ -132,8 +133,14 @@ class PrintWorker:
     def _serve(self, printer_id: int, batch: list[Claim]) -> None:
         """Send a printer's batch in order, recording each job; the first failure puts the rest back."""
         try:
+            # A send may take up to twice the timeout (a cloud call): never start one that could
+            # outlast the lease, or another worker could take the job meanwhile and print it too.
+            margin = timedelta(seconds=3 * float(self.config["PRINT_TIMEOUT_SECONDS"]))
             with self.app.app_context():
                 for i, claim in enumerate(batch):
+                    if utcnow() + margin > claim.lease_until:
+                        self._release([c.job_id for c in batch[i:]])
+                        break
                     outcome = self._send(claim)
                     self._record(outcome)
                     if outcome.error is not None:
@@ -200,7 +207,7 @@ class PrintWorker:
                 target = Target(kind=printer.kind, name=printer.name, paper_width=printer.paper_width,
                                 host=printer.host, port=printer.port, sn=printer.sn, key=printer.key)
                 batches[printer.id] = [Claim(j.id, printer.id, j.store_id, j.kind, dict(j.payload), target,
-                                             j.attempts + 1) for j in jobs]
+                                             j.attempts + 1, lease_until) for j in jobs]
         return batches
 
     def _send(self, claim: Claim) -> Outcome:

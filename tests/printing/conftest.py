@@ -13,6 +13,7 @@ from sqlalchemy import select
 from domain.pricing import LineRequest
 from models import Item, Printer, PrintJob, Staff, Store, Table, db
 from printers.emulator import EscposEmulator
+from services import printers_admin
 from services.orders import Orderer, place_order
 from services.print_worker import PrintWorker
 from services.uow import Outgoing, subscribe
@@ -124,5 +125,10 @@ class Shop:
 
 
 @pytest.fixture()
-def shop(client) -> Shop:  # type: ignore[no-untyped-def]
-    return Shop(client)
+def shop(client) -> Iterator[Shop]:  # type: ignore[no-untyped-def]
+    made = Shop(client)
+    yield made
+    # Workers serve every store: remove this test's printers so nothing it left queued is tried later.
+    for printer, _queue in printers_admin.list_printers(made.store.id):
+        printers_admin.delete_printer(made.store.id, printer.id)
+    db.session.remove()

@@ -7,6 +7,7 @@ import pytest
 
 from models import Order, PrintJob, Ticket, db, utcnow
 from services.kitchen import record_ticket_event
+from services.print_worker import PrintWorker
 from services.printing import queue_moved
 from services.uow import transaction
 from tests.helpers import auth
@@ -202,3 +203,21 @@ def test_a_moved_check_prints_a_slip_where_its_tickets_were_printed(shop, emulat
         queue_moved(tx, shop.store.id, "A3", "B5", [order_id])
     slip = printer.wait_for(2)[1]
     assert "转台单" in slip.big and "A3 → B5" in slip.big and f"单号 {number}" in slip.lines
+
+
+def test_a_job_held_by_a_worker_that_died_prints_once_after_its_lease(app, shop, emulators, monkeypatch):
+    monkeypatch.setitem(app.config, "PRINT_LEASE_SECONDS", 1.0)
+    monkeypatch.setitem(app.config, "PRINT_TIMEOUT_SECONDS", 0.2)
+    printer = emulators()
+    made = shop.escpos(printer, ["hot"])
+    shop.order((shop.hot, 1))
+    with app.app_context():
+        claimed = PrintWorker(app, owner="dies-now")._claim(set())  # claimed, then its process is killed
+    assert len(claimed[made["id"]]) == 1
+    other = PrintWorker(app, owner="survivor")
+    other.run_once()
+    assert printer.printouts == []  # the lease still holds: not printed twice
+    until(lambda: other.run_once() and shop.queued() == 0, timeout=10, what="the lease to run out")
+    assert len(printer.wait_for(1)) == 1
+    [job] = shop.jobs(made["id"])
+    assert (job["status"], job["attempts"]) == ("printed", 2)
