@@ -34,16 +34,6 @@ _initialised: set[str] = set()
 MAX_CONTENT_BYTES = 5000  # Feie's limit for one Open_printMsg
 
 
-def sandbox_account(instance: Path, public_base_url: str) -> dict[str, str]:
-    """The FEIE_* settings in sandbox mode: our sandbox's URL and a developer account made once."""
-    from config import kept_secrets
-
-    ident = kept_secrets(instance / "feie-sandbox" / "identity.json", lambda: {
-        "user": f"dev{secrets.randbelow(10**8):08d}@sandbox.feieyun.test", "ukey": secrets.token_hex(8)})
-    return {"FEIE_API_BASE": f"{public_base_url}/feie-sandbox/Api/Open/", "FEIE_USER": ident["user"],
-            "FEIE_UKEY": ident["ukey"]}
-
-
 @contextmanager
 def _db() -> Iterator[sqlite3.Connection]:
     path = Path(current_app.config["INSTANCE_PATH"]) / "feie-sandbox" / "state.db"

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from models import Order, OrderItem, Printer, PrintJob, Station, Store, Ticket, utcnow
-from schema.kitchen import ticket_view
 from services.uow import Outgoing, Tx
+from services.views import ticket_view
 
 WAKE = Outgoing("print", "print.queued", {}, 0)  # for this process's worker only; no socket hears it
 

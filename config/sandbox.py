@@ -1,4 +1,4 @@
-"""The sandbox's identity: app id, secrets and keys, generated into instance/ on first run.
+"""The WeChat sandbox's identity (sandbox mode's configuration): app id, secrets and keys, made on first run.
 
 Two RSA key pairs, as in real life: the merchant's (the app signs its Pay requests and the
 paySign with it; the sandbox verifies with its public half) and WeChat Pay's (the sandbox signs
@@ -12,6 +12,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from config.secrets import kept_secrets
 
 
 def _pem_pair() -> tuple[str, str]:
@@ -39,8 +41,6 @@ def _identity() -> dict[str, str]:
 
 
 def sandbox_identity(instance: Path) -> dict[str, str]:
-    from config import kept_secrets
-
     path = instance / "wechat-sandbox" / "identity.json"
     ident = kept_secrets(path, _identity)
     if "merchant_key" not in ident:  # made before the sandbox had Pay keys: add them, keep the rest
@@ -72,3 +72,11 @@ def sandbox_defaults(instance: Path, public_base_url: str) -> dict[str, str]:
         "WECHATPAY_PUBLIC_KEY_FILE": str(folder / "wechatpay_public_key.pem"),
         "WECHATPAY_PUBLIC_KEY_ID": ident["public_key_id"],
     }
+
+
+def feie_sandbox_defaults(instance: Path, public_base_url: str) -> dict[str, str]:
+    """The FEIE_* settings in sandbox mode: our Feie sandbox's URL and a developer account made once."""
+    ident = kept_secrets(instance / "feie-sandbox" / "identity.json", lambda: {
+        "user": f"dev{secrets.randbelow(10**8):08d}@sandbox.feieyun.test", "ukey": secrets.token_hex(8)})
+    return {"FEIE_API_BASE": f"{public_base_url}/feie-sandbox/Api/Open/", "FEIE_USER": ident["user"],
+            "FEIE_UKEY": ident["ukey"]}

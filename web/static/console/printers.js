@@ -1,9 +1,8 @@
 // The console's printers section: add network (ESC/POS) and Feie cloud printers, choose their
 // stations, print a test page, see each printer's state (ok / down for N minutes / refused) and
 // queue, refreshed every few seconds while shown, and reprint any recent job.
-// ``ui`` carries the console's helpers (api, dialogs, toast, table cells), so this file owns
-// only what is about printers.
-import { el, fmt } from "./dom.js";
+import { el, fmt } from "../dom.js";
+import { T, actions, api, btn, can, confirmDialog, failed, formDialog, refresh, registerView, td, th, toast } from "./core.js";
 
 const REFRESH_MS = 4000;
 let timer = null;
@@ -11,14 +10,13 @@ let timer = null;
 // How long ago, in whole minutes (at least 1): "offline 3 minutes".
 const minutesSince = (iso) => Math.max(1, Math.round((Date.now() - new Date(iso).getTime()) / 60000));
 
-export function stateLabel(T, p) {
+function stateLabel(p) {
   if (p.state === "down") return fmt(T.printer_down_for, { name: p.name, min: minutesSince(p.down_since) });
   if (p.state === "rejected") return fmt(T.printer_rejected, { reason: p.state_reason });
   return T.printer_ok;
 }
 
-export async function viewPrinters(ui) {
-  const { api, T, formDialog, confirmDialog, toast, btn, td, th, actions, refresh, can } = ui;
+async function viewPrinters() {
   clearInterval(timer);
   const [{ printers }, { stations }] = await Promise.all([api("/api/v1/admin/printers"), api("/api/v1/admin/stations")]);
   const stationName = (code) => stations.find((s) => s.code === code)?.name || code;
@@ -65,7 +63,7 @@ export async function viewPrinters(ui) {
     try {
       await api(`/api/v1/admin/printers/${p.id}/test`, { method: "POST", body: { client_key: crypto.randomUUID() } });
       toast(fmt(T.test_sent, { name: p.name }));
-    } catch (err) { ui.failed(err); }
+    } catch (err) { failed(err); }
   };
   const jobs = async (p) => {
     const { jobs: list } = await api(`/api/v1/admin/printers/${p.id}/jobs`);
@@ -79,14 +77,14 @@ export async function viewPrinters(ui) {
         try {
           await api(`/api/v1/admin/print-jobs/${j.id}/reprint`, { method: "POST", body: { client_key: crypto.randomUUID() } });
           toast(T.reprint_sent);
-        } catch (err) { ui.failed(err); }
+        } catch (err) { failed(err); }
       }))));
     formDialog(fmt(T.printer_jobs, { name: p.name }), [], async () => {}, { okLabel: T.close, cancel: false,
       intro: list.length ? el("table", { class: "data" }, th(T.when, T.job_kind, T.status, T.attempts, ""), el("tbody", {}, rows))
         : el("span", {}, T.no_jobs) });
   };
 
-  const stateCell = (p) => el("span", { class: `tag ${p.state === "ok" ? "ok" : "err"}`, "data-state": p.state }, stateLabel(T, p));
+  const stateCell = (p) => el("span", { class: `tag ${p.state === "ok" ? "ok" : "err"}`, "data-state": p.state }, stateLabel(p));
   const tbody = el("tbody", {}, printers.map((p) => el("tr", { "data-printer": p.id },
     td(T.name, el("strong", {}, p.name)),
     td(T.printer_kind, p.kind === "escpos" ? `${T.kind_escpos} ${p.host}:${p.port}` : `${T.kind_feie} ${p.sn}`),
@@ -95,7 +93,7 @@ export async function viewPrinters(ui) {
     td(T.queue, el("span", { "data-queue": true }, String(p.queue))),
     actions(
       manage ? btn(T.test_print, () => test(p)) : null,
-      btn(T.jobs, () => jobs(p).catch(ui.failed)),
+      btn(T.jobs, () => jobs(p).catch(failed)),
       manage ? btn(T.edit, () => edit(p)) : null,
       manage ? btn(T.delete, () => confirmDialog(fmt(T.confirm_delete_printer, { name: p.name }), async () => {
         await api(`/api/v1/admin/printers/${p.id}`, { method: "DELETE" }); toast(T.deleted); refresh();
@@ -121,3 +119,5 @@ export async function viewPrinters(ui) {
       : el("p", { class: "state" }, T.no_printers),
   ];
 }
+
+registerView("printers", viewPrinters);
