@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from models import Order, OrderItem, Printer, PrintJob, Station, Store, Ticket, utcnow
-from services.uow import Outgoing, Tx
+from services.uow import Outgoing, Tx, reading
 from services.views import ticket_view
 
 WAKE = Outgoing("print", "print.queued", {}, 0)  # for this process's worker only; no socket hears it
@@ -129,3 +129,10 @@ def announce_state(tx: Tx, printer: Printer) -> None:
     view = printer_view(printer, queue_length(tx, [printer.id]).get(printer.id, 0))
     view["down_since"] = view["down_since"].isoformat() if view["down_since"] else None
     tx.emit(Outgoing("printer", "printer.state", {"printer": view}, printer.store_id))
+
+
+def job_counts() -> dict[str, int]:
+    """Print jobs by status over every store: for ``diancan_print_jobs{status}`` on /metrics."""
+    with reading() as session:
+        rows = session.execute(select(PrintJob.status, func.count()).group_by(PrintJob.status)).all()
+    return {"queued": 0, "printed": 0, "failed": 0} | {status: int(n) for status, n in rows}

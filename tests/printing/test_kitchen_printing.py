@@ -8,7 +8,7 @@ import pytest
 from models import Order, PrintJob, Ticket, db, utcnow
 from services.kitchen import record_ticket_event
 from services.print_worker import PrintWorker
-from services.printing import queue_moved
+from services.printing import job_counts, queue_moved
 from services.uow import transaction
 from tests.helpers import auth
 from tests.printing.conftest import until
@@ -221,3 +221,12 @@ def test_a_job_held_by_a_worker_that_died_prints_once_after_its_lease(app, shop,
     assert len(printer.wait_for(1)) == 1
     [job] = shop.jobs(made["id"])
     assert (job["status"], job["attempts"]) == ("printed", 2)
+
+
+def test_job_counts_for_the_metrics_follow_the_queue(shop, emulators):
+    printer = emulators()
+    shop.escpos(printer, ["hot"])
+    before = job_counts()
+    shop.order((shop.hot, 1))
+    after = job_counts()
+    assert after["queued"] == before["queued"] + 1 and set(after) >= {"queued", "printed", "failed"}
