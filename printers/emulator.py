@@ -53,6 +53,7 @@ class _Decoder:
         self.text = bytearray()
         self.line_big = self.line_bold = False
         self.page = Printout()
+        self.rest = b""  # an incomplete command at the end of a chunk, kept for the next one
 
     def _flush_line(self) -> None:
         line = bytes(self.text).decode("gb18030" if self.chinese else "latin-1", errors="replace")
@@ -113,7 +114,7 @@ class _Decoder:
                     self.page = Printout()
             elif b == LF:
                 self._flush_line()
-            elif b >= 0x20 or b >= 0x80:
+            elif b >= 0x20:
                 self.text.append(b)
                 if b > 0x20:
                     self.line_big = self.line_big or bool(self.size or self.fs_size)

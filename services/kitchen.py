@@ -114,7 +114,9 @@ def withdraw_item(tx: Tx, order_item: OrderItem) -> None:
         ticket.status = (order_state.ticket_status_from_items([i.status for i in remaining]) if remaining
                          else order_state.ticket_transition(ticket.status, "cancelled"))
     record_ticket_event(tx, ticket, "ticket.updated")
-    printing.queue_void(tx, ticket, [order_item], order_item.void_reason or "")
+    # A diner's own cancel has no staff reason; the kitchen reads Chinese.
+    reason = order_item.void_reason if order_item.cancelled_by is not None else "顾客取消"
+    printing.queue_void(tx, ticket, [order_item], reason or "")
 
 
 def bump_ticket(store_id: int, ticket_id: int) -> Ticket:
