@@ -6,7 +6,7 @@ from models.kitchen import KitchenEvent, Ticket, TicketItem
 from models.menu import Category, Item, ItemPhoto, Option, OptionGroup
 from models.orders import Order, OrderItem, TableSession
 from models.payments import Payment, PaymentAnomaly, Refund
-from models.people import Diner, Staff
+from models.people import Diner, RevokedStaffSession, Staff
 from models.printing import Printer, PrintJob
 from models.store import Area, Station, Store, StoreCounter, Table, WxaCode
 from models.table_service import CartLine, WaiterCall
@@ -14,6 +14,7 @@ from models.table_service import CartLine, WaiterCall
 __all__ = [
     "Area", "AuditLog", "Base", "CartLine", "Category", "Diner", "Item", "ItemPhoto", "KitchenDevice", "KitchenEvent",
     "Option", "OptionGroup", "Order", "OrderItem", "Payment", "PaymentAnomaly", "PrintJob", "Printer", "Refund",
+    "RevokedStaffSession",
     "Staff", "Station", "Store",
     "StoreCounter", "Table", "TableSession", "Ticket", "TicketItem", "WaiterCall", "WxaCode", "db", "utcnow",
 ]

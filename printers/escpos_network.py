@@ -34,10 +34,10 @@ DENIED_PORTS = frozenset({22, 23, 25, 53, 80, 110, 143, 443, 3306, 5432, 6379, 1
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
 
-def check_host(host: Any) -> str:
-    if not isinstance(host, str) or not host.strip():
+def check_host(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
         raise SettingsInvalid("an ESC/POS printer needs its host", {"host": ["required"]})
-    host = host.strip()
+    host: str = value.strip()
     if not host.isascii():
         raise SettingsInvalid("the host must be an IP address or an ASCII host name (use the xn-- form)",
                               {"host": ["not an IP address or ASCII host name"]})

@@ -40,6 +40,7 @@ class TableSessionSchema(Schema):
     total = fields.Int()
     paid = fields.Int()
     due = fields.Int()
+    overpaid = fields.Int(metadata={"description": "paid beyond the total, being refunded automatically"})
 
 
 class TableSessionEnvelopeSchema(Schema):

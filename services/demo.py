@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from domain.errors import InvalidState
 from models import Area, Category, Item, Option, OptionGroup, Printer, Staff, Store, Table
+from services.context import setting
 from services.staff import hash_password
 from services.stores import create_store
 from services.uow import transaction
@@ -53,7 +55,13 @@ MENU: list[tuple[str, list[tuple[str, int, str, tuple[tuple[str, int, int, tuple
 
 
 def seed_demo() -> Store | None:
-    """Create the demo store unless it exists. Returns the new store, or None if it was there."""
+    """Create the demo store unless it exists. Returns the new store, or None if it was there.
+
+    Raises InvalidState unless the WeChat sandbox is on: the demo's passwords are public, so
+    they must never exist on a server taking real payments.
+    """
+    if not setting("WECHAT_SANDBOX"):
+        raise InvalidState("the WeChat sandbox is off: no demo store (its passwords are public)")
     with transaction() as tx:
         if tx.session.execute(select(Store.id).where(Store.slug == DEMO_SLUG)).first():
             return None
@@ -92,13 +100,13 @@ DEMO_PRINTER = "厨房打印机"
 
 def add_demo_printer(host: str, port: int) -> bool:
     """Give the demo store a network printer for every station and receipts (``make run`` points
-    it at the printer emulator). Returns False when it is there already."""
+    it at the printer emulator). Returns False when it is there already (or there is no demo store)."""
     from services.printers_admin import create_printer
 
     with transaction() as tx:
-        store_id = tx.session.execute(select(Store.id).where(Store.slug == DEMO_SLUG)).scalar_one()
-        if tx.session.execute(select(Printer.id).where(Printer.store_id == store_id, Printer.name == DEMO_PRINTER,
-                                                       Printer.deleted_at.is_(None))).first():
+        store_id = tx.session.execute(select(Store.id).where(Store.slug == DEMO_SLUG)).scalar_one_or_none()
+        if store_id is None or tx.session.execute(select(Printer.id).where(
+                Printer.store_id == store_id, Printer.name == DEMO_PRINTER, Printer.deleted_at.is_(None))).first():
             return False
     create_printer(store_id, {"kind": "escpos", "name": DEMO_PRINTER, "host": host, "port": port,
                               "stations": ["hot", "cold", "bar"], "receipts": True, "paper_width": 80})
