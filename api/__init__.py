@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
         devices,
         diner,
         floor,
+        incidents,
         kds,
         limits,
         payments,
@@ -48,5 +49,5 @@ def init_app(app: Flask) -> None:
 
     limits.init_app(app)
     for module in (diner, staff, kds, admin, admin_menu, admin_printers, admin_staff, table_service, devices,
-                   payments, floor):
+                   payments, floor, incidents):
         api.register_blueprint(module.blp)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from models import Order, OrderItem, Printer, PrintJob, Station, Store, Ticket, utcnow
+from services import status
 from services.uow import Outgoing, Tx, reading
 from services.views import ticket_view
 
@@ -136,3 +137,17 @@ def job_counts() -> dict[str, int]:
     with reading() as session:
         rows = session.execute(select(PrintJob.status, func.count()).group_by(PrintJob.status)).all()
     return {"queued": 0, "printed": 0, "failed": 0} | {status: int(n) for status, n in rows}
+
+
+def printers_down() -> dict[str, int]:
+    """Printers down or refused, per store: for ``diancan_printers_down{store}`` and staff warnings."""
+    with reading() as session:
+        rows = session.execute(
+            select(Printer.store_id, func.count()).where(Printer.state != "ok", Printer.deleted_at.is_(None))
+            .group_by(Printer.store_id)
+        ).all()
+    return {str(store_id): int(n) for store_id, n in rows}
+
+
+status.provide_print_jobs(job_counts)
+status.provide_printers_down(printers_down)

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from models import Order, PrintJob, Ticket, db, utcnow
+from services import status
 from services.kitchen import record_ticket_event
 from services.print_worker import PrintWorker
 from services.printing import job_counts, queue_moved
@@ -62,6 +63,7 @@ def test_a_printer_refusing_connections_gets_everything_after_in_order_once(shop
     assert "connection refused" in down[-1].payload["printer"]["state_reason"]
     listed = shop.client.get("/api/v1/admin/printers", headers=auth(shop.token)).get_json()["printers"]
     assert [(p["state"], p["queue"]) for p in listed] == [("down", 5)] and listed[0]["down_since"]
+    assert status.printers_down()[str(shop.store.id)] == 1  # diancan_printers_down{store} on /metrics
     printer.start()  # back on, same port
     pages = printer.wait_for(5)
     until(lambda: shop.printer_row(made["id"]).state == "ok", what="the printer back to ok")
@@ -229,5 +231,5 @@ def test_job_counts_for_the_metrics_follow_the_queue(shop, emulators):
     shop.escpos(printer, ["hot"])
     before = job_counts()
     shop.order((shop.hot, 1))
-    after = job_counts()
+    after = status.print_job_counts()  # what /metrics reads
     assert after["queued"] == before["queued"] + 1 and set(after) >= {"queued", "printed", "failed"}

@@ -1,7 +1,7 @@
 """printers and print jobs
 
 Revision ID: 0013
-Revises: 0012
+Revises: 0017
 Create Date: 2026-12-03 11:39:38.051898
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import models.base
 
 revision: str = '0013'
-down_revision: str | None = '0012'
+down_revision: str | None = '0017'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
