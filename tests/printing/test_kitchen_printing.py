@@ -11,7 +11,7 @@ from services.kitchen import record_ticket_event
 from services.print_worker import PrintWorker
 from services.printing import job_counts, queue_moved
 from services.uow import transaction
-from tests.helpers import auth
+from tests.helpers import auth, make_table
 from tests.printing.conftest import until
 from tests.servers import free_port, gunicorn_server
 
@@ -233,3 +233,20 @@ def test_job_counts_for_the_metrics_follow_the_queue(shop, emulators):
     shop.order((shop.hot, 1))
     after = status.print_job_counts()  # what /metrics reads
     assert after["queued"] == before["queued"] + 1 and set(after) >= {"queued", "printed", "failed"}
+
+
+def test_a_check_moved_to_another_table_prints_a_moved_slip_where_its_tickets_printed(shop, emulators, workers):
+    printer = emulators()
+    made = shop.escpos(printer, ["hot"])
+    workers("w1")
+    shop.order((shop.hot, 1))
+    printer.wait_for(1)
+    check_id = db.session.query(Order).filter_by(store_id=shop.store.id).one().table_session_id
+    target = make_table(shop.store, "B9")
+    db.session.remove()
+    r = shop.client.post(f"/api/v1/table-sessions/{check_id}/move", json={"to_table_id": target.id},
+                         headers=auth(shop.token))
+    assert r.status_code == 200, r.get_json()
+    slip = printer.wait_for(2)[1]
+    assert "A3" in slip.text and "B9" in slip.text
+    assert [j["kind"] for j in shop.jobs(made["id"])] == ["moved", "ticket"]
