@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
     from api import (
         admin,
         admin_menu,
+        admin_printers,
         admin_staff,
         devices,
         diner,
@@ -50,6 +51,6 @@ def init_app(app: Flask) -> None:
     )
 
     limits.init_app(app)
-    for module in (diner, staff, kds, admin, admin_menu, admin_staff, table_service, devices, payments, floor,
-                   incidents, pos):
+    for module in (diner, staff, kds, admin, admin_menu, admin_printers, admin_staff, table_service, devices,
+                   payments, floor, incidents, pos):
         api.register_blueprint(module.blp)

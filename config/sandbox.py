@@ -107,3 +107,11 @@ def platform_certificate(ident: dict[str, str]) -> tuple[str, str, x509.Certific
     """The platform certificate: its PEM, its serial as WeChat writes it (upper-case hex), itself."""
     cert = _certificate(ident["platform_key"])
     return cert.public_bytes(serialization.Encoding.PEM).decode(), format(cert.serial_number, "X"), cert
+
+
+def feie_sandbox_defaults(instance: Path, public_base_url: str) -> dict[str, str]:
+    """The FEIE_* settings in sandbox mode: our Feie sandbox's URL and a developer account made once."""
+    ident = kept_secrets(instance / "feie-sandbox" / "identity.json", lambda: {
+        "user": f"dev{secrets.randbelow(10**8):08d}@sandbox.feieyun.test", "ukey": secrets.token_hex(8)})
+    return {"FEIE_API_BASE": f"{public_base_url}/feie-sandbox/Api/Open/", "FEIE_USER": ident["user"],
+            "FEIE_UKEY": ident["ukey"]}

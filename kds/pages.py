@@ -19,6 +19,7 @@ def kds_strings() -> dict[str, str]:
         "sold_out": _("Sold out"), "mark_sold_out": _("Mark this dish sold out for every diner"),
         "confirm_sold_out": _("Mark {name} sold out? Diners can no longer order it."),
         "marked_sold_out": _("{name} is now sold out."),
+        "printer_down_for": _("{name} offline {min} min"), "printer_rejected": _("{name} refused by the cloud"),
         "station_hot": _("Hot"), "station_cold": _("Cold"), "station_bar": _("Bar"), "remark": _("Remark"),
     }
 

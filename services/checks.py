@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from domain.checkout import DiscountAsk, check_within_limit, discount_amount, role_limit_bp, split_equally
 from domain.errors import Forbidden, InvalidState, NotFound, Unauthorized, ValidationFailed
 from models import Discount, Order, OrderItem, Payment, Store, Table, TableSession, Ticket, db, utcnow
-from services import audit, ledger, staff, tables
+from services import audit, ledger, printing, staff, tables
 from services.cart import clear_cart
 from services.kitchen import OPEN_STATUSES, record_order_update, record_ticket_event
 from services.scoping import owned
@@ -206,6 +206,7 @@ def move_check(store_id: int, staff_id: int, table_session_id: int, to_table_id:
         if ledger.ledger(tx.session, check).in_flight:  # the diner's WeChat sheet names this check
             raise InvalidState("a WeChat payment on this check is in progress: wait for it, or stop it first")
         from_code = check.table.code if check.table else ""
+        moved_orders = [o.id for o in check.orders]
         into = tables.open_session(tx.session, target)
         if into is None:
             result = _move(tx, check, target)
@@ -215,6 +216,7 @@ def move_check(store_id: int, staff_id: int, table_session_id: int, to_table_id:
             action = "check.merge"
         audit.record(tx, store_id, staff_id, action, "table_session", result.id,
                      {"table": from_code, "check": check.id}, {"table": target.code, "check": result.id})
+        printing.queue_moved(tx, store_id, from_code, target.code, moved_orders)  # a slip for every printed ticket
         announce_check(tx, result)
     return result
 

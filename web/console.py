@@ -117,6 +117,26 @@ def console_strings() -> dict[str, str]:
         "act_discount.give": _("Discount given"), "act_check.move": _("Check moved"),
         "act_check.merge": _("Checks merged"), "act_shift.open": _("Shift opened"),
         "act_shift.close": _("Shift closed"),
+        "act_printer.create": _("Printer added"), "act_printer.update": _("Printer changed"),
+        "act_printer.delete": _("Printer removed"), "act_print.reprint": _("Ticket reprinted"),
+        # printers
+        "printers": _("Printers"), "new_printer": _("Add printer"), "edit_printer": _("Edit printer"),
+        "printer_kind": _("Kind"), "kind_escpos": _("Network printer"), "kind_feie": _("Feie cloud printer"),
+        "printer_host": _("IP address or host name"), "printer_port": _("Port"),
+        "printer_host_hint": _("Network printers only; the port is usually 9100."),
+        "printer_sn": _("Serial number (SN)"), "printer_key": _("Key (KEY)"),
+        "printer_cloud_hint": _("Cloud printers only: both are on the printer's label."),
+        "paper_width": _("Paper width"), "prints_station": _("Prints"), "prints_receipts": _("Prints receipts"),
+        "receipts": _("Receipts"), "queue": _("In queue"), "test_print": _("Test print"), "jobs": _("Jobs"),
+        "printer_ok": _("Online"), "printer_down_for": _("{name} offline {min} min"),
+        "printer_rejected": _("Refused by the cloud: {reason}"),
+        "confirm_delete_printer": _("Remove printer {name}? Tickets still waiting for it are dropped."),
+        "test_sent": _("Test page sent to {name}."), "no_printers": _("No printers yet. Add the first one above."),
+        "printer_jobs": _("Jobs of {name}"), "no_jobs": _("Nothing printed yet."), "job_kind": _("What"),
+        "attempts": _("Tries"), "reprint": _("Reprint"), "reprint_sent": _("Sent to print again."),
+        "job_ticket": _("Kitchen ticket"), "job_void": _("Void slip"), "job_moved": _("Moved slip"),
+        "job_receipt": _("Receipt"), "job_test": _("Test page"), "job_status_queued": _("Queued"),
+        "job_status_printed": _("Printed"), "job_status_failed": _("Failed"),
         # account
         "sign_in": _("Sign in"), "sign_out": _("Sign out"), "store": _("Store"),
         "change_password": _("Change password"),
@@ -135,6 +155,7 @@ def permission_labels() -> dict[str, str]:
         "screens.manage": _("Pair kitchen screens"), "settings.manage": _("Store settings"),
         "audit.read": _("Read the audit log"), "staff.manage": _("Manage cashiers, waiters and cooks"),
         "staff.manage_managers": _("Manage owners and managers"),
+        "printers.manage": _("Manage printers"), "print.reprint": _("Reprint tickets and print receipts"),
     }
 
 

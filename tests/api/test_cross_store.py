@@ -27,6 +27,8 @@ from models import (
     OptionGroup,
     Order,
     Payment,
+    Printer,
+    PrintJob,
     Shift,
     Staff,
     Station,
@@ -71,6 +73,9 @@ BODIES = {
     "pos.discount": {"client_key": "k" * 16, "kind": "percent", "value": 100, "reason": "hijack"},
     "pos.move": {"to_table_id": 1},
     "pos.close_shift": {"counted_cash": 0, "note": "hijack"},
+    "admin_printers.patch_printer": {"name": "hijack", "host": "10.0.0.66"},
+    "admin_printers.test_print": {"client_key": "k" * 16},
+    "admin_printers.reprint": {"client_key": "k" * 16},
 }
 # A query each GET route needs to get as far as the id look-up.
 QUERIES = {"pos.split": "?ways=2"}
@@ -108,7 +113,13 @@ def store_b(app, live_server):  # type: ignore[no-untyped-def]
     assert coded.status_code == 200, coded.get_data(as_text=True)
     shift = client.post("/api/v1/shifts", json={"opening_cash": 100}, headers=auth(owner))
     assert shift.status_code == 201, shift.get_data(as_text=True)
+    printer = client.post("/api/v1/admin/printers", headers=auth(owner), json={
+        "name": "B 热菜", "kind": "escpos", "host": "192.0.2.1", "port": 9100, "stations": ["hot"]})
+    printer_id = printer.get_json()["printer"]["id"]
+    job = client.post(f"/api/v1/admin/printers/{printer_id}/test", json={}, headers=auth(owner)).get_json()["job"]
     s = db.session
+    # Printed already: no print worker (the live server runs one) changes B's rows during the walk.
+    s.query(PrintJob).filter(PrintJob.store_id == store.id).update({"status": "printed"})
     ids = {
         "table_id": table.id, "area_id": table.area_id, "item_id": item.id, "category_id": item.category_id,
         "group_id": item.option_groups[0].id, "option_id": item.option_groups[0].options[0].id,
@@ -119,6 +130,7 @@ def store_b(app, live_server):  # type: ignore[no-untyped-def]
         "ticket_item_id": s.execute(select(TicketItem.id).where(TicketItem.store_id == store.id)).scalars().first(),
         "call_id": s.execute(select(WaiterCall.id).where(WaiterCall.store_id == store.id)).scalars().first(),
         "store_id": store.id, "code": "B-SHELF-1", "shift_id": shift.get_json()["shift"]["id"],
+        "printer_id": printer_id, "job_id": job["id"],
     }
     s.commit()
     assert all(ids.values()), ids
@@ -135,7 +147,7 @@ def snapshot(store_id: int) -> dict[str, object]:
     rows = {
         model.__name__: sorted(columns(r) for r in s.execute(select(model).where(model.store_id == store_id)).scalars())
         for model in (Area, Table, Category, Item, OptionGroup, Option, Staff, Station, TableSession, Order,
-                      Payment, Ticket, TicketItem, WaiterCall, AuditLog, Discount, Shift)
+                      Payment, Ticket, TicketItem, WaiterCall, AuditLog, Discount, Shift, Printer, PrintJob)
     }
     photos = s.execute(select(ItemPhoto).where(ItemPhoto.store_id == store_id)).scalars()
     rows["photos"] = sorted(p.etag for p in photos)
