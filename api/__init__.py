@@ -29,8 +29,21 @@ def init_app(app: Flask) -> None:
     app.extensions["diancan.api"] = api
     errors.init_app(app)
 
-    from api import admin, admin_menu, admin_staff, devices, diner, floor, kds, limits, payments, staff, table_service
+    from api import (
+        admin,
+        admin_menu,
+        admin_staff,
+        devices,
+        diner,
+        floor,
+        kds,
+        limits,
+        payments,
+        reports,
+        staff,
+        table_service,
+    )
 
     limits.init_app(app)
-    for module in (diner, staff, kds, admin, admin_menu, admin_staff, table_service, devices, payments, floor):
+    for module in (diner, staff, kds, admin, admin_menu, admin_staff, table_service, devices, payments, floor, reports):
         api.register_blueprint(module.blp)

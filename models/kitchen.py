@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 class Ticket(Base):
     __tablename__ = "tickets"
-    __table_args__ = (UniqueConstraint("order_id", "station"),)
+    __table_args__ = (UniqueConstraint("order_id", "station"),
+                      Index("ix_tickets_store_created", "store_id", "created_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
@@ -23,6 +24,7 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(16), default="new")  # new cooking done bumped
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     bumped_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    recalls: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # times brought back after a bump
     items: Mapped[list[TicketItem]] = relationship(back_populates="ticket", order_by="TicketItem.id")
     order: Mapped[Order] = relationship()
 

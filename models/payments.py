@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -12,7 +12,8 @@ from models.base import Base, UTCDateTime, utcnow
 
 class Payment(Base):
     __tablename__ = "payments"
-    __table_args__ = (UniqueConstraint("store_id", "client_key"),)
+    __table_args__ = (UniqueConstraint("store_id", "client_key"),
+                      Index("ix_payments_store_paid", "store_id", "paid_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     table_session_id: Mapped[int] = mapped_column(ForeignKey("table_sessions.id"), index=True)
@@ -50,7 +51,8 @@ class Refund(Base):
     conditional UPDATE, so refunds can never add up to more than was paid, even when racing."""
 
     __tablename__ = "refunds"
-    __table_args__ = (UniqueConstraint("store_id", "client_key"),)
+    __table_args__ = (UniqueConstraint("store_id", "client_key"),
+                      Index("ix_refunds_store_done", "store_id", "done_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)

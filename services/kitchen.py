@@ -134,6 +134,7 @@ def recall_ticket(store_id: int, ticket_id: int) -> Ticket:
         ticket = _load_ticket(tx.session, store_id, ticket_id)
         ticket.status = order_state.ticket_transition(ticket.status, "done")
         ticket.bumped_at = None
+        ticket.recalls = (ticket.recalls or 0) + 1  # the daily close counts them per station
         record_ticket_event(tx, ticket, "ticket.updated")
         sync_order(tx, ticket.order)
     return ticket

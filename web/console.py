@@ -114,7 +114,8 @@ def permission_labels() -> dict[str, str]:
         "console.use": _("Open the console"), "tables.manage": _("Tables and QR codes"),
         "menu.manage": _("Menu and prices"), "stations.manage": _("Kitchen stations"),
         "screens.manage": _("Pair kitchen screens"), "settings.manage": _("Store settings"),
-        "audit.read": _("Read the audit log"), "staff.manage": _("Manage cashiers, waiters and cooks"),
+        "audit.read": _("Read the audit log"), "reports": _("Reports and daily close"),
+        "promotions.manage": _("Coupons"), "staff.manage": _("Manage cashiers, waiters and cooks"),
         "staff.manage_managers": _("Manage owners and managers"),
     }
 
