@@ -309,3 +309,28 @@ def expected_daily(sd: Seeded, day: date, now: datetime) -> dict[str, Any]:
         "stations": stations,
         "tables": {"checks": closed, "turnover": round(closed / sd.tables, 2)},
     }
+
+
+def expected_day_row(sd: Seeded, day: date) -> dict[str, int]:
+    """One day's row of the range report, from the daily expectations and the plan."""
+    d = expected_daily(sd, day, datetime.now(UTC))
+    voids = d["voids"]["amount"]
+    payments = sum(d["payments"].values())
+    return {"orders": d["orders"], "gross_sales": d["gross_sales"], "discounts": d["discounts"],
+            "net_sales": d["net_sales"], "service_charge": d["service_charge"], "refunds": d["refunds"],
+            "payments": payments, "voids": voids, "checks": d["tables"]["checks"],
+            "average_check": d["average_check"]}
+
+
+def expected_staff(sd: Seeded, first: date, last: date) -> list[dict[str, Any]]:
+    people: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for c in sd.checks:
+        for o in c.orders:
+            if first <= o.at.date() <= last:
+                for ln in o.lines:
+                    if ln.void_by is not None:
+                        people[ln.void_by][0] += 1
+                        people[ln.void_by][1] += line_total(ln)
+    rows = [{"staff_id": sd.staff[p][0], "name": sd.staff[p][1], "voids": n, "voids_amount": a, "discounts": 0,
+             "discounts_amount": 0} for p, (n, a) in people.items()]
+    return sorted(rows, key=lambda r: (-r["voids_amount"], r["staff_id"]))
