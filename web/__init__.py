@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ("zh_CN", "en")
 VENDOR = {  # npm package files the pages load, served from node_modules (never copied here)
     "socket.io.min.js": ROOT / "node_modules" / "socket.io-client" / "dist",
+    "echarts.js": ROOT / "node_modules" / ".diancan",  # bundled by `make deps` from web/bundles/echarts.js
 }
 
 

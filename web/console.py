@@ -16,6 +16,7 @@ from domain import permissions
 from domain.errors import NotFound
 from models import Store, db
 from services import tables
+from web.console_reports import report_strings
 
 bp = Blueprint("console", __name__)
 
@@ -123,7 +124,8 @@ def permission_labels() -> dict[str, str]:
 @bp.get("/console")
 def console_page() -> str:
     matrix = [[perm, sorted(roles)] for perm, roles in permissions.MATRIX.items()]  # a list keeps the order
-    return render_template("console.html", strings=console_strings(), roles=permissions.ROLES, matrix=matrix,
+    strings = console_strings() | report_strings()
+    return render_template("console.html", strings=strings, roles=permissions.ROLES, matrix=matrix,
                            permission_labels=permission_labels())
 
 

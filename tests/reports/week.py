@@ -82,11 +82,11 @@ def local(day: date, hh: int, mm: int, ss: int = 0) -> datetime:
     return datetime.combine(day, time(hh, mm, ss), ZONE)
 
 
-def plan(seed: int = 7) -> list[PlannedCheck]:
+def plan(seed: int = 7, first_day: date = FIRST_DAY) -> list[PlannedCheck]:
     rnd = random.Random(seed)
     checks: list[PlannedCheck] = []
     for d in range(DAYS):
-        day = FIRST_DAY + timedelta(days=d)
+        day = first_day + timedelta(days=d)
         for n in range(rnd.randint(3, 6)):
             start = local(day, rnd.choice([0, 11, 12, 13, 18, 19, 20, 23]), rnd.randint(0, 59), rnd.randint(0, 59))
             orders = []
@@ -119,7 +119,7 @@ def plan(seed: int = 7) -> list[PlannedCheck]:
                     check.refunds.append((min(300, first), end + timedelta(days=rnd.choice([0, 1]), minutes=5)))
             checks.append(check)
     # the edge: a check opened at 23:50 on the third day, paid and closed after midnight
-    day = FIRST_DAY + timedelta(days=2)
+    day = first_day + timedelta(days=2)
     late = PlannedOrder(local(day, 23, 50), [Line(0, 2), Line(3, 1)], charge=0, prep={"hot": 300, "bar": 60},
                         recalls={"hot": 0, "bar": 0})
     checks.append(PlannedCheck(1, [late], payments=[("cash", 8400, local(day + timedelta(days=1), 0, 20))],
@@ -170,7 +170,7 @@ def seed(checks: list[PlannedCheck]) -> Seeded:
         s.flush()
         tables.append(t.id)
     coupon = Coupon(store_id=store.id, name="满减券", kind="amount_off", value=500, min_spend=0,
-                    starts_at=local(FIRST_DAY, 0, 0), ends_at=local(FIRST_DAY + timedelta(days=30), 0, 0),
+                    starts_at=local(FIRST_DAY, 0, 0), ends_at=local(FIRST_DAY + timedelta(days=400), 0, 0),
                     per_diner=99, total=None, claimed=0, status="active")
     s.add(coupon)
     s.flush()
