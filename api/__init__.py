@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
         admin,
         admin_menu,
         admin_staff,
+        coupons,
         devices,
         diner,
         floor,
@@ -45,5 +46,6 @@ def init_app(app: Flask) -> None:
     )
 
     limits.init_app(app)
-    for module in (diner, staff, kds, admin, admin_menu, admin_staff, table_service, devices, payments, floor, reports):
+    for module in (diner, staff, kds, admin, admin_menu, admin_staff, table_service, devices, payments, floor, reports,
+                   coupons):
         api.register_blueprint(module.blp)

@@ -20,7 +20,7 @@ from domain import order_state
 from domain.errors import InvalidState, NotFound, UpstreamError, ValidationFailed
 from domain.payment_state import CREDITABLE, Expected, mismatch, new_out_trade_no
 from models import Diner, Order, Payment, PaymentAnomaly, Refund, Store, TableSession, db, utcnow
-from services import audit
+from services import audit, coupons
 from services.context import cipher, setting
 from services.kitchen import record_order_update, send_to_kitchen
 from services.orders import diner_in_session
@@ -53,12 +53,12 @@ class Started:
 
 
 def start_wechat_payment(diner_id: int, client_key: str, order_id: int | None = None,
-                         table_session_id: int | None = None) -> Started:
+                         table_session_id: int | None = None, coupon_id: int | None = None) -> Started:
     """Pay an order (pay first) or what is due on a check (pay later) with WeChat Pay JSAPI.
 
     Idempotent on ``client_key``: a retry returns the same payment and a fresh signature for
     the same prepay. Raises NotFound (not this diner's), InvalidState (nothing to pay, wrong
-    mode), UpstreamError (WeChat Pay failing).
+    mode), UpstreamError (WeChat Pay failing); with a coupon also what ``coupons.apply_coupon`` raises.
     """
     with transaction() as tx:
         payment = tx.session.execute(
@@ -66,6 +66,8 @@ def start_wechat_payment(diner_id: int, client_key: str, order_id: int | None = 
         ).scalar_one_or_none()
         if payment is None:
             payment = _new_payment(tx, diner_id, client_key, order_id, table_session_id)
+            if coupon_id is not None:  # priced here, once: a retry with the same key keeps this price
+                coupons.apply_coupon(tx, payment, coupon_id, diner_id)
         if payment.status == "paid":
             raise InvalidState("this payment is already paid")
         openid = cipher().decrypt(tx.session.get(Diner, diner_id).openid_enc, "openid")  # type: ignore[union-attr]
@@ -195,6 +197,7 @@ def _apply_credit(tx: Tx, payment: Payment) -> None:
     check = tx.session.execute(
         select(TableSession).where(TableSession.id == payment.table_session_id).with_for_update()
     ).scalar_one()
+    coupons.coupon_credited(tx.session, payment, check)
     check.paid += payment.amount
     if payment.order_id is not None or check.due == 0:
         query = select(Order).where(Order.table_session_id == check.id, Order.status != "cancelled",
@@ -266,6 +269,7 @@ def reconcile(older_than: timedelta = timedelta(minutes=2),
                     .values(status="closed").execution_options(synchronize_session=False)
                 ).rowcount  # type: ignore[attr-defined]
                 if moved:
+                    coupons.coupon_released(tx.session, pid)
                     _mark_orders(tx, tx.session.get(Payment, pid), "unpaid")  # type: ignore[arg-type]
             counts["closed"] += 1
         else:
