@@ -2,9 +2,9 @@
 
 A business day is a calendar day in the store's time zone; the database keeps UTC, so a day is
 the UTC interval between two local midnights (23 or 25 hours long where clocks change).
-Every time-zone offset in use is a multiple of 15 minutes, so a quarter of a UTC hour always
-falls inside one local hour: figures are summed by UTC quarter-hour in SQL and placed into
-local hours and days here.
+Every time-zone offset in use is a multiple of 15 minutes, so a quarter-hour counted from a
+local midnight always falls inside one local hour: figures are summed in SQL by quarter-hours
+since the window's start (one integer column) and placed into local hours and days here.
 """
 from __future__ import annotations
 
@@ -55,9 +55,10 @@ def days_of(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def quarter_to_local(year: int, month: int, day: int, hour: int, quarter: int, zone: ZoneInfo) -> datetime:
-    """The local time at which a UTC quarter-hour bucket (as grouped in SQL) starts."""
-    return datetime(year, month, day, hour, quarter * 15, tzinfo=UTC).astimezone(zone)
+def quarter_start(window_start: datetime, index: int, zone: ZoneInfo) -> datetime:
+    """The local time at which the ``index``-th quarter-hour after a window's start begins (the
+    window starts at a local midnight, so its quarters are quarters of local hours too)."""
+    return (window_start + timedelta(minutes=15 * index)).astimezone(zone)
 
 
 def round_div(numerator: int, denominator: int) -> int:

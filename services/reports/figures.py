@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from domain.reporting import Window, channel_name, percentile_rank, quarter_to_local
+from domain.reporting import Window, channel_name, quarter_start
 from models import Category, Item, Order, OrderItem, Payment, Refund, Staff, Table, TableSession, Ticket
 from services.reports.sql import discounts, quarter_columns, seconds_between
 
@@ -29,19 +29,54 @@ _SOLD = and_(Order.status != "cancelled", OrderItem.status != "cancelled")  # wh
 _VOID = and_(OrderItem.status == "cancelled", OrderItem.cancelled_by.is_not(None))  # staff took it off
 
 
-def order_totals(s: Session, store_id: int, w: Window) -> dict[str, int]:
-    """Orders not cancelled and their service charge."""
-    count, charge = s.execute(
-        select(func.count(Order.id), func.sum(Order.service_charge))
-        .where(_orders_in(store_id, w), Order.status != "cancelled")).one()
-    return {"orders": _int(count), "service_charge": _int(charge)}
+def lines(s: Session, store_id: int, w: Window) -> dict[str, Any]:
+    """The window's order lines in one aggregation: what sold (per dish, best sellers first, and
+    gross sales) and what staff voided (count, amount, by reason, by person).
+
+    Grouped by dish, void reason and voider, with CASE columns telling sold lines from voids;
+    the few resulting groups are then added up here. Dishes' categories are read apart: with
+    the menu joined in, MariaDB starts from the menu and walks every line each dish ever sold.
+    """
+    sold = case((_SOLD, 1), else_=0)
+    void = case((_VOID, 1), else_=0)
+    rows = s.execute(
+        select(OrderItem.item_id, func.max(OrderItem.name), OrderItem.void_reason, OrderItem.cancelled_by,
+               func.sum(OrderItem.qty * sold), func.sum(OrderItem.line_total * sold),
+               func.sum(void), func.sum(OrderItem.line_total * void))
+        .join(Order, Order.id == OrderItem.order_id).where(_orders_in(store_id, w))
+        .group_by(OrderItem.item_id, OrderItem.void_reason, OrderItem.cancelled_by)).all()
+    items: dict[int, dict[str, Any]] = {}
+    reasons: dict[str, list[int]] = {}
+    people: dict[int, list[int]] = {}
+    for item_id, name, reason, voider, qty, sales, voids, voided in rows:
+        if _int(qty) or _int(sales):
+            row = items.setdefault(item_id, {"item_id": item_id, "name": name, "qty": 0, "sales": 0})
+            row["qty"] += _int(qty)
+            row["sales"] += _int(sales)
+        if _int(voids):
+            for figures in (reasons.setdefault(reason or "", [0, 0]), people.setdefault(voider, [0, 0])):
+                figures[0] += _int(voids)
+                figures[1] += _int(voided)
+    ranked = sorted(items.values(), key=lambda r: (-r["qty"], -r["sales"], r["item_id"]))
+    categories = {item_id: (cid, cname) for item_id, cid, cname in s.execute(
+        select(Item.id, Item.category_id, Category.name).join(Category, Category.id == Item.category_id)
+        .where(Item.store_id == store_id, Item.id.in_(list(items))))} if items else {}
+    for row in ranked:
+        row["category_id"], row["category"] = categories.get(row["item_id"], (None, ""))
+    names = {sid: name for sid, name in s.execute(select(Staff.id, Staff.name).where(
+        Staff.store_id == store_id, Staff.id.in_(list(people)))).all()} if people else {}
+    return {
+        "items": ranked, "gross_sales": sum(r["sales"] for r in ranked),
+        "voids": {"count": sum(v[0] for v in reasons.values()), "amount": sum(v[1] for v in reasons.values()),
+                  "by_reason": [{"reason": k, "count": n, "amount": a} for k, (n, a) in
+                                sorted(reasons.items(), key=lambda kv: (-kv[1][1], kv[0]))],
+                  "by_person": [{"staff_id": k, "name": names.get(k, ""), "count": n, "amount": a} for k, (n, a) in
+                                sorted(people.items(), key=lambda kv: (-kv[1][1], kv[0]))]},
+    }
 
 
-def gross_sales(s: Session, store_id: int, w: Window) -> int:
-    """Line totals of orders not cancelled, voided lines left out."""
-    return _int(s.execute(
-        select(func.sum(OrderItem.line_total)).join(Order, Order.id == OrderItem.order_id)
-        .where(_orders_in(store_id, w), _SOLD)).scalar())
+
+
 
 
 def discount_totals(s: Session, store_id: int, w: Window) -> dict[str, int]:
@@ -71,91 +106,62 @@ def payments_by_channel(s: Session, store_id: int, w: Window) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
-def _void_query(store_id: int, w: Window, *group: Any) -> Any:
-    return (select(*group, func.count(OrderItem.id), func.sum(OrderItem.line_total))
-            .join(Order, Order.id == OrderItem.order_id).where(_orders_in(store_id, w), _VOID))
 
 
-def voids(s: Session, store_id: int, w: Window) -> dict[str, Any]:
-    """Lines staff voided on the window's orders: count, amount, by reason and by person."""
-    count, amount = s.execute(_void_query(store_id, w)).one()
-    by_reason = [{"reason": reason or "", "count": _int(n), "amount": _int(a)} for reason, n, a in s.execute(
-        _void_query(store_id, w, OrderItem.void_reason).group_by(OrderItem.void_reason)
-        .order_by(func.sum(OrderItem.line_total).desc(), OrderItem.void_reason)).all()]
-    by_person = [{"staff_id": sid, "name": name, "count": _int(n), "amount": _int(a)}
-                 for sid, name, n, a in s.execute(
-                     _void_query(store_id, w, Staff.id, Staff.name).join(Staff, Staff.id == OrderItem.cancelled_by)
-                     .group_by(Staff.id, Staff.name).order_by(func.sum(OrderItem.line_total).desc(), Staff.id)).all()]
-    return {"count": _int(count), "amount": _int(amount), "by_reason": by_reason, "by_person": by_person}
 
 
-def items_sold(s: Session, store_id: int, w: Window) -> list[dict[str, Any]]:
-    """Per dish: quantity and sales, best sellers first (by quantity, then sales)."""
-    qty, sales = func.sum(OrderItem.qty), func.sum(OrderItem.line_total)
-    rows = s.execute(
-        select(OrderItem.item_id, func.max(OrderItem.name), qty, sales, func.max(Item.category_id),
-               func.max(Category.name))
-        .join(Order, Order.id == OrderItem.order_id).join(Item, Item.id == OrderItem.item_id)
-        .join(Category, Category.id == Item.category_id)
-        .where(_orders_in(store_id, w), _SOLD).group_by(OrderItem.item_id)
-        .order_by(qty.desc(), sales.desc(), OrderItem.item_id)).all()
-    return [{"item_id": item_id, "name": name, "qty": _int(q), "sales": _int(total), "category_id": cid,
-             "category": cname} for item_id, name, q, total, cid, cname in rows]
 
 
-def worst_sellers(s: Session, store_id: int, w: Window, limit: int = 5) -> list[dict[str, Any]]:
-    """Dishes on the menu that sold least (nothing at all counts), fewest first."""
-    sold = (select(OrderItem.item_id.label("item_id"), func.sum(OrderItem.qty).label("qty"),
-                   func.sum(OrderItem.line_total).label("sales"))
-            .join(Order, Order.id == OrderItem.order_id).where(_orders_in(store_id, w), _SOLD)
-            .group_by(OrderItem.item_id).subquery())
-    qty = func.coalesce(sold.c.qty, 0)
-    rows = s.execute(
-        select(Item.id, Item.name, qty, func.coalesce(sold.c.sales, 0)).outerjoin(sold, sold.c.item_id == Item.id)
-        .where(Item.store_id == store_id, Item.active.is_(True)).order_by(qty, Item.id).limit(limit)).all()
-    return [{"item_id": i, "name": n, "qty": _int(q), "sales": _int(t)} for i, n, q, t in rows]
+def worst_sellers(s: Session, store_id: int, sold: list[dict[str, Any]], limit: int = 5) -> list[dict[str, Any]]:
+    """Dishes on the menu that sold least (nothing at all counts), fewest first: the menu beside
+    ``items_sold``'s figures (already summed in SQL)."""
+    figures = {row["item_id"]: row for row in sold}
+    menu = s.execute(select(Item.id, Item.name).where(Item.store_id == store_id, Item.active.is_(True))).all()
+    rows = [{"item_id": i, "name": n, "qty": figures[i]["qty"] if i in figures else 0,
+             "sales": figures[i]["sales"] if i in figures else 0} for i, n in menu]
+    return sorted(rows, key=lambda r: (r["qty"], r["item_id"]))[:limit]
 
 
-def local_buckets(rows: list[Any], zone: ZoneInfo) -> list[tuple[datetime, tuple[Any, ...]]]:
-    """(local start, values) for rows of (y, m, d, h, q, *values) grouped by UTC quarter-hour."""
-    return [(quarter_to_local(int(y), int(m), int(d), int(h), int(q), zone), tuple(values))
-            for y, m, d, h, q, *values in rows]
+def local_buckets(rows: list[Any], w: Window, zone: ZoneInfo) -> list[tuple[datetime, tuple[Any, ...]]]:
+    """(local start, values) for rows of (quarter index, *values) grouped by quarter-hour of ``w``."""
+    return [(quarter_start(w.start, int(qi), zone), tuple(values)) for qi, *values in rows]
 
 
-def sales_by_quarter(s: Session, store_id: int, w: Window, zone: ZoneInfo) -> list[tuple[datetime, int, int]]:
-    """(local start, orders, gross sales) per UTC quarter-hour with business."""
-    cols = quarter_columns(Order.created_at)
-    lines = (select(OrderItem.order_id.label("order_id"), func.sum(OrderItem.line_total).label("gross"))
-             .join(Order, Order.id == OrderItem.order_id).where(_orders_in(store_id, w), _SOLD)
-             .group_by(OrderItem.order_id).subquery())
-    rows = s.execute(select(*cols, func.count(Order.id), func.sum(func.coalesce(lines.c.gross, 0)))
-                     .outerjoin(lines, lines.c.order_id == Order.id)
-                     .where(_orders_in(store_id, w), Order.status != "cancelled").group_by(*cols)).all()
-    return [(at, _int(v[0]), _int(v[1])) for at, v in local_buckets(list(rows), zone)]
+def sales_by_quarter(s: Session, store_id: int, w: Window, zone: ZoneInfo) -> list[tuple[datetime, int, int, int]]:
+    """(local start, orders, gross sales, service charge) per UTC quarter-hour with business
+    (orders not cancelled; gross from their lines not voided)."""
+    cols = quarter_columns(Order.created_at, w.start)
+    orders = s.execute(select(*cols, func.count(Order.id), func.sum(Order.service_charge))
+                       .where(_orders_in(store_id, w), Order.status != "cancelled").group_by(*cols)).all()
+    gross = {at: v[0] for at, v in local_buckets(list(s.execute(
+        select(*cols, func.sum(OrderItem.line_total)).join(Order, Order.id == OrderItem.order_id)
+        .where(_orders_in(store_id, w), _SOLD).group_by(*cols)).all()), w, zone)}
+    return [(at, _int(v[0]), _int(gross.get(at)), _int(v[1])) for at, v in local_buckets(list(orders), w, zone)]
 
 
 def discounts_by_quarter(s: Session, store_id: int, w: Window, zone: ZoneInfo) -> list[tuple[datetime, int]]:
     d = discounts(store_id, w.start, w.end)
-    cols = quarter_columns(d.c.at)
+    cols = quarter_columns(d.c.at, w.start)
     rows = s.execute(select(*cols, func.sum(d.c.amount)).group_by(*cols)).all()
-    return [(at, _int(v[0])) for at, v in local_buckets(list(rows), zone)]
+    return [(at, _int(v[0])) for at, v in local_buckets(list(rows), w, zone)]
 
 
-def by_quarter(s: Session, column: Any, value: Any, where: Any, zone: ZoneInfo) -> list[tuple[datetime, int]]:
-    """Any one figure (an aggregate ``value``) of rows matching ``where``, per UTC quarter-hour of ``column``."""
-    cols = quarter_columns(column)
+def by_quarter(s: Session, column: Any, value: Any, where: Any, w: Window,
+               zone: ZoneInfo) -> list[tuple[datetime, int]]:
+    """Any one figure (an aggregate ``value``) of rows matching ``where``, per quarter-hour of ``column``."""
+    cols = quarter_columns(column, w.start)
     rows = s.execute(select(*cols, value).where(where).group_by(*cols)).all()
-    return [(at, _int(v[0])) for at, v in local_buckets(list(rows), zone)]
+    return [(at, _int(v[0])) for at, v in local_buckets(list(rows), w, zone)]
 
 
 def refunds_by_quarter(s: Session, store_id: int, w: Window, zone: ZoneInfo) -> list[tuple[datetime, int]]:
     return by_quarter(s, Refund.done_at, func.sum(Refund.amount),
                       and_(Refund.store_id == store_id, Refund.status == "success",
-                           Refund.done_at >= w.start, Refund.done_at < w.end), zone)
+                           Refund.done_at >= w.start, Refund.done_at < w.end), w, zone)
 
 
 def checks_by_quarter(s: Session, store_id: int, w: Window, zone: ZoneInfo) -> list[tuple[datetime, int]]:
-    return by_quarter(s, TableSession.closed_at, func.count(TableSession.id), _closed_in(store_id, w), zone)
+    return by_quarter(s, TableSession.closed_at, func.count(TableSession.id), _closed_in(store_id, w), w, zone)
 
 
 def _closed_in(store_id: int, w: Window) -> Any:
@@ -176,8 +182,9 @@ def stations(s: Session, store_id: int, w: Window, late_after_s: int, now: datet
     """Per station: tickets, prep time p50/p90 (created → bumped, seconds), late, recalls.
 
     Late: bumped after the store's red threshold, or still not bumped and older than it now.
-    The percentiles are read with ORDER BY … LIMIT 1 OFFSET rank-1, so only two durations per
-    station leave the database, however busy the day.
+    The percentiles are picked in SQL (ROW_NUMBER over each station's sorted prep times; the
+    nearest rank k of p% of n is the row with 100(k-1) < p·n ≤ 100k), so only the two
+    durations per station leave the database, however busy the day.
     """
     prep = seconds_between(Ticket.created_at, Ticket.bumped_at)
     in_window = and_(Ticket.store_id == store_id, Ticket.created_at >= w.start, Ticket.created_at < w.end,
@@ -188,15 +195,20 @@ def stations(s: Session, store_id: int, w: Window, late_after_s: int, now: datet
     rows = s.execute(
         select(Ticket.station, func.count(Ticket.id), func.sum(case((bumped, 1), else_=0)), func.sum(late),
                func.sum(Ticket.recalls)).where(in_window).group_by(Ticket.station).order_by(Ticket.station)).all()
-    out = []
-    for station, tickets, bumped_n, late_n, recalls in rows:
-        figures = {"station": station, "tickets": _int(tickets), "late": _int(late_n), "recalls": _int(recalls)}
-        for pct in (50, 90):
-            rank = percentile_rank(_int(bumped_n), pct)
-            value = None
-            if rank:
-                value = s.execute(select(prep).where(in_window, bumped, Ticket.station == station)
-                                  .order_by(prep).limit(1).offset(rank - 1)).scalar()
-            figures[f"prep_p{pct}_s"] = None if value is None else int(round(float(value)))
-        out.append(figures)
-    return out
+    ranked = select(Ticket.station.label("station"), prep.label("prep"),
+                    func.row_number().over(partition_by=Ticket.station, order_by=(prep, Ticket.id)).label("k"),
+                    func.count().over(partition_by=Ticket.station).label("n")).where(in_window, bumped).subquery()
+    picks: dict[tuple[str, int], float] = {}
+    nearest = [and_(100 * (ranked.c.k - 1) < pct * ranked.c.n, pct * ranked.c.n <= 100 * ranked.c.k)
+               for pct in PERCENTILES]
+    for station, value, k, n in s.execute(select(ranked.c.station, ranked.c.prep, ranked.c.k, ranked.c.n)
+                                          .where(or_(*nearest))).all():
+        for pct in PERCENTILES:
+            if 100 * (k - 1) < pct * n <= 100 * k:
+                picks[(station, pct)] = float(value)
+    return [{"station": station, "tickets": _int(tickets), "late": _int(late_n), "recalls": _int(recalls),
+             **{f"prep_p{pct}_s": (int(round(picks[(station, pct)])) if (station, pct) in picks else None)
+                for pct in PERCENTILES}} for station, tickets, _bumped, late_n, recalls in rows]
+
+
+PERCENTILES = (50, 90)

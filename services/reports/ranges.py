@@ -31,24 +31,23 @@ def by_day(s: Session, store_id: int, first: date, last: date) -> dict[date, dic
     _store, zone = store_zone(store_id)
     w = days_window(first, last, zone)
     days = {d: dict.fromkeys(DAY_FIELDS, 0) for d in days_of(first, last)}
-    for at, orders, gross in f.sales_by_quarter(s, store_id, w, zone):
+    for at, orders, gross, charge in f.sales_by_quarter(s, store_id, w, zone):
         if at.date() in days:
             days[at.date()]["orders"] += orders
             days[at.date()]["gross_sales"] += gross
+            days[at.date()]["service_charge"] += charge
     _add(days, f.discounts_by_quarter(s, store_id, w, zone), "discounts")
     _add(days, f.refunds_by_quarter(s, store_id, w, zone), "refunds")
     _add(days, f.checks_by_quarter(s, store_id, w, zone), "checks")
-    _add(days, f.by_quarter(s, Order.created_at, func.sum(Order.service_charge), and_(
-        Order.store_id == store_id, Order.created_at >= w.start, Order.created_at < w.end,
-        Order.status != "cancelled"), zone), "service_charge")
     _add(days, f.by_quarter(s, Payment.paid_at, func.sum(Payment.amount), and_(
         Payment.store_id == store_id, Payment.status == "paid", Payment.paid_at >= w.start,
-        Payment.paid_at < w.end), zone), "payments")
+        Payment.paid_at < w.end), w, zone), "payments")
     voided = (select(Order.created_at.label("at"), OrderItem.line_total.label("amount"))
               .join(Order, Order.id == OrderItem.order_id)
               .where(Order.store_id == store_id, Order.created_at >= w.start, Order.created_at < w.end,
                      OrderItem.status == "cancelled", OrderItem.cancelled_by.is_not(None)).subquery())
-    _add(days, f.by_quarter(s, voided.c.at, func.sum(voided.c.amount), voided.c.amount.is_not(None), zone), "voids")
+    _add(days, f.by_quarter(s, voided.c.at, func.sum(voided.c.amount), voided.c.amount.is_not(None), w, zone),
+         "voids")
     for figures in days.values():
         figures["net_sales"] = figures["gross_sales"] - figures["discounts"]
         figures["average_check"] = round_div(figures["net_sales"], figures["checks"])
@@ -64,7 +63,7 @@ def _totals(days: Iterable[dict[str, int]]) -> dict[str, int]:
     return out
 
 
-def staff_figures(s: Session, store_id: int, w: Window) -> list[dict[str, Any]]:
+def staff_figures(s: Session, store_id: int, w: Window, voids: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per member of staff: voids (count, amount) and discounts given (count, amount)."""
     people: dict[int, dict[str, Any]] = {}
 
@@ -72,7 +71,7 @@ def staff_figures(s: Session, store_id: int, w: Window) -> list[dict[str, Any]]:
         return people.setdefault(staff_id, {"staff_id": staff_id, "name": name, "voids": 0, "voids_amount": 0,
                                             "discounts": 0, "discounts_amount": 0})
 
-    for row in f.voids(s, store_id, w)["by_person"]:
+    for row in voids:
         p = person(row["staff_id"], row["name"])
         p["voids"], p["voids_amount"] = row["count"], row["amount"]
     d = discounts(store_id, w.start, w.end)
@@ -109,7 +108,8 @@ def range_report(store_id: int, first: date, last: date, now: datetime | None = 
         figures = by_day(s, store_id, prev_first, last)
         current, previous = days_of(first, last), days_of(prev_first, prev_last)
         w = days_window(first, last, zone)
-        items = f.items_sold(s, store_id, w)
+        sold = f.lines(s, store_id, w)
+        items = sold["items"]
         report = {
             "from": first.isoformat(), "to": last.isoformat(), "timezone": str(zone),
             "previous": {"from": prev_first.isoformat(), "to": prev_last.isoformat()},
@@ -121,7 +121,7 @@ def range_report(store_id: int, first: date, last: date, now: datetime | None = 
             "items": items,
             "categories": categories(items),
             "stations": f.stations(s, store_id, w, store.kds_late_minutes * 60, now or utcnow()),
-            "staff": staff_figures(s, store_id, w),
+            "staff": staff_figures(s, store_id, w, sold["voids"]["by_person"]),
         }
     finally:
         s.commit()

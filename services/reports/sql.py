@@ -5,11 +5,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, Integer, case, extract, literal, null, select, union_all
+from sqlalchemy import Float, Integer, literal, null, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from models import CouponClaim
+from models.base import UTCDateTime
 
 
 class seconds_between(FunctionElement[float]):  # noqa: N801 - reads like the SQL function it is
@@ -33,13 +34,32 @@ def _seconds_mysql(element: Any, compiler: Any, **kw: Any) -> str:
     return f"(TIMESTAMPDIFF(MICROSECOND, {compiler.process(start, **kw)}, {compiler.process(end, **kw)}) / 1000000.0)"
 
 
-def quarter_columns(column: Any) -> list[ColumnElement[Any]]:
-    """Year, month, day, hour and quarter of an hour (0-3) of a UTC timestamp: the GROUP BY of
-    every by-hour and by-day figure (see ``domain.reporting``)."""
-    minute = extract("minute", column)
-    quarter = case((minute < 15, 0), (minute < 30, 1), (minute < 45, 2), else_=3)
-    return [extract("year", column).label("y"), extract("month", column).label("m"),
-            extract("day", column).label("d"), extract("hour", column).label("h"), quarter.label("q")]
+class quarter_index(FunctionElement[int]):  # noqa: N801
+    """Whole quarter-hours from a window's start (a bound UTC datetime) to a timestamp column, in
+    exact integer seconds: the one GROUP BY column of every by-hour and by-day figure."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "quarter_index"
+
+
+@compiles(quarter_index)
+def _quarter_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    start, column = list(element.clauses)
+    return (f"((CAST(strftime('%s', {compiler.process(column, **kw)}) AS INTEGER) - "
+            f"CAST(strftime('%s', {compiler.process(start, **kw)}) AS INTEGER)) / 900)")
+
+
+@compiles(quarter_index, "mysql")
+@compiles(quarter_index, "mariadb")
+def _quarter_mysql(element: Any, compiler: Any, **kw: Any) -> str:
+    start, column = list(element.clauses)
+    return f"(TIMESTAMPDIFF(SECOND, {compiler.process(start, **kw)}, {compiler.process(column, **kw)}) DIV 900)"
+
+
+def quarter_columns(column: Any, start: datetime) -> list[ColumnElement[Any]]:
+    """The GROUP BY of a by-quarter-hour figure of ``column`` in a window starting at ``start``."""
+    return [quarter_index(literal(start, UTCDateTime()), column).label("qi")]
 
 
 # -- discounts ------------------------------------------------------------------------------

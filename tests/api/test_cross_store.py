@@ -20,6 +20,7 @@ from models import (
     Area,
     AuditLog,
     Category,
+    Coupon,
     Item,
     ItemPhoto,
     Option,
@@ -42,6 +43,8 @@ from tests.helpers import auth, diner_token, make_item, make_staff, make_store, 
 PUBLIC = {
     "diner.store_menu",  # a store's menu is what its QR page shows anyone
     "item_photo",  # dish photos are on that menu
+    "coupons.offers",  # a store's coupons are shown on that menu
+    "coupons.claim",  # and any diner who sees them may claim one (their limits hold: tests/reports)
 }
 # Routes keyed by a table's QR token: holding the printed code is the right to use them.
 BY_QR_TOKEN = re.compile(r"<string:qr_token>")
@@ -97,6 +100,10 @@ def store_b(app, live_server):  # type: ignore[no-untyped-def]
                        data={"photo": (io.BytesIO(png_bytes()), "dish.png")}, content_type="multipart/form-data")
     assert photo.status_code == 200, photo.get_data(as_text=True)
     cook = make_staff(store, "cook")
+    coupon = client.post("/api/v1/admin/coupons", headers=auth(owner), json={
+        "name": "B券", "kind": "amount_off", "value": 100, "starts_at": "2026-01-01T00:00:00+08:00",
+        "ends_at": "2099-01-01T00:00:00+08:00"})
+    assert coupon.status_code == 201, coupon.get_data(as_text=True)
     s = db.session
     ids = {
         "table_id": table.id, "area_id": table.area_id, "item_id": item.id, "category_id": item.category_id,
@@ -107,7 +114,7 @@ def store_b(app, live_server):  # type: ignore[no-untyped-def]
         "ticket_id": s.execute(select(Ticket.id).where(Ticket.store_id == store.id)).scalars().first(),
         "ticket_item_id": s.execute(select(TicketItem.id).where(TicketItem.store_id == store.id)).scalars().first(),
         "call_id": s.execute(select(WaiterCall.id).where(WaiterCall.store_id == store.id)).scalars().first(),
-        "store_id": store.id,
+        "store_id": store.id, "coupon_id": coupon.get_json()["coupon"]["id"],
     }
     s.commit()
     assert all(ids.values()), ids
@@ -124,7 +131,7 @@ def snapshot(store_id: int) -> dict[str, object]:
     rows = {
         model.__name__: sorted(columns(r) for r in s.execute(select(model).where(model.store_id == store_id)).scalars())
         for model in (Area, Table, Category, Item, OptionGroup, Option, Staff, Station, TableSession, Order,
-                      Payment, Ticket, TicketItem, WaiterCall, AuditLog)
+                      Payment, Ticket, TicketItem, WaiterCall, AuditLog, Coupon)
     }
     photos = s.execute(select(ItemPhoto).where(ItemPhoto.store_id == store_id)).scalars()
     rows["photos"] = sorted(p.etag for p in photos)
@@ -191,7 +198,8 @@ def test_every_body_route_with_ids_has_a_valid_body_here(app):
                if method in ("POST", "PATCH", "PUT") and rule.endpoint not in BODIES
                and rule.endpoint not in {"admin_menu.put_photo", "admin.rotate_qr", "kds.bump", "kds.recall",
                                          "admin_staff.reset_password", "table_service.finish_call",
-                                         "diner.close_table_session", "kds_devices.revoke_device"}]
+                                         "diner.close_table_session", "kds_devices.revoke_device",
+                                         "coupons.pause", "coupons.resume", "coupons.end"}]
     assert missing == []
 
 

@@ -22,13 +22,12 @@ def test_a_day_when_clocks_go_back_is_25_hours():
     assert w.end - w.start == timedelta(hours=25)
 
 
-@pytest.mark.parametrize("zone,utc,local_hour", [(KOLKATA, (2026, 11, 3, 10, 2), 16),  # 10:30 UTC = 16:00 IST
-                                                (KOLKATA, (2026, 11, 3, 10, 0), 15),  # 10:00 UTC = 15:30 IST
-                                                (KATHMANDU, (2026, 11, 3, 10, 0), 15),  # 10:00 = 15:45 NPT
-                                                (KATHMANDU, (2026, 11, 3, 10, 1), 16)])  # 10:15 = 16:00 NPT
-def test_every_utc_quarter_hour_falls_inside_one_local_hour_even_in_odd_zones(zone, utc, local_hour):
-    y, m, d, h, q = utc
-    start = reporting.quarter_to_local(y, m, d, h, q, zone)
+@pytest.mark.parametrize("zone,index,local_hour", [(KOLKATA, 0, 0), (KOLKATA, 62, 15), (KOLKATA, 64, 16),
+                                                  (KATHMANDU, 3, 0), (KATHMANDU, 4, 1), (SHANGHAI, 95, 23)])
+def test_every_quarter_hour_of_a_day_falls_inside_one_local_hour_even_in_odd_zones(zone, index, local_hour):
+    w = reporting.day_window(date(2026, 11, 3), zone)
+    start = reporting.quarter_start(w.start, index, zone)
+    assert start.date() == date(2026, 11, 3) and start.minute % 15 == 0
     assert start.hour == local_hour and (start + timedelta(minutes=14, seconds=59)).hour == local_hour
 
 
