@@ -71,6 +71,7 @@ class TableSessionSchema(Schema):
     orders = fields.List(fields.Nested(OrderSchema))
     total = fields.Int()
     paid = fields.Int()
+    coupon_discount = fields.Int(metadata={"description": "taken off by coupons on payments that went through"})
     due = fields.Int()
 
 

@@ -216,7 +216,8 @@ $("change-password").addEventListener("click", () => formDialog(T.change_passwor
 const VIEWS = { tables: viewTables, menu: viewMenu, staff: viewStaff, screens: viewScreens, settings: viewSettings,
   audit: viewAudit,
   // reports and their charts live in their own module, fetched when first opened
-  reports: (...rest) => import("./console_reports.js").then((m) => m.viewReports({ api, strings: T, session: state.session, failed }, ...rest)) };
+  reports: (...rest) => import("./console_reports.js").then((m) => m.viewReports({ api, strings: T, session: state.session, failed,
+    formDialog, toast, refresh }, ...rest)) };
 
 function route() {
   if (!state.session) return;

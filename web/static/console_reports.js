@@ -151,6 +151,14 @@ function voidsCard(voids) {
 
 // --- the view ----------------------------------------------------------------------------------
 
+function tabs(mode, { session }) {
+  const tab = (name, href, label) => el("a", { href, class: mode === name ? "current" : "", role: "tab",
+    "aria-selected": String(mode === name) }, label);
+  return el("div", { class: "seg", role: "tablist" }, tab("daily", "#reports", T.daily_close),
+    tab("range", "#reports/range", T.date_range),
+    session.permissions.includes("promotions.manage") ? tab("coupons", "#reports/coupons", T.coupons) : null);
+}
+
 async function daily(api, day) {
   const r = await api(`/api/v1/admin/reports/daily?date=${day}`);
   const view = { ...r, voids_count: r.voids.count, voids: r.voids.amount };
@@ -174,8 +182,13 @@ async function range(api, from, to) {
   ];
 }
 
-export async function viewReports({ api, strings, session, failed }, mode = "daily") {
+export async function viewReports(ctx, mode = "daily") {
+  const { api, strings, session, failed } = ctx;
   T = strings;
+  if (mode === "coupons") {
+    const { viewCoupons } = await import("./console_coupons.js");
+    return [el("h2", {}, T.reports), tabs(mode, ctx), ...await viewCoupons(ctx, () => ctx.refresh())];
+  }
   const tz = session.store.timezone || "Asia/Shanghai";
   const today = storeDay(tz);
   const body = el("div", { class: "report-body" });
@@ -198,10 +211,7 @@ export async function viewReports({ api, strings, session, failed }, mode = "dai
       if (err.status !== 422) failed(err);
     }
   }
-  const form = el("form", { class: "card inline-form report-controls", novalidate: true },
-    el("div", { class: "seg", role: "tablist" },
-      el("a", { href: "#reports", class: isRange ? "" : "current", role: "tab", "aria-selected": String(!isRange) }, T.daily_close),
-      el("a", { href: "#reports/range", class: isRange ? "current" : "", role: "tab", "aria-selected": String(isRange) }, T.date_range)),
+  const form = el("form", { class: "card inline-form report-controls", novalidate: true }, tabs(mode, ctx),
     ...inputs, el("button", { type: "submit", class: "btn primary" }, T.show), csvLink);
   form.addEventListener("submit", (ev) => { ev.preventDefault(); show(); });
   for (const i of inputs) i.addEventListener("change", show);

@@ -2,6 +2,7 @@
 // network (the pending round and its client_key live in localStorage until an answer comes),
 // and the orders' progress, live over Socket.IO.
 import { ApiError, delta, el, fmt, request, yuan } from "./dom.js";
+import { chosenCoupon, initCoupons, loadCoupons, renderChoice } from "./diner_coupons.js";
 
 const T = JSON.parse(document.getElementById("i18n").textContent);
 const app = document.getElementById("app");
@@ -78,6 +79,8 @@ async function start() {
     $("table-code").textContent = fmt(T.table_n, { code: info.table.code });
     document.title = `${info.store.name} · ${info.table.code}`;
     await loadMenu();
+    initCoupons({ authed, T, storeId: () => state.store.id, onChange: () => renderCheck() });
+    loadCoupons();
     show("menu");
     $("call-waiter").disabled = false;
     await refreshCart();
@@ -385,11 +388,14 @@ function renderCheck() {
   if (!c) return;
   $("check-total").textContent = yuan(c.total);
   $("check-paid").textContent = yuan(c.paid);
+  $("check-coupon-row").hidden = !c.coupon_discount;
+  $("check-coupon").textContent = yuan(-(c.coupon_discount || 0));
   $("check-due").textContent = yuan(c.due);
   $("check-due").classList.toggle("settled", c.due === 0);
   const payLater = state.store?.pay_mode === "pay_later";
   $("pay-check").hidden = !payLater || c.due <= 0;
   $("pay-check").textContent = fmt(T.pay_x, { amount: yuan(c.due) });
+  renderChoice(payLater ? c.due : 0);
 }
 
 function renderOrders() {
@@ -416,10 +422,11 @@ function renderOrders() {
 
 // -- paying: WeChat Pay (wx.requestPayment in WeChat; the sandbox's sheet elsewhere) -----------
 let paying = null;
-$("pay-check").onclick = () => pay({ sessionId: state.sessionId, amount: state.check.due });
+$("pay-check").onclick = () => pay({ sessionId: state.sessionId, amount: state.check.due, couponId: chosenCoupon() });
 
-async function pay({ orderId, sessionId, amount }) {
-  const key = `diancan.pay.${orderId ? `o${orderId}` : `s${sessionId}`}`;
+async function pay({ orderId, sessionId, amount, couponId = null }) {
+  // one key per check and coupon: paying with a coupon after backing out of paying without is a new payment
+  const key = `diancan.pay.${orderId ? `o${orderId}` : `s${sessionId}`}${couponId ? `.c${couponId}` : ""}`;
   const clientKey = localStorage.getItem(key) || crypto.randomUUID();
   localStorage.setItem(key, clientKey);  // a retry is the same payment, never a second one
   const path = orderId ? `/api/v1/orders/${orderId}/payments` : `/api/v1/table-sessions/${sessionId}/payments`;
@@ -429,8 +436,9 @@ async function pay({ orderId, sessionId, amount }) {
   $("wx-confirm").disabled = true;
   openSheet("pay-sheet");
   try {
-    const data = await authed(path, { method: "POST", body: { client_key: clientKey } });
+    const data = await authed(path, { method: "POST", body: { client_key: clientKey, ...(couponId ? { coupon_id: couponId } : {}) } });
     paying = { key, orderId, request: data.request_payment };
+    $("wx-amount").textContent = yuan(data.payment.amount);  // the server's price, coupon taken off
     if (window.WeixinJSBridge) {  // inside WeChat: the real payment sheet
       window.WeixinJSBridge.invoke("getBrandWCPayRequest", data.request_payment, () => {});
       $("wx-state").textContent = T.waiting_for_wechat;
@@ -464,6 +472,7 @@ function isPaid() {
 
 function paid() {
   localStorage.removeItem(paying.key);
+  loadCoupons();
   paying = null;
   $("wx-state").textContent = T.paid_ok; $("wx-state").className = "wx-state ok";
   setTimeout(closeSheets, 1200);
