@@ -57,7 +57,7 @@ run: seed
 
 lint: dev-deps
 	$(BIN)/ruff check .
-	$(BIN)/mypy domain services
+	$(BIN)/mypy --strict domain services
 
 test: dev-deps browser lint
 	$(BIN)/pytest $(PYTEST_ARGS)

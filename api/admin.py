@@ -80,12 +80,8 @@ def patch_table(body: dict[str, Any], table_id: int) -> dict[str, Any]:
     return {"table": _table_view(admin.save_table(_store_id(), body, table_id, _staff_id()))}
 
 
-def qr_code(url: str) -> segno.QRCode:
-    return segno.make(url, error="m")
-
-
 def _qr(table_id: int) -> segno.QRCode:
-    return qr_code(tables.qr_url(admin.get_table(_store_id(), table_id)))
+    return tables.qr_code(tables.qr_url(admin.get_table(_store_id(), table_id)))
 
 
 @blp.get("/tables/<int:table_id>/qr.png")

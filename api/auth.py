@@ -23,7 +23,7 @@ from domain.errors import Forbidden, Unauthorized
 from models import db
 from services import devices, diners, staff
 
-SESSION_COOKIE = "diancan_staff"
+SESSION_COOKIE = staff.SESSION_COOKIE
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

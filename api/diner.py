@@ -12,9 +12,16 @@ from api.limits import diner_or_ip, limiter, table_key
 from domain.errors import NotFound, Unauthorized
 from domain.pricing import LineRequest
 from schema import RequestSchema
-from schema.diner import DinerLoginRequest, DinerLoginResponse, MenuResponse, TableLookupResponse
+from schema.diner import (
+    DinerLoginRequest,
+    DinerLoginResponse,
+    MenuResponse,
+    TableLookupResponse,
+    menu_answer,
+    table_answer,
+)
 from schema.orders import OrderCreateRequest, OrderEnvelopeSchema, TableSessionEnvelopeSchema
-from services import diners, menu, orders, tables
+from services import diners, orders, tables
 from services.context import setting
 
 blp = Blueprint("diner", __name__, url_prefix="/api/v1", description="Diners: login, menu, orders")
@@ -32,17 +39,14 @@ def diner_login(body: dict[str, Any]) -> dict[str, Any]:
 @blp.get("/tables/<string:qr_token>")
 @blp.response(200, TableLookupResponse)
 def table_lookup(qr_token: str) -> dict[str, Any]:
-    found = tables.resolve(qr_token)
-    return {"store": found.store, "table": found.table, "session": found.session}
+    return table_answer(tables.resolve(qr_token))
 
 
 @blp.get("/stores/<int:store_id>/menu")
 @blp.response(200, MenuResponse)
 def store_menu(store_id: int) -> Response:
     """The menu a diner orders from; cached per menu version, with live stock and sold-out."""
-    payload = menu.menu_payload(store_id, lambda cats: MenuResponse().dump(
-        {"categories": [{"id": c.id, "name": c.name, "items": items} for c, items in cats]}))
-    return jsonify(payload)  # already in the response's shape: not dumped a second time
+    return jsonify(menu_answer(store_id))  # already in the response's shape: not dumped a second time
 
 
 @blp.post("/orders")

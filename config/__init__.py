@@ -6,14 +6,13 @@ No other module reads ``os.environ``.
 """
 from __future__ import annotations
 
-import base64
-import json
 import os
-import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from config.sandbox import sandbox_defaults
+from config.secrets import instance_secrets
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = ROOT / "instance"
@@ -23,31 +22,6 @@ def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def kept_secrets(path: Path, make: Callable[[], dict[str, str]]) -> dict[str, str]:
-    """Secrets that must survive restarts: made once by ``make``, then read from ``path`` (0600).
-
-    Written to a temporary file and renamed, so a crash never leaves half a key behind.
-    """
-    if path.exists():
-        return json.loads(path.read_text())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = make()
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump(data, fh)
-    os.replace(tmp, path)
-    return data
-
-
-def _instance_secrets(instance: Path) -> dict[str, str]:
-    return kept_secrets(instance / "secrets.json", lambda: {
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "DATA_KEYS": "1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
-        "LOOKUP_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-    })
 
 
 @dataclass
@@ -114,15 +88,13 @@ class Settings:
             self.PUBLIC_BASE_URL = f"http://{self.HOST}:{self.PORT}"
         self.PUBLIC_BASE_URL = self.PUBLIC_BASE_URL.rstrip("/")
         if not (self.SECRET_KEY and self.DATA_KEYS and self.LOOKUP_KEY):
-            kept = _instance_secrets(instance)
+            kept = instance_secrets(instance)
             self.SECRET_KEY = self.SECRET_KEY or kept["SECRET_KEY"]
             self.DATA_KEYS = self.DATA_KEYS or kept["DATA_KEYS"]
             self.LOOKUP_KEY = self.LOOKUP_KEY or kept["LOOKUP_KEY"]
         if self.WECHAT_SANDBOX:
             # Sandbox values fill only what the environment left unset, so a real
             # WECHAT_* / WECHATPAY_* value always wins (contract: "overrides").
-            from wechat.sandbox.keys import sandbox_defaults
-
             for name, value in sandbox_defaults(instance, self.PUBLIC_BASE_URL).items():
                 if not getattr(self, name):
                     setattr(self, name, value)

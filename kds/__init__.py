@@ -10,30 +10,12 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
+from kds import namespaces, pages
+from kds.namespaces import disconnect_device
+from kds.rooms import device_room, kds_room, staff_room, store_tables_room, table_room
 from services.uow import Outgoing, subscribe
 
 socketio = SocketIO()
-
-
-def kds_room(store_id: int, station: str | None) -> str:
-    return f"kds:{store_id}:{station or '*'}"
-
-
-def table_room(table_id: int) -> str:
-    return f"table:{table_id}"
-
-
-def store_tables_room(store_id: int) -> str:
-    """Every diner's phone in the store (menu changes such as sold out)."""
-    return f"tables:{store_id}"
-
-
-def staff_room(store_id: int) -> str:
-    return f"staff:{store_id}"
-
-
-def device_room(device_id: int) -> str:
-    return f"device:{device_id}"
 
 
 def publish(events: list[Outgoing]) -> None:
@@ -48,15 +30,11 @@ def publish(events: list[Outgoing]) -> None:
         elif ev.audience == "staff":
             socketio.emit(ev.name, ev.payload, namespace="/staff", to=staff_room(ev.store_id))
         elif ev.audience == "device" and ev.device_id is not None:
-            from kds.namespaces import disconnect_device
-
             socketio.emit(ev.name, ev.payload, namespace="/kds", to=device_room(ev.device_id))
             disconnect_device(socketio, ev.device_id)
 
 
 def init_app(app: Flask) -> None:
-    from kds import namespaces, pages
-
     kwargs: dict[str, object] = {}  # browsers: same origin only (python-socketio's default)
     if app.config.get("REDIS_URL"):
         kwargs["message_queue"] = app.config["REDIS_URL"]

@@ -9,6 +9,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, emit, jo
 
 from domain.errors import NotFound, Unauthorized
 from domain.permissions import allows
+from kds.rooms import device_room, kds_room, staff_room, store_tables_room, table_room
 from schema.kitchen import SnapshotSchema
 from services import devices, diners, kitchen, staff, tables
 
@@ -50,7 +51,6 @@ class KitchenNamespace(Namespace):
                 _watch_staff(self.socketio, "/kds", token)
         except Unauthorized:
             raise ConnectionRefusedError("unauthorized") from None
-        from kds import device_room, kds_room
 
         for st in stations or [None]:
             join_room(kds_room(store_id, st))
@@ -93,7 +93,6 @@ class TableNamespace(Namespace):
             found = tables.resolve(table_token)
         except (Unauthorized, NotFound):
             raise ConnectionRefusedError("unauthorized") from None
-        from kds import store_tables_room, table_room
 
         join_room(table_room(found.table.id))
         join_room(store_tables_room(found.store.id))
@@ -113,7 +112,6 @@ class StaffNamespace(Namespace):
             raise ConnectionRefusedError("unauthorized") from None
         if not allows(who.role, "floor.view"):
             raise ConnectionRefusedError("forbidden")
-        from kds import staff_room
 
         join_room(staff_room(who.store_id))
         _watch_staff(self.socketio, "/staff", token)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, LargeBinary, MetaData, create_engine, event
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
@@ -52,6 +52,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+def Blob16M() -> LargeBinary:  # noqa: N802 - reads as a column type
+    """Up to 16 MiB of bytes (images): MEDIUMBLOB on MariaDB, BLOB on SQLite."""
+    return LargeBinary().with_variant(mysql.MEDIUMBLOB(), "mysql", "mariadb")
 
 
 def make_engine(url: str) -> Engine:
@@ -97,15 +102,17 @@ class Database:
 
     def init_app(self, app) -> None:  # type: ignore[no-untyped-def]
         self.engine = make_engine(app.config["DATABASE_URL"])
+        self.session.remove()  # a session of an earlier app (a CLI command inside a test) must not keep its engine
         self.session.configure(bind=self.engine)
         app.extensions["db"] = self
 
         # Per request, and per app context for CLI commands: a request never leaves a
         # transaction (on SQLite, a write lock) open behind it, even inside an outer app context.
-        @app.teardown_request
-        @app.teardown_appcontext
         def _remove_session(_exc: BaseException | None) -> None:
             self.session.remove()
+
+        app.teardown_request(_remove_session)
+        app.teardown_appcontext(_remove_session)
 
 
 db = Database()

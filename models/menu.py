@@ -1,10 +1,10 @@
 """The menu: categories, items, option groups and options. Prices are integer fen."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base
+from models.base import Base, Blob16M
 
 
 class Category(Base):
@@ -77,6 +77,6 @@ class ItemPhoto(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     etag: Mapped[str] = mapped_column(String(16))
-    image: Mapped[bytes] = mapped_column(LargeBinary(2**24 - 1))
+    image: Mapped[bytes] = mapped_column(Blob16M())
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, UTCDateTime, utcnow
+from models.base import Base, Blob16M, UTCDateTime, utcnow
 
 
 class Store(Base):
@@ -69,7 +69,7 @@ class WxaCode(Base):
     __tablename__ = "wxa_codes"
     table_id: Mapped[int] = mapped_column(ForeignKey("tables.id"), primary_key=True)
     qr_version: Mapped[int] = mapped_column(Integer)
-    image: Mapped[bytes] = mapped_column(LargeBinary(2**24 - 1))
+    image: Mapped[bytes] = mapped_column(Blob16M())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

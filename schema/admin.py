@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from domain.choices import PAY_MODES
 from domain.permissions import ROLES
 from domain.pricing import MAX_SERVICE_CHARGE_BP
+from domain.urls import photo_url
 from models import utcnow
 from schema import RequestSchema
 from schema.diner import MenuGroupSchema, MenuOptionSchema
-from services.admin import PAY_MODES
-from services.urls import photo_url
 
 HHMM = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="HH:MM, 00:00 to 23:59")
 

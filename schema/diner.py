@@ -1,10 +1,13 @@
 """Diner login, table lookup and the menu as the contract shows them."""
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
+from domain.urls import photo_url
 from schema import RequestSchema
-from services.urls import photo_url
+from services import menu
 
 
 class DinerLoginRequest(RequestSchema):
@@ -85,3 +88,16 @@ class MenuCategorySchema(Schema):
 
 class MenuResponse(Schema):
     categories = fields.List(fields.Nested(MenuCategorySchema))
+
+
+def table_answer(found: Any) -> dict[str, Any]:
+    """``GET /tables/{qr_token}``'s answer for a resolved table (the diner page embeds it too)."""
+    data: dict[str, Any] = TableLookupResponse().dump(
+        {"store": found.store, "table": found.table, "session": found.session})
+    return data
+
+
+def menu_answer(store_id: int) -> dict[str, Any]:
+    """``GET /stores/{id}/menu``'s answer, cached per menu version with live stock and sold-out."""
+    return menu.menu_payload(store_id, lambda cats: MenuResponse().dump(
+        {"categories": [{"id": c.id, "name": c.name, "items": items} for c, items in cats]}))

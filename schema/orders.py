@@ -1,13 +1,13 @@
 """Orders: the diner's request and the contract's Order."""
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import Schema, fields, validate
 
 from domain.pricing import MAX_LINES, MAX_QTY
-from models import Order
 from schema import RequestSchema
+from services.views import OptionSnapshotSchema, OrderItemSchema, OrderSchema, order_view
+
+__all__ = ["OptionSnapshotSchema", "OrderItemSchema", "OrderSchema", "order_view"]
 
 MAX_ID = 2**31 - 1
 ID = validate.Range(1, MAX_ID)
@@ -28,38 +28,6 @@ class OrderCreateRequest(RequestSchema):
     remark = fields.Str(load_default="", validate=validate.Length(max=200))
 
 
-class OptionSnapshotSchema(Schema):
-    id = fields.Int()
-    name = fields.Str()
-    price_delta = fields.Int()
-
-
-class OrderItemSchema(Schema):
-    id = fields.Int()
-    item_id = fields.Int()
-    name = fields.Str()
-    qty = fields.Int()
-    options = fields.List(fields.Nested(OptionSnapshotSchema))
-    unit_price = fields.Int()
-    line_total = fields.Int()
-    note = fields.Str()
-    status = fields.Str()
-
-
-class OrderSchema(Schema):
-    id = fields.Int()
-    number = fields.Int()
-    status = fields.Str()
-    payment_status = fields.Str()
-    total = fields.Int()
-    service_charge = fields.Int()
-    table_session_id = fields.Int()
-    table_code = fields.Function(lambda o: o.table.code)
-    remark = fields.Str()
-    created_at = fields.DateTime()
-    items = fields.List(fields.Nested(OrderItemSchema))
-
-
 class OrderEnvelopeSchema(Schema):
     order = fields.Nested(OrderSchema)
 
@@ -77,7 +45,3 @@ class TableSessionSchema(Schema):
 
 class TableSessionEnvelopeSchema(Schema):
     session = fields.Nested(TableSessionSchema)
-
-
-def order_view(order: Order) -> dict[str, Any]:
-    return OrderSchema().dump(order)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from domain.choices import CALL_KINDS
 from domain.pricing import MAX_QTY
 from schema import RequestSchema
 from schema.orders import ID, OptionSnapshotSchema, OrderEnvelopeSchema
-from services.calls import KINDS
 
 
 class CartAddRequest(RequestSchema):
@@ -54,7 +54,7 @@ class CartEnvelope(Schema):
 
 
 class CallRequest(RequestSchema):
-    kind = fields.Str(load_default="waiter", validate=validate.OneOf(KINDS))
+    kind = fields.Str(load_default="waiter", validate=validate.OneOf(CALL_KINDS))
 
 
 class CallSchema(Schema):

@@ -17,7 +17,6 @@ from services.context import setting
 from services.scoping import owned, taken
 from services.uow import transaction
 
-PAY_MODES = ("pay_first", "pay_later")
 STORE_SETTINGS = ("name", "pay_mode", "kds_warn_minutes", "kds_late_minutes", "opens_at", "closes_at",
                   "service_charge_bp")
 

@@ -11,8 +11,6 @@ from models import Table, WaiterCall, db, utcnow
 from services import tables
 from services.uow import Outgoing, Tx, transaction
 
-KINDS = ("waiter", "bill")
-
 
 def call_view(call: WaiterCall, table_code: str) -> dict[str, Any]:
     return {"id": call.id, "table_id": call.table_id, "table_code": table_code, "kind": call.kind,

@@ -81,7 +81,7 @@ def _forget_many(diner_ids: list[int]) -> None:
     with transaction() as tx:
         for model in (Order, CartLine, Payment, CouponClaim):  # claims stay counted, pointing at no one
             tx.session.execute(
-                update(model).where(model.diner_id.in_(diner_ids)).values(diner_id=None)  # type: ignore[attr-defined]
+                update(model).where(model.diner_id.in_(diner_ids)).values(diner_id=None)
                 .execution_options(synchronize_session=False))
         tx.session.execute(delete(Diner).where(Diner.id.in_(diner_ids)))
 

@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session, selectinload
 from domain import order_state
 from domain.errors import NotFound
 from models import KitchenEvent, Order, OrderItem, Station, Store, Ticket, TicketItem, db, utcnow
-from schema.kitchen import ticket_data, ticket_view
-from schema.orders import order_view
 from services import counters
 from services.uow import Outgoing, Tx, transaction
+from services.views import order_view, ticket_data, ticket_view
 
 OPEN_STATUSES = ("new", "cooking", "done")
 

@@ -21,7 +21,7 @@ from domain.errors import InvalidState, NotFound, UpstreamError, ValidationFaile
 from domain.payment_state import CREDITABLE, Expected, mismatch, new_out_trade_no
 from models import Diner, Order, Payment, PaymentAnomaly, Refund, Store, TableSession, db, utcnow
 from services import audit, coupons
-from services.context import cipher, setting
+from services.context import cipher, provided, setting
 from services.kitchen import record_order_update, send_to_kitchen
 from services.orders import diner_in_session
 from services.uow import Outgoing, Tx, transaction
@@ -32,18 +32,19 @@ PAYING_TIMEOUT = timedelta(minutes=15)  # an unpaid prepay is closed after this
 
 
 def pay_client() -> WechatPay:
-    ext = current_app.extensions
-    if "diancan.pay" not in ext:
-        cfg = current_app.config
-        with open(cfg["WECHATPAY_PRIVATE_KEY_FILE"], "rb") as fh:
-            merchant_key = fh.read()
-        with open(cfg["WECHATPAY_PUBLIC_KEY_FILE"], "rb") as fh:
-            wechat_key = fh.read()
-        ext["diancan.pay"] = WechatPay(PayConfig(
-            appid=cfg["WECHAT_APPID"], mchid=cfg["WECHATPAY_MCHID"], api_base=cfg["WECHATPAY_API_BASE"],
-            merchant_key_pem=merchant_key, merchant_serial=cfg["WECHATPAY_CERT_SERIAL"],
-            apiv3_key=cfg["WECHATPAY_APIV3_KEY"], wechat_public_keys={cfg["WECHATPAY_PUBLIC_KEY_ID"]: wechat_key}))
-    return ext["diancan.pay"]
+    return provided("diancan.pay", WechatPay, _make_pay_client)
+
+
+def _make_pay_client() -> WechatPay:
+    cfg = current_app.config
+    with open(cfg["WECHATPAY_PRIVATE_KEY_FILE"], "rb") as fh:
+        merchant_key = fh.read()
+    with open(cfg["WECHATPAY_PUBLIC_KEY_FILE"], "rb") as fh:
+        wechat_key = fh.read()
+    return WechatPay(PayConfig(
+        appid=cfg["WECHAT_APPID"], mchid=cfg["WECHATPAY_MCHID"], api_base=cfg["WECHATPAY_API_BASE"],
+        merchant_key_pem=merchant_key, merchant_serial=cfg["WECHATPAY_CERT_SERIAL"],
+        apiv3_key=cfg["WECHATPAY_APIV3_KEY"], wechat_public_keys={cfg["WECHATPAY_PUBLIC_KEY_ID"]: wechat_key}))
 
 
 @dataclass

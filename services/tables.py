@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import segno
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -86,3 +87,8 @@ def floor(store_id: int) -> list[tuple[Table, TableSession | None]]:
         select(TableSession).where(TableSession.store_id == store_id, TableSession.status == "open")
     ).scalars()}
     return [(t, checks.get(t.id)) for t in tables if t.active]
+
+
+def qr_code(url: str) -> segno.QRCode:
+    """The QR code of a table link (error correction M: survives a stained or creased print)."""
+    return segno.make(url, error="m")

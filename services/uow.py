@@ -1,8 +1,10 @@
 """One transaction per use case, and events that leave only after it commits.
 
-``transaction()`` yields a ``Tx``; a use case adds models through ``tx.session`` and queues
-outgoing events with ``tx.emit``. On commit the events go to the subscribers registered with
-``subscribe`` (the Socket.IO layer); on any error the transaction rolls back and nothing leaves.
+``reading()`` wraps a use case that only reads, and ends its transaction when done, so nothing
+holds a connection (on SQLite, the only one) afterwards. ``transaction()`` yields a ``Tx``; a use
+case adds models through ``tx.session`` and queues outgoing events with ``tx.emit``. On commit the
+events go to the subscribers registered with ``subscribe`` (the Socket.IO layer); on any error the
+transaction rolls back and nothing leaves.
 
 Per-store ordering: a use case that numbers kitchen events calls ``tx.lock_store`` *before* it
 takes the counter row, and the lock is held until its events are handed over. So, inside one
@@ -82,3 +84,20 @@ def transaction() -> Iterator[Tx]:
     finally:
         for lock in reversed(tx.locks):
             lock.release()
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A read-only unit of work: its transaction ends when the block does, whatever happens.
+
+    Raises RuntimeError if the block changed anything (a write belongs in ``transaction()``).
+    """
+    session = db.session()
+    try:
+        yield session
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("a reading() block changed the database; use transaction()")
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()  # nothing to write: ends the read and keeps the loaded objects usable

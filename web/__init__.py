@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, request, send_from_directory
 from flask_babel import Babel, get_locale
+from flask_compress import Compress
 
 from domain.money import format_fen
 
@@ -53,7 +54,7 @@ def security_headers(resp: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    from web import console, pages
+    from web import assets, console, pages
 
     Babel(app, default_locale="zh_CN", default_timezone="Asia/Shanghai", locale_selector=select_locale,
           default_translation_directories=str(ROOT / "translations"))
@@ -61,6 +62,14 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.register_blueprint(pages.bp)
     app.register_blueprint(console.bp)
+    assets.init_app(app, Path(app.static_folder or ROOT / "web" / "static"), VENDOR)
+    # Pages and JSON answers compressed on the way out (assets come compressed from memory).
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_BR_LEVEL", 4)
+    app.config.setdefault("COMPRESS_STREAMS", False)
+    app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "application/json", "image/svg+xml", "text/css",
+                                                 "text/javascript", "text/csv"])
+    Compress(app)
     app.after_request(security_headers)
 
     @app.get("/media/items/<int:item_id>/<string:etag>.jpg")

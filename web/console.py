@@ -11,11 +11,11 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from api.auth import current_staff
 from domain import permissions
-from domain.errors import NotFound
+from domain.errors import NotFound, Unauthorized
 from models import Store, db
-from services import tables
+from services import staff, tables
+from services.uow import reading
 from web.console_reports import report_strings
 
 bp = Blueprint("console", __name__)
@@ -135,7 +135,7 @@ def print_sheet() -> Any:
 
     ``?kind=wxa`` prints the mini-program codes instead; ``?area=ID`` one area only.
     """
-    who = current_staff()
+    who = _signed_in()
     if who is None or not permissions.allows(who.role, "tables.manage"):
         return redirect(url_for("console.console_page") + "#tables")
     store = db.session.get(Store, who.store_id)
@@ -154,9 +154,20 @@ def print_sheet() -> Any:
     return render_template("print_sheet.html", store=store, cards=cards, kind=kind, strings={})
 
 
-def admin_qr_svg(url: str) -> str:
-    from api.admin import qr_code
+def _signed_in() -> staff.StaffPrincipal | None:
+    """The staff member whose token (console cookie or bearer) came with this page request (a GET: no CSRF)."""
+    scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
+    token = bearer.strip() if scheme.lower() == "bearer" else request.cookies.get(staff.SESSION_COOKIE)
+    if not token:
+        return None
+    try:
+        with reading():
+            return staff.authenticate(token)
+    except Unauthorized:
+        return None
 
-    return qr_code(url).svg_inline(scale=4, border=4, omitsize=True, svgclass="qr", lineclass=None)
+
+def admin_qr_svg(url: str) -> str:
+    return tables.qr_code(url).svg_inline(scale=4, border=4, omitsize=True, svgclass="qr", lineclass=None)
 
 

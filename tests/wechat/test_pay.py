@@ -17,10 +17,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import func, select
 
+from config.sandbox import sandbox_identity
 from models import Payment, PaymentAnomaly, TableSession, db
 from tests.helpers import auth, diner_token, make_item, make_staff, make_store, make_table, order_body, staff_token
 from wechat.pay import sign, verify
-from wechat.sandbox.keys import sandbox_identity
 from wechat.sandbox.pay import notify_message
 
 NOTIFY = "/api/v1/wechat/pay/notify"

@@ -9,6 +9,7 @@ import pytest
 import requests
 import socketio
 
+from config.sandbox import sandbox_identity
 from models import Payment, Refund, TableSession, db
 from tests.helpers import (
     auth,
@@ -21,7 +22,6 @@ from tests.helpers import (
     staff_token,
     token_of,
 )
-from wechat.sandbox.keys import sandbox_identity
 from wechat.sandbox.pay import notify_message
 
 

@@ -22,8 +22,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Response, current_app, request
 
+from config.sandbox import sandbox_identity
 from wechat.pay import sign, verify
-from wechat.sandbox.keys import sandbox_identity
 from wechat.sandbox.routes import bp
 from wechat.sandbox.state import connect
 

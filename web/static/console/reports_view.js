@@ -1,11 +1,11 @@
 // The console's reports (报表): the daily close and ranges, with charts (Apache ECharts, only bar,
-// line and pie), each chart also a table and a CSV download. Loaded by console.js when the view
-// opens, so the chart library is fetched only by those who read reports.
-import { el, fmt, yuan } from "./dom.js";
-import { init } from "/vendor/echarts.js";
+// line and pie), each chart also a table and a CSV download. Fetched by ./reports.js when the
+// view opens, so the chart library is loaded only by those who read reports.
+import { el, fmt, yuan } from "../dom.js";
+import { init } from "../vendor/echarts.js";
+import { T, api, can, failed, state } from "./core.js";
 
 const COLORS = ["#ff6a00", "#1664ff", "#18a058", "#f0a020", "#8a4dff", "#d03050", "#14b8c4"];
-let T = {};
 let charts = [];
 
 // Today in the store's time zone, as YYYY-MM-DD (the en-CA format is ISO).
@@ -151,15 +151,15 @@ function voidsCard(voids) {
 
 // --- the view ----------------------------------------------------------------------------------
 
-function tabs(mode, { session }) {
+function tabs(mode) {
   const tab = (name, href, label) => el("a", { href, class: mode === name ? "current" : "", role: "tab",
     "aria-selected": String(mode === name) }, label);
   return el("div", { class: "seg", role: "tablist" }, tab("daily", "#reports", T.daily_close),
     tab("range", "#reports/range", T.date_range),
-    session.permissions.includes("promotions.manage") ? tab("coupons", "#reports/coupons", T.coupons) : null);
+    can("promotions.manage") ? tab("coupons", "#reports/coupons", T.coupons) : null);
 }
 
-async function daily(api, day) {
+async function daily(day) {
   const r = await api(`/api/v1/admin/reports/daily?date=${day}`);
   const view = { ...r, voids_count: r.voids.count, voids: r.voids.amount };
   const empty = !r.orders && !r.refunds && !Object.keys(r.payments).length;
@@ -172,7 +172,7 @@ async function daily(api, day) {
   ];
 }
 
-async function range(api, from, to) {
+async function range(from, to) {
   const r = await api(`/api/v1/admin/reports/range?from=${from}&to=${to}`);
   return [
     el("p", { class: "hint" }, fmt(T.compared_with, { from: r.previous.from, to: r.previous.to })),
@@ -182,14 +182,12 @@ async function range(api, from, to) {
   ];
 }
 
-export async function viewReports(ctx, mode = "daily") {
-  const { api, strings, session, failed } = ctx;
-  T = strings;
+export async function viewReports(mode = "daily") {
   if (mode === "coupons") {
-    const { viewCoupons } = await import("./console_coupons.js");
-    return [el("h2", {}, T.reports), tabs(mode, ctx), ...await viewCoupons(ctx, () => ctx.refresh())];
+    const { viewCoupons } = await import("./coupons.js");
+    return [el("h2", {}, T.reports), tabs(mode), ...await viewCoupons()];
   }
-  const tz = session.store.timezone || "Asia/Shanghai";
+  const tz = state.session.store.timezone || "Asia/Shanghai";
   const today = storeDay(tz);
   const body = el("div", { class: "report-body" });
   const isRange = mode === "range";
@@ -204,14 +202,14 @@ export async function viewReports(ctx, mode = "daily") {
     csvLink.href = isRange ? `/api/v1/admin/reports/range.csv?from=${a}&to=${b}` : `/api/v1/admin/reports/daily.csv?date=${a}`;
     body.replaceChildren(el("p", { class: "state" }, T.loading));
     try {
-      body.replaceChildren(...(isRange ? await range(api, a, b) : await daily(api, a)).filter(Boolean));
+      body.replaceChildren(...(isRange ? await range(a, b) : await daily(a)).filter(Boolean));
       requestAnimationFrame(drawCharts);
     } catch (err) {
       body.replaceChildren(el("p", { class: "state err", role: "alert" }, err.message || T.load_failed));
       if (err.status !== 422) failed(err);
     }
   }
-  const form = el("form", { class: "card inline-form report-controls", novalidate: true }, tabs(mode, ctx),
+  const form = el("form", { class: "card inline-form report-controls", novalidate: true }, tabs(mode),
     ...inputs, el("button", { type: "submit", class: "btn primary" }, T.show), csvLink);
   form.addEventListener("submit", (ev) => { ev.preventDefault(); show(); });
   for (const i of inputs) i.addEventListener("change", show);

@@ -1,6 +1,7 @@
 // The console's coupons (优惠券): make one, pause, resume or end it, and see what each earned
 // (claimed, used, discount given, net sales of the checks that used it, the last 30 days).
-import { el, ApiError, fmt, yuan } from "./dom.js";
+import { el, ApiError, fmt, yuan } from "../dom.js";
+import { T, api, failed, formDialog, refresh, toast } from "./core.js";
 
 const asFen = (text) => {
   const t = String(text).trim();
@@ -9,7 +10,7 @@ const asFen = (text) => {
 const localInput = (date) => new Date(date.getTime() - date.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
 const bad = (name, message) => new ApiError(422, { error: { code: "validation_error", message, fields: { [name]: [message] } } });
 
-function couponBody(T, v) {
+function couponBody(v) {
   const percent = v.kind === "percent_off";
   const value = percent ? Number(v.value) : asFen(v.value);
   if (!v.name.trim()) throw bad("name", T.coupon_name_needed);
@@ -22,7 +23,7 @@ function couponBody(T, v) {
     per_diner: Number(v.per_diner) || 1, total: v.total.trim() === "" ? null : Number(v.total) };
 }
 
-export async function viewCoupons({ api, strings: T, formDialog, toast, failed }, refresh) {
+export async function viewCoupons() {
   const today = new Date();
   const from = new Date(today.getTime() - 29 * 86400000).toISOString().slice(0, 10);
   const to = today.toISOString().slice(0, 10);
@@ -48,7 +49,7 @@ export async function viewCoupons({ api, strings: T, formDialog, toast, failed }
     { name: "per_diner", label: T.coupon_per_diner, type: "number", value: 1, min: 1, max: 100 },
     { name: "total", label: T.coupon_total, type: "number", min: 1, hint: T.coupon_total_hint },
   ], async (v) => {
-    await api("/api/v1/admin/coupons", { method: "POST", body: couponBody(T, v) });
+    await api("/api/v1/admin/coupons", { method: "POST", body: couponBody(v) });
     toast(T.saved);
     refresh();
   });

@@ -1,4 +1,4 @@
-"""The sandbox's identity: app id, secrets and keys, generated into instance/ on first run.
+"""The WeChat sandbox's identity (sandbox mode's configuration): app id, secrets and keys, made on first run.
 
 Two RSA key pairs, as in real life: the merchant's (the app signs its Pay requests and the
 paySign with it; the sandbox verifies with its public half) and WeChat Pay's (the sandbox signs
@@ -12,6 +12,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from config.secrets import kept_secrets
 
 
 def _pem_pair() -> tuple[str, str]:
@@ -39,8 +41,6 @@ def _identity() -> dict[str, str]:
 
 
 def sandbox_identity(instance: Path) -> dict[str, str]:
-    from config import kept_secrets
-
     path = instance / "wechat-sandbox" / "identity.json"
     ident = kept_secrets(path, _identity)
     if "merchant_key" not in ident:  # made before the sandbox had Pay keys: add them, keep the rest

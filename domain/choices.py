@@ -1,0 +1,8 @@
+"""Closed sets of values that several layers share (validation, rules, pages)."""
+from __future__ import annotations
+
+PAY_MODES = ("pay_first", "pay_later")
+"""pay_first: an order reaches the kitchen once paid; pay_later: at once, the check is paid at the end."""
+
+CALL_KINDS = ("waiter", "bill")
+"""Why a diner calls: a waiter, or the bill."""

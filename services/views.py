@@ -1,0 +1,94 @@
+"""What screens and phones receive: tickets and orders as JSON-ready data.
+
+The one place these payloads are built. Services write them into the kitchen event log inside
+the transaction (so a screen that resumes gets exactly what was emitted), and the REST routes
+answer with the same schemas; ``schema/`` re-exports them for the API and its OpenAPI document.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields
+
+from models import Order, Ticket, TicketItem
+
+
+class TicketItemSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    qty = fields.Int()
+    options = fields.List(fields.Str())
+    note = fields.Str()
+    status = fields.Str()
+
+
+class TicketSchema(Schema):
+    id = fields.Int()
+    order_id = fields.Int()
+    order_number = fields.Int()
+    table_code = fields.Str()
+    station = fields.Str()
+    status = fields.Str()
+    created_at = fields.DateTime()
+    remark = fields.Str()
+    items = fields.List(fields.Nested(TicketItemSchema))
+
+
+class OptionSnapshotSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    price_delta = fields.Int()
+
+
+class OrderItemSchema(Schema):
+    id = fields.Int()
+    item_id = fields.Int()
+    name = fields.Str()
+    qty = fields.Int()
+    options = fields.List(fields.Nested(OptionSnapshotSchema))
+    unit_price = fields.Int()
+    line_total = fields.Int()
+    note = fields.Str()
+    status = fields.Str()
+
+
+class OrderSchema(Schema):
+    id = fields.Int()
+    number = fields.Int()
+    status = fields.Str()
+    payment_status = fields.Str()
+    total = fields.Int()
+    service_charge = fields.Int()
+    table_session_id = fields.Int()
+    table_code = fields.Function(lambda o: o.table.code)
+    remark = fields.Str()
+    created_at = fields.DateTime()
+    items = fields.List(fields.Nested(OrderItemSchema))
+
+
+def ticket_view(ticket: Ticket) -> dict[str, Any]:
+    """The ticket as JSON-ready data: what screens get and what the event log keeps."""
+    data: dict[str, Any] = TicketSchema().dump(ticket_data(ticket))
+    return data
+
+
+def ticket_data(ticket: Ticket) -> dict[str, Any]:
+    """The ticket's fields as Python values, for a response schema to dump."""
+    order = ticket.order
+
+    def item(ti: TicketItem) -> dict[str, Any]:
+        oi = ti.order_item
+        return {"id": ti.id, "name": oi.name, "qty": oi.qty, "options": [o["name"] for o in oi.options],
+                "note": oi.note, "status": ti.status}
+
+    return {
+        "id": ticket.id, "order_id": ticket.order_id, "order_number": order.number,
+        "table_code": order.table.code, "station": ticket.station, "status": ticket.status,
+        "created_at": ticket.created_at, "remark": order.remark,
+        "items": [item(ti) for ti in ticket.items if ti.status != "cancelled"],
+    }
+
+
+def order_view(order: Order) -> dict[str, Any]:
+    data: dict[str, Any] = OrderSchema().dump(order)
+    return data

@@ -1,0 +1,37 @@
+"""The import direction is the architecture (ARCHITECTURE.md): domain ← models ← services ← schema/api/kds/web."""
+from __future__ import annotations
+
+from tests.architecture.imports import cycles, module_graph, package_graph
+
+# What each package may import among the application's own packages.
+ALLOWED = {
+    "config": set(),
+    "domain": set(),
+    "models": {"domain"},
+    "wechat": {"config", "domain"},
+    "services": {"config", "domain", "models", "wechat"},
+    "schema": {"domain", "models", "services"},
+    "api": {"config", "domain", "models", "schema", "services", "wechat"},
+    "kds": {"domain", "models", "schema", "services"},
+    "web": {"config", "domain", "models", "schema", "services"},
+}
+
+
+def test_no_module_imports_itself_back() -> None:
+    assert cycles(module_graph()) == []
+
+
+def test_no_package_imports_itself_back() -> None:
+    assert cycles(package_graph(module_graph())) == []
+
+
+def test_each_package_imports_only_the_layers_below_it() -> None:
+    graph = package_graph(module_graph())
+    wrong = {pkg: sorted(graph[pkg] - allowed) for pkg, allowed in ALLOWED.items() if graph.get(pkg, set()) - allowed}
+    assert wrong == {}
+
+
+def test_the_graph_sees_lazy_imports() -> None:
+    """A function-level import counts: hiding a cycle inside a function does not remove it."""
+    graph = module_graph()
+    assert "services.uow" in graph["kds"]

@@ -1,0 +1,60 @@
+// The audit log, with filters by day (store time), person and action.
+import { el, ApiError, delta, fmt, yuan } from "../dom.js";
+import {
+  $, T, META, PHOTO_MAX_MB, actions, api, btn, can, confirmDialog, emptyToNull, failed, field, formDialog, invalid, load, money,
+  readForm, refresh, registerView, roleName, showErrors, state, td, th, toFen, toast, yuanInput,
+} from "./core.js";
+
+// --- audit log ---------------------------------------------------------------------------------
+
+const ACTIONS = ["item.create", "item.price", "item.update", "item.photo", "option.price", "order.void", "payment.cash",
+  "payment.other", "payment.refund", "table.rotate_qr", "table.disable", "table.enable", "store.update", "staff.create",
+  "staff.role", "staff.update", "staff.deactivate", "staff.password_reset", "staff.password_change", "kds.device.create",
+  "kds.device.revoke"];
+
+async function viewAudit() {
+  const { staff } = await api("/api/v1/admin/staff");
+  const names = new Map(staff.map((s) => [s.id, s.name]));
+  const tz = state.session.store.timezone || "Asia/Shanghai";
+  const when = new Intl.DateTimeFormat(document.documentElement.lang, { timeZone: tz, dateStyle: "short", timeStyle: "medium" });
+  const filters = { action: "", staff_id: "", since: "", until: "" };
+  const tbody = el("tbody");
+  const more = btn(T.more, () => page(), "");
+  const empty = el("p", { class: "state", hidden: true }, T.no_entries);
+  let lastId = null;
+  const show = (v) => (v && typeof v === "object" ? Object.entries(v).map(([k, x]) => `${k}: ${JSON.stringify(x)}`).join(", ") : "");
+  async function page(reset = false) {
+    if (reset) { tbody.replaceChildren(); lastId = null; }
+    const q = new URLSearchParams({ limit: "50" });
+    if (filters.action) q.set("action", filters.action);
+    if (filters.staff_id) q.set("staff_id", filters.staff_id);
+    if (filters.since) q.set("date_from", filters.since);  // days in the store's time zone
+    if (filters.until) q.set("date_to", filters.until);
+    if (lastId) q.set("before_id", String(lastId));
+    try {
+      const { entries } = await api(`/api/v1/admin/audit?${q}`);
+      for (const e of entries) {
+        tbody.append(el("tr", { "data-action": e.action },
+          td(T.when, when.format(new Date(e.created_at))), td(T.who, e.staff_id ? names.get(e.staff_id) || `#${e.staff_id}` : T.system),
+          td(T.action, el("span", { class: "tag", title: e.action }, T[`act_${e.action}`] || e.action)), td(T.target, `${e.target_type} ${e.target_id ?? ""}`),
+          td(T.change, el("div", { class: "diff" }, show(e.before), e.before || e.after ? " → " : "", show(e.after)))));
+        lastId = e.id;
+      }
+      more.hidden = entries.length < 50;
+      empty.hidden = tbody.children.length > 0;
+    } catch (err) { failed(err); }
+  }
+  const ff = [
+    { name: "action", label: T.action, type: "select", options: [["", T.all_actions], ...ACTIONS.map((a) => [a, T[`act_${a}`] || a])] },
+    { name: "staff_id", label: T.who, type: "select", options: [["", T.all_staff], ...staff.map((s) => [s.id, s.name])] },
+    { name: "since", label: T.from, type: "date" }, { name: "until", label: T.until, type: "date" },
+  ];
+  const form = el("form", { class: "card inline-form", novalidate: true }, ...ff.map(field),
+    el("button", { type: "submit", class: "btn primary" }, T.filter));
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); Object.assign(filters, readForm(form, ff)); page(true); });
+  await page(true);
+  return [el("h2", {}, T.audit), form, el("table", { class: "data" }, th(T.when, T.who, T.action, T.target, T.change), tbody),
+    empty, el("p", {}, more)];
+}
+
+registerView("audit", viewAudit);

@@ -1,0 +1,47 @@
+// Store settings: pay mode, ordering hours, service charge, ticket timers.
+import { el, ApiError, delta, fmt, yuan } from "../dom.js";
+import {
+  $, T, META, PHOTO_MAX_MB, actions, api, btn, can, confirmDialog, emptyToNull, failed, field, formDialog, invalid, load, money,
+  readForm, refresh, registerView, roleName, showErrors, state, td, th, toFen, toast, yuanInput,
+} from "./core.js";
+
+// --- settings --------------------------------------------------------------------------------
+
+async function viewSettings() {
+  const { store } = await api("/api/v1/admin/store");
+  const fields = [
+    { name: "name", label: T.store_name, value: store.name, maxlength: 100, wide: true },
+    { name: "pay_mode", label: T.pay_mode, type: "select", value: store.pay_mode, wide: true,
+      options: [["pay_later", T.pay_later], ["pay_first", T.pay_first]] },
+    { name: "opens_at", label: T.opens_at, type: "time", value: store.opens_at ?? "", hint: T.hours_always },
+    { name: "closes_at", label: T.closes_at, type: "time", value: store.closes_at ?? "" },
+    { name: "service_charge_bp", label: T.service_charge, value: (store.service_charge_bp / 100).toString(), inputmode: "decimal",
+      hint: T.service_charge_hint },
+    { name: "kds_warn_minutes", label: T.warn_minutes, type: "number", value: store.kds_warn_minutes, min: 1, max: 240 },
+    { name: "kds_late_minutes", label: T.late_minutes, type: "number", value: store.kds_late_minutes, min: 1, max: 480 },
+  ];
+  const form = el("form", { class: "card", id: "settings-form", novalidate: true },
+    el("div", { class: "form-grid" }, ...fields.map(field)),
+    el("p", { class: "error form-error", role: "alert", hidden: true }),
+    el("div", { class: "form-actions" }, el("button", { type: "submit", class: "btn primary" }, T.save)));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const v = readForm(form, fields);
+    try {
+      const pct = String(v.service_charge_bp).trim() || "0";
+      if (!/^\d{1,2}(\.\d{1,2})?$/.test(pct)) throw invalid("service_charge_bp", T.service_charge_hint);
+      await api("/api/v1/admin/store", { method: "PATCH", body: {
+        name: v.name.trim(), pay_mode: v.pay_mode, opens_at: emptyToNull(v.opens_at), closes_at: emptyToNull(v.closes_at),
+        service_charge_bp: Math.round(Number(pct) * 100), kds_warn_minutes: Number(v.kds_warn_minutes),
+        kds_late_minutes: Number(v.kds_late_minutes) } });
+      showErrors(form, { fields: {}, message: "" });
+      toast(T.saved);
+      $("store-name").textContent = v.name.trim();
+    } catch (err) {
+      if (err instanceof ApiError) showErrors(form, err); else throw err;
+    }
+  });
+  return [el("h2", {}, T.settings), form];
+}
+
+registerView("settings", viewSettings);

@@ -1,0 +1,138 @@
+// The check: every round with its progress, what is due, and paying it with WeChat Pay
+// (wx.requestPayment inside WeChat; the sandbox's sheet elsewhere).
+import { el, fmt, yuan } from "../dom.js";
+import { chosenCoupon, loadCoupons, renderChoice } from "./coupons.js";
+import { $, SESSION_KEY, T, api, authed, closeSheets, openSheet, state } from "./core.js";
+
+export function rememberOrder(order) {
+  state.sessionId = order.table_session_id;
+  sessionStorage.setItem(SESSION_KEY, String(order.table_session_id));
+  const i = state.orders.findIndex((o) => o.id === order.id);
+  if (i >= 0) state.orders[i] = order; else state.orders.push(order);
+  renderOrders();
+}
+
+export async function refreshOrders() {
+  if (!state.sessionId) return;
+  try {
+    const data = await authed(`/api/v1/table-sessions/${state.sessionId}`);
+    state.orders = data.session.orders;
+    state.check = data.session;
+    renderOrders();
+  } catch (err) {
+    if (err.status !== 404) throw err;  // 404: this diner has not ordered in this check yet
+  }
+}
+
+let checkTimer = null;
+export function refreshCheckSoon() {
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(() => refreshOrders().catch(() => {}), 300);
+}
+
+export function renderCheck() {
+  const c = state.check;
+  $("check-summary").hidden = !c || !state.orders.length;
+  if (!c) return;
+  $("check-total").textContent = yuan(c.total);
+  $("check-paid").textContent = yuan(c.paid);
+  $("check-coupon-row").hidden = !c.coupon_discount;
+  $("check-coupon").textContent = yuan(-(c.coupon_discount || 0));
+  $("check-due").textContent = yuan(c.due);
+  $("check-due").classList.toggle("settled", c.due === 0);
+  const payLater = state.store?.pay_mode === "pay_later";
+  $("pay-check").hidden = !payLater || c.due <= 0;
+  $("pay-check").textContent = fmt(T.pay_x, { amount: yuan(c.due) });
+  renderChoice(payLater ? c.due : 0);
+}
+
+function renderOrders() {
+  renderCheck();
+  const box = $("order-list");
+  box.replaceChildren();
+  $("no-orders").hidden = state.orders.length > 0;
+  $("orders-count").textContent = state.orders.length ? `(${state.orders.length})` : "";
+  for (const o of [...state.orders].reverse()) {
+    box.append(el("article", { class: "order" },
+      el("header", {},
+        el("b", {}, fmt(T.order_n, { n: o.number })),
+        el("span", { class: `status s-${o.status}` }, T[`status_${o.status}`] || o.status)),
+      el("ul", {}, o.items.map((it) => el("li", { class: it.status === "cancelled" ? "cancelled" : "" },
+        el("span", {}, `${it.name} ×${it.qty}`), el("span", {}, yuan(it.line_total))))),
+      o.service_charge ? el("p", { class: "charge" }, el("span", {}, T.service_charge), el("span", {}, yuan(o.service_charge))) : null,
+      el("footer", {}, el("span", {}, T.total), el("b", {}, yuan(o.total))),
+      state.store?.pay_mode === "pay_first" && o.payment_status !== "paid" && o.status === "submitted"
+        ? el("button", { type: "button", class: "btn wxpay pay-order", onclick: () => pay({ orderId: o.id, amount: o.total }) },
+          fmt(T.pay_x, { amount: yuan(o.total) }))
+        : null));
+  }
+}
+
+// -- paying: WeChat Pay (wx.requestPayment in WeChat; the sandbox's sheet elsewhere) -----------
+let paying = null;
+$("pay-check").onclick = () => pay({ sessionId: state.sessionId, amount: state.check.due, couponId: chosenCoupon() });
+
+async function pay({ orderId, sessionId, amount, couponId = null }) {
+  // one key per check and coupon: paying with a coupon after backing out of paying without is a new payment
+  const key = `diancan.pay.${orderId ? `o${orderId}` : `s${sessionId}`}${couponId ? `.c${couponId}` : ""}`;
+  const clientKey = localStorage.getItem(key) || crypto.randomUUID();
+  localStorage.setItem(key, clientKey);  // a retry is the same payment, never a second one
+  const path = orderId ? `/api/v1/orders/${orderId}/payments` : `/api/v1/table-sessions/${sessionId}/payments`;
+  $("wx-merchant").textContent = state.store.name;
+  $("wx-amount").textContent = yuan(amount);
+  $("wx-state").textContent = T.preparing_payment; $("wx-state").className = "wx-state";
+  $("wx-confirm").disabled = true;
+  openSheet("pay-sheet");
+  try {
+    const data = await authed(path, { method: "POST", body: { client_key: clientKey, ...(couponId ? { coupon_id: couponId } : {}) } });
+    paying = { key, orderId, request: data.request_payment };
+    $("wx-amount").textContent = yuan(data.payment.amount);  // the server's price, coupon taken off
+    if (window.WeixinJSBridge) {  // inside WeChat: the real payment sheet
+      window.WeixinJSBridge.invoke("getBrandWCPayRequest", data.request_payment, () => {});
+      $("wx-state").textContent = T.waiting_for_wechat;
+    } else {
+      $("wx-state").textContent = "";
+      $("wx-confirm").disabled = false;
+    }
+  } catch (err) {
+    $("wx-state").textContent = err.message || T.network_error; $("wx-state").className = "wx-state err";
+    if (err.status === 409) localStorage.removeItem(key);
+  }
+}
+
+$("wx-confirm").onclick = async () => {
+  $("wx-confirm").disabled = true;
+  $("wx-state").textContent = T.paying;
+  try {
+    await api("/wechat-sandbox/pay/confirm", { method: "POST", body: { package: paying.request.package }, auth: false });
+    setTimeout(() => { if (paying) refreshOrders().then(() => { if (isPaid()) paid(); }); }, 2500);
+  } catch (err) {
+    $("wx-state").textContent = err.message || T.network_error; $("wx-state").className = "wx-state err";
+    $("wx-confirm").disabled = false;
+  }
+};
+
+function isPaid() {
+  if (!paying) return false;
+  if (paying.orderId) return state.orders.find((o) => o.id === paying.orderId)?.payment_status === "paid";
+  return state.check?.due === 0;
+}
+
+function paid() {
+  localStorage.removeItem(paying.key);
+  loadCoupons();
+  paying = null;
+  $("wx-state").textContent = T.paid_ok; $("wx-state").className = "wx-state ok";
+  setTimeout(closeSheets, 1200);
+  refreshOrders().catch(() => {});
+}
+
+/** A live order change: the payment in progress may just have been confirmed. */
+export function watchOrderPayment(order) {
+  if (paying?.orderId === order.id && order.payment_status === "paid") paid();
+}
+
+/** A live change of the check: paying it is done once nothing is due. */
+export function watchCheckPayment(session) {
+  if (paying && session.due === 0) paid();
+}
