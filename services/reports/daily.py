@@ -29,8 +29,8 @@ def daily_report(store_id: int, day: date, now: datetime | None = None) -> dict[
     try:
         store, zone = store_zone(store_id)
         w = day_window(day, zone)
-        sales = f.sales_by_quarter(s, store_id, w, zone)
-        sold = f.lines(s, store_id, w)
+        sold = f.lines(s, store_id, w, zone)
+        sales = f.sales_by_quarter(s, store_id, w, zone, sold["gross_by_quarter"])
         by_kind = f.discount_totals(s, store_id, w)
         discount = sum(by_kind.values())
         gross = sold["gross_sales"]

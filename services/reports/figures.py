@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from domain.reporting import Window, channel_name, quarter_start
@@ -29,26 +29,32 @@ _SOLD = and_(Order.status != "cancelled", OrderItem.status != "cancelled")  # wh
 _VOID = and_(OrderItem.status == "cancelled", OrderItem.cancelled_by.is_not(None))  # staff took it off
 
 
-def lines(s: Session, store_id: int, w: Window) -> dict[str, Any]:
+def lines(s: Session, store_id: int, w: Window, zone: ZoneInfo | None = None) -> dict[str, Any]:
     """The window's order lines in one aggregation: what sold (per dish, best sellers first, and
-    gross sales) and what staff voided (count, amount, by reason, by person).
+    gross sales) and what staff voided (count, amount, by reason, by person); with ``zone``, also
+    gross sales per quarter-hour (a day's report reads its lines once).
 
-    Grouped by dish, void reason and voider, with CASE columns telling sold lines from voids;
-    the few resulting groups are then added up here. Dishes' categories are read apart: with
+    Grouped by dish, void reason and voider (and quarter-hour), with CASE columns telling sold
+    lines from voids; the groups are then added up here. Dishes' categories are read apart: with
     the menu joined in, MariaDB starts from the menu and walks every line each dish ever sold.
     """
     sold = case((_SOLD, 1), else_=0)
     void = case((_VOID, 1), else_=0)
+    keys = [OrderItem.item_id, OrderItem.void_reason, OrderItem.cancelled_by]
+    quarter = quarter_columns(Order.created_at, w.start) if zone is not None else [literal(0).label("qi")]
     rows = s.execute(
-        select(OrderItem.item_id, func.max(OrderItem.name), OrderItem.void_reason, OrderItem.cancelled_by,
+        select(*quarter, OrderItem.item_id, func.max(OrderItem.name), OrderItem.void_reason, OrderItem.cancelled_by,
                func.sum(OrderItem.qty * sold), func.sum(OrderItem.line_total * sold),
                func.sum(void), func.sum(OrderItem.line_total * void))
         .join(Order, Order.id == OrderItem.order_id).where(_orders_in(store_id, w))
-        .group_by(OrderItem.item_id, OrderItem.void_reason, OrderItem.cancelled_by)).all()
+        .group_by(*(quarter if zone is not None else []), *keys)).all()
     items: dict[int, dict[str, Any]] = {}
     reasons: dict[str, list[int]] = {}
     people: dict[int, list[int]] = {}
-    for item_id, name, reason, voider, qty, sales, voids, voided in rows:
+    by_quarter: dict[int, int] = {}
+    for group in rows:
+        qi, item_id, name, reason, voider, qty, sales, voids, voided = tuple(group)
+        by_quarter[int(qi)] = by_quarter.get(int(qi), 0) + _int(sales)
         if _int(qty) or _int(sales):
             row = items.setdefault(item_id, {"item_id": item_id, "name": name, "qty": 0, "sales": 0})
             row["qty"] += _int(qty)
@@ -67,6 +73,8 @@ def lines(s: Session, store_id: int, w: Window) -> dict[str, Any]:
         Staff.store_id == store_id, Staff.id.in_(list(people)))).all()} if people else {}
     return {
         "items": ranked, "gross_sales": sum(r["sales"] for r in ranked),
+        "gross_by_quarter": {} if zone is None else {quarter_start(w.start, qi, zone): gross
+                                                     for qi, gross in by_quarter.items()},
         "voids": {"count": sum(v[0] for v in reasons.values()), "amount": sum(v[1] for v in reasons.values()),
                   "by_reason": [{"reason": k, "count": n, "amount": a} for k, (n, a) in
                                 sorted(reasons.items(), key=lambda kv: (-kv[1][1], kv[0]))],
@@ -127,15 +135,17 @@ def local_buckets(rows: list[Any], w: Window, zone: ZoneInfo) -> list[tuple[date
     return [(quarter_start(w.start, int(qi), zone), tuple(values)) for qi, *values in rows]
 
 
-def sales_by_quarter(s: Session, store_id: int, w: Window, zone: ZoneInfo) -> list[tuple[datetime, int, int, int]]:
-    """(local start, orders, gross sales, service charge) per UTC quarter-hour with business
-    (orders not cancelled; gross from their lines not voided)."""
+def sales_by_quarter(s: Session, store_id: int, w: Window, zone: ZoneInfo,
+                     gross: dict[datetime, int] | None = None) -> list[tuple[datetime, int, int, int]]:
+    """(local start, orders, gross sales, service charge) per quarter-hour with business (orders
+    not cancelled; gross from their lines not voided, summed here unless ``gross`` is given)."""
     cols = quarter_columns(Order.created_at, w.start)
     orders = s.execute(select(*cols, func.count(Order.id), func.sum(Order.service_charge))
                        .where(_orders_in(store_id, w), Order.status != "cancelled").group_by(*cols)).all()
-    gross = {at: v[0] for at, v in local_buckets(list(s.execute(
-        select(*cols, func.sum(OrderItem.line_total)).join(Order, Order.id == OrderItem.order_id)
-        .where(_orders_in(store_id, w), _SOLD).group_by(*cols)).all()), w, zone)}
+    if gross is None:
+        gross = {at: v[0] for at, v in local_buckets(list(s.execute(
+            select(*cols, func.sum(OrderItem.line_total)).join(Order, Order.id == OrderItem.order_id)
+            .where(_orders_in(store_id, w), _SOLD).group_by(*cols)).all()), w, zone)}
     return [(at, _int(v[0]), _int(gross.get(at)), _int(v[1])) for at, v in local_buckets(list(orders), w, zone)]
 
 

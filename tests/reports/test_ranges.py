@@ -104,3 +104,32 @@ def test_a_whole_year_is_allowed(client, seeded):
     r = _range(client, seeded, "2025-11-09", "2026-11-08")
     assert r.status_code == 200 and len(r.get_json()["days"]) == 365
     assert r.get_json()["totals"]["orders"] == sum(week.expected_day_row(seeded, d)["orders"] for d in _days(FIRST, 7))
+
+
+def test_a_second_kind_of_discount_is_wired_by_one_source(client, seeded, monkeypatch):
+    """The cashier's manual check discounts plug in as one more SELECT of (kind, amount, staff_id, at):
+    here the week's refunds stand in for them, given by the cashier, and every total follows."""
+    from sqlalchemy import literal, select
+
+    from models import Refund
+    from services.reports import sql
+
+    def stand_in(store_id, start, end):  # type: ignore[no-untyped-def]
+        return select(literal("manual").label("kind"), Refund.amount.label("amount"),
+                      literal(seeded.staff[0][0]).label("staff_id"), Refund.done_at.label("at")).where(
+            Refund.store_id == store_id, Refund.done_at >= start, Refund.done_at < end)
+
+    before = _range(client, seeded, FIRST, LAST).get_json()
+    monkeypatch.setattr(sql, "DISCOUNT_SOURCES", [*sql.DISCOUNT_SOURCES, stand_in])
+    after = _range(client, seeded, FIRST, LAST).get_json()
+    refunds = before["totals"]["refunds"]
+    assert refunds > 0
+    assert after["totals"]["discounts"] == before["totals"]["discounts"] + refunds
+    assert after["totals"]["net_sales"] == before["totals"]["net_sales"] - refunds
+    cashier = next(p for p in after["staff"] if p["staff_id"] == seeded.staff[0][0])
+    assert cashier["discounts_amount"] == refunds
+    day = next(d for d in before["days"] if d["refunds"])
+    daily = client.get(f"/api/v1/admin/reports/daily?date={day['date']}",
+                       headers=auth(staff_token(client, seeded.store))).get_json()
+    assert daily["discounts_by_kind"]["manual"] == day["refunds"]
+    assert sum(h["net_sales"] for h in daily["hours"]) == daily["net_sales"]
