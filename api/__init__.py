@@ -43,9 +43,10 @@ def init_app(app: Flask) -> None:
         reports,
         staff,
         table_service,
+        together,
     )
 
     limits.init_app(app)
     for module in (diner, staff, kds, admin, admin_menu, admin_staff, table_service, devices, payments, floor, reports,
-                   coupons):
+                   coupons, together):
         api.register_blueprint(module.blp)

@@ -12,6 +12,8 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 ZH = {
+    'Often ordered with': '常一起点',
+    ': {dishes}': '：{dishes}',
     '{amount} off': '减 {amount}',
     'on {amount} or more': '满 {amount} 可用',
     'Claim': '领取',

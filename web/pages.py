@@ -48,6 +48,7 @@ def diner_strings() -> dict[str, str]:
         "coupon_percent": _("{percent} percent off"), "coupon_amount": _("{amount} off"),
         "coupon_min_spend": _("on {amount} or more"), "coupon_claim": _("Claim"), "coupon_claimed": _("Claimed"),
         "coupon_used": _("Used"), "use_coupon": _("Coupon"), "no_coupon": _("No coupon"),
+        "often_with": _("Often ordered with"), "often_with_list": _(": {dishes}"),
     }
 
 

@@ -45,6 +45,7 @@ PUBLIC = {
     "item_photo",  # dish photos are on that menu
     "coupons.offers",  # a store's coupons are shown on that menu
     "coupons.claim",  # and any diner who sees them may claim one (their limits hold: tests/reports)
+    "together.store_pairings",  # "often ordered with" is shown on that menu
 }
 # Routes keyed by a table's QR token: holding the printed code is the right to use them.
 BY_QR_TOKEN = re.compile(r"<string:qr_token>")

@@ -7,6 +7,7 @@ import { $, T, authed, openSheet, show, showError, state, tablePath, login } fro
 import { connectSocket } from "./diner/live.js";
 import { loadMenu, showMenu } from "./diner/menu.js";
 import { loadCoupons } from "./diner/coupons.js";
+import { loadPairings } from "./diner/together.js";
 import { refreshOrders, renderCheck } from "./diner/orders.js";
 import "./diner/privacy.js";
 
@@ -37,6 +38,7 @@ async function start() {
     }
     boot = null;  // a retry asks the server afresh
     loadCoupons(renderCheck);
+    loadPairings();
     $("call-waiter").disabled = false;
     await refreshCart();
     connectSocket();
