@@ -31,6 +31,14 @@ def _coupon(client, owner, **kw):  # type: ignore[no-untyped-def]
     return r.get_json()["coupon"]
 
 
+@pytest.fixture(autouse=True)
+def no_payment_left_waiting(live_server):  # type: ignore[no-untyped-def]
+    """Payments started here and never paid are closed after each test, as the reconcile job
+    would: tests elsewhere count what one reconcile run closes."""
+    yield
+    payments.reconcile(older_than=timedelta(seconds=-60), closing_after=timedelta(seconds=-60))
+
+
 @pytest.fixture()
 def table_with_check(client, live_server):  # type: ignore[no-untyped-def]
     """A pay-later store, a diner who ordered ¥76.00 at a table, and the owner's token."""
