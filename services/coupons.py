@@ -20,7 +20,7 @@ from domain.errors import Conflict, NotFound
 from models import Coupon, CouponClaim, Payment, TableSession, db, utcnow
 from services import audit
 from services.scoping import owned
-from services.uow import Tx, transaction
+from services.uow import Tx, reading, transaction
 
 
 def create_coupon(store_id: int, staff_id: int, terms: dict[str, Any]) -> Coupon:
@@ -51,10 +51,8 @@ def change_status(store_id: int, staff_id: int, coupon_id: int, move: str) -> Co
 
 
 def list_coupons(store_id: int) -> list[Coupon]:
-    rows = list(db.session.execute(select(Coupon).where(Coupon.store_id == store_id)
-                                   .order_by(Coupon.id.desc())).scalars())
-    db.session.commit()
-    return rows
+    with reading() as s:
+        return list(s.execute(select(Coupon).where(Coupon.store_id == store_id).order_by(Coupon.id.desc())).scalars())
 
 
 @dataclass(frozen=True)
@@ -66,20 +64,19 @@ class OnOffer:
 
 def on_offer(store_id: int, diner_id: int | None) -> list[OnOffer]:
     """The store's coupons a diner can claim or use now, with the diner's own counts."""
-    s = db.session()
     now = utcnow()
-    coupons = list(s.execute(select(Coupon).where(
-        Coupon.store_id == store_id, Coupon.status == "active", Coupon.starts_at <= now, Coupon.ends_at > now)
-        .order_by(Coupon.ends_at, Coupon.id)).scalars())
-    mine: dict[int, tuple[int, int]] = {}
-    if diner_id is not None and coupons:
-        for cid, n, usable in s.execute(
-                select(CouponClaim.coupon_id, func.count(),
-                       func.sum(case((CouponClaim.status == "claimed", 1), else_=0)))
-                .where(CouponClaim.diner_id == diner_id, CouponClaim.coupon_id.in_([c.id for c in coupons]))
-                .group_by(CouponClaim.coupon_id)).all():
-            mine[cid] = (int(n), int(usable or 0))
-    s.commit()
+    with reading() as s:
+        coupons = list(s.execute(select(Coupon).where(
+            Coupon.store_id == store_id, Coupon.status == "active", Coupon.starts_at <= now, Coupon.ends_at > now)
+            .order_by(Coupon.ends_at, Coupon.id)).scalars())
+        mine: dict[int, tuple[int, int]] = {}
+        if diner_id is not None and coupons:
+            for cid, n, usable in s.execute(
+                    select(CouponClaim.coupon_id, func.count(),
+                           func.sum(case((CouponClaim.status == "claimed", 1), else_=0)))
+                    .where(CouponClaim.diner_id == diner_id, CouponClaim.coupon_id.in_([c.id for c in coupons]))
+                    .group_by(CouponClaim.coupon_id)).all():
+                mine[cid] = (int(n), int(usable or 0))
     return [OnOffer(c, *mine.get(c.id, (0, 0))) for c in coupons]
 
 
@@ -163,9 +160,9 @@ def coupon_released(session: Session, payment_id: int) -> None:
 def claims_summary(store_id: int) -> dict[int, dict[str, int]]:
     """Per coupon: claims, uses and discount given so far (the console's list)."""
     used = CouponClaim.status == "used"
-    rows = db.session.execute(
-        select(CouponClaim.coupon_id, func.count(), func.sum(case((used, 1), else_=0)),
-               func.sum(case((used, CouponClaim.discount), else_=0)))
-        .where(CouponClaim.store_id == store_id).group_by(CouponClaim.coupon_id)).all()
-    db.session.commit()
+    with reading() as s:
+        rows = s.execute(
+            select(CouponClaim.coupon_id, func.count(), func.sum(case((used, 1), else_=0)),
+                   func.sum(case((used, CouponClaim.discount), else_=0)))
+            .where(CouponClaim.store_id == store_id).group_by(CouponClaim.coupon_id)).all()
     return {cid: {"claimed": int(n), "used": int(u or 0), "discount": int(d or 0)} for cid, n, u, d in rows}

@@ -8,15 +8,15 @@ from typing import Any
 from sqlalchemy import and_, func, select
 
 from domain.reporting import check_range, days_window
-from models import Coupon, CouponClaim, Order, OrderItem, db
+from models import Coupon, CouponClaim, Order, OrderItem
 from services.reports.daily import store_zone
+from services.uow import reading
 
 
 def coupon_report(store_id: int, first: date, last: date) -> list[dict[str, Any]]:
     """Every coupon of the store, newest first. Raises ValidationFailed (range), NotFound (store)."""
     check_range(first, last)
-    s = db.session()
-    try:
+    with reading() as s:
         _store, zone = store_zone(store_id)
         w = days_window(first, last, zone)
         claimed: dict[int, Any] = dict(s.execute(
@@ -43,6 +43,4 @@ def coupon_report(store_id: int, first: date, last: date) -> list[dict[str, Any]
                    "used": used.get(cid, (0, 0))[0], "discount": used.get(cid, (0, 0))[1],
                    "net_sales_with": int(gross.get(cid) or 0) - used.get(cid, (0, 0))[1]}
                   for cid, name, status in rows]
-    finally:
-        s.commit()
     return report

@@ -9,6 +9,7 @@ from domain.errors import NotFound
 from domain.reporting import day_window, round_div, turnover
 from models import Store, db, utcnow
 from services.reports import figures as f
+from services.uow import reading
 
 
 def store_zone(store_id: int) -> tuple[Store, ZoneInfo]:
@@ -25,8 +26,7 @@ def daily_report(store_id: int, day: date, now: datetime | None = None) -> dict[
     Totals are sums of the SQL aggregates by quarter-hour (orders, gross, service charge) and by
     dish (gross, voids), so each of the day's rows is read by one aggregation only.
     """
-    s = db.session()
-    try:
+    with reading() as s:
         store, zone = store_zone(store_id)
         w = day_window(day, zone)
         sold = f.lines(s, store_id, w, zone)
@@ -52,8 +52,6 @@ def daily_report(store_id: int, day: date, now: datetime | None = None) -> dict[
             # No headcount is taken when a check opens, so covers cannot be counted (yet).
             "covers": None,
         }
-    finally:
-        s.commit()  # end the read: on SQLite an open transaction holds the only connection
     return report
 
 

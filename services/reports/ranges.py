@@ -10,10 +10,11 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from domain.reporting import Window, check_range, days_of, days_window, previous_period, round_div
-from models import Order, OrderItem, Payment, Staff, db, utcnow
+from models import Order, OrderItem, Payment, Staff, utcnow
 from services.reports import figures as f
 from services.reports.daily import store_zone
 from services.reports.sql import discounts
+from services.uow import reading
 
 DAY_FIELDS = ("orders", "gross_sales", "discounts", "net_sales", "service_charge", "refunds", "payments",
               "voids", "checks", "average_check")
@@ -102,8 +103,7 @@ def range_report(store_id: int, first: date, last: date, now: datetime | None = 
     """
     check_range(first, last)
     prev_first, prev_last = previous_period(first, last)
-    s = db.session()
-    try:
+    with reading() as s:
         store, zone = store_zone(store_id)
         figures = by_day(s, store_id, prev_first, last)
         current, previous = days_of(first, last), days_of(prev_first, prev_last)
@@ -123,6 +123,4 @@ def range_report(store_id: int, first: date, last: date, now: datetime | None = 
             "stations": f.stations(s, store_id, w, store.kds_late_minutes * 60, now or utcnow()),
             "staff": staff_figures(s, store_id, w, sold["voids"]["by_person"]),
         }
-    finally:
-        s.commit()
     return report
