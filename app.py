@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 
+import access_log
 from config import Settings
 from models import db
 
@@ -29,19 +30,22 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     kds.init_app(app)
     web.init_app(app)
     cli.init_app(app)
+    access_log.init_app(app)  # after kds (Socket.IO's middleware)
     if app.config["WECHAT_SANDBOX"]:
         from wechat.sandbox import bp as sandbox_bp
 
         app.register_blueprint(sandbox_bp)
+        logging.getLogger(__name__).warning(
+            "WECHAT_SANDBOX is on: /wechat-sandbox/pay/confirm marks any payment paid without authentication, "
+            "WeChat login and pay go to the sandbox, and the demo store's passwords are public. "
+            "Never on a public server: use an https PUBLIC_BASE_URL or WECHAT_SANDBOX=0.")
 
     _reconcile_in_background(app)
+    _behind_proxies(app)
 
     @app.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]
-        from sqlalchemy import text
-
-        db.session.execute(text("SELECT 1"))
-        db.session.commit()
+        """The process is alive and serving: no database, no gate, nothing it could wait behind."""
         return jsonify({"status": "ok"})
 
     return app
@@ -56,6 +60,18 @@ class _NoQueryStrings(logging.Filter):
         record.msg = self._query.sub("?…", record.getMessage())
         record.args = None
         return True
+
+
+def _behind_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For / -Proto from TRUSTED_PROXIES proxies, never from the client itself.
+
+    Outermost (around Socket.IO too), so every request's remote_addr is the client's own address.
+    """
+    trusted = app.config["TRUSTED_PROXIES"]
+    if trusted > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)  # type: ignore[method-assign]
 
 
 def _reconcile_in_background(app: Flask) -> None:

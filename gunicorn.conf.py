@@ -15,10 +15,15 @@ worker_class = os.environ.get("GUNICORN_WORKER", "gevent")
 if worker_class == "gevent":
     os.environ.setdefault("SOCKETIO_ASYNC_MODE", "threading")
 worker_connections = 2000
+# gunicorn's most: longer request lines get its HTML 414; up to this the app answers 414 in JSON
+# (api/guards.py, MAX_URI).
+limit_request_line = 8190
 timeout = 60
 accesslog = "-"
-# The access log line format leaves out query strings: they may carry tokens.
+# The access log line format leaves out query strings: they may carry tokens. %(U)s is the route
+# (``/t/<qr_token>``), not the path, which may hold a table's QR token (access_log.py).
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+logger_class = "access_log.RouteLogger"
 graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "10"))
 # gunicorn 27's control socket defaults to one path per user; several servers would fight over it.
 control_socket_disable = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from api import errors
+from api import errors, guards, overload
 from api.errors import ContractApi
 
 
@@ -28,6 +28,8 @@ def init_app(app: Flask) -> None:
     api.register_converter(BoundedInt, lambda c: {"type": "integer", "minimum": 0, "maximum": 2**31 - 1})
     app.extensions["diancan.api"] = api
     errors.init_app(app)
+    overload.init_app(app)
+    guards.init_app(app)  # before the rate limiter, which may read the body
 
     from api import (
         admin,

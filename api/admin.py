@@ -15,7 +15,7 @@ from marshmallow import Schema, fields, validate
 
 from api.auth import permission_required, require_staff
 from models import Table
-from schema import RequestSchema
+from schema import Day, Moment, RequestSchema
 from schema.admin import (
     AdminTablesResponse,
     AreaEnvelope,
@@ -205,10 +205,10 @@ def patch_station(body: dict[str, Any], station_id: int) -> dict[str, Any]:
 class AuditQuery(RequestSchema):
     action = fields.Str(load_default=None, validate=validate.Length(max=40))
     staff_id = fields.Int(load_default=None, validate=validate.Range(1, 2**31 - 1))
-    since = fields.AwareDateTime(load_default=None)
-    until = fields.AwareDateTime(load_default=None)
-    date_from = fields.Date(load_default=None, metadata={"description": "first day, in the store's time zone"})
-    date_to = fields.Date(load_default=None, metadata={"description": "last day (inclusive), store time zone"})
+    since = Moment(load_default=None)
+    until = Moment(load_default=None)
+    date_from = Day(load_default=None, metadata={"description": "first day, in the store's time zone"})
+    date_to = Day(load_default=None, metadata={"description": "last day (inclusive), store time zone"})
     before_id = fields.Int(load_default=None, validate=validate.Range(1, 2**31 - 1))
     limit = fields.Int(load_default=50, validate=validate.Range(1, 200))
 

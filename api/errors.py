@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import logging
+import random
 from typing import Any
 
 from flask import Flask, jsonify
 from flask_smorest import Api
 from marshmallow import Schema, fields
 from sqlalchemy.exc import IntegrityError, OperationalError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from domain.errors import DomainError
 
@@ -16,8 +18,8 @@ log = logging.getLogger(__name__)
 
 HTTP_CODES = {
     400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "invalid_request",
-    409: "conflict", 413: "too_large", 415: "invalid_request", 422: "validation_error", 429: "rate_limited",
-    502: "upstream_error", 503: "unavailable",
+    409: "conflict", 413: "too_large", 414: "too_large", 415: "invalid_request", 422: "validation_error",
+    429: "rate_limited", 502: "upstream_error", 503: "unavailable",
 }
 
 
@@ -36,6 +38,17 @@ def error_response(status: int, code: str, message: str, field_errors: dict[str,
     if field_errors:
         body["fields"] = field_errors
     return jsonify({"error": body}), status
+
+
+def retry_after() -> str:
+    return str(random.choice((1, 2, 3)))  # noqa: S311 - spreads the retries out, not a secret
+
+
+def overloaded():  # type: ignore[no-untyped-def]
+    """The contract's 503 ``overloaded``: come back after ``Retry-After`` seconds with the same key."""
+    resp, status = error_response(503, "overloaded", "the restaurant is very busy right now; retrying in a moment")
+    resp.headers["Retry-After"] = retry_after()
+    return resp, status
 
 
 def _flatten(messages: Any) -> dict[str, Any]:
@@ -59,7 +72,9 @@ class ContractApi(Api):
             return error_response(status, HTTP_CODES.get(status, "server_error"), "something went wrong on our side")
         code = HTTP_CODES.get(status, "invalid_request")
         message = data.get("message") or error.description or error.name
-        headers = data.get("headers") or {}
+        headers = dict(data.get("headers") or {})
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            headers["Allow"] = ", ".join(sorted(error.valid_methods))  # RFC 9110: a 405 says what is allowed
         resp, status = error_response(status, code, message)
         resp.headers.update(headers)
         return resp, status
@@ -80,7 +95,14 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def _db_down(exc: OperationalError):  # type: ignore[no-untyped-def]
         log.error("database error: %s", type(exc.orig).__name__)
-        return error_response(503, "unavailable", "the service is busy; please retry")
+        resp, status = error_response(503, "unavailable", "the service is busy; please retry")
+        resp.headers["Retry-After"] = "2"
+        return resp, status
+
+    @app.errorhandler(PoolTimeout)
+    def _no_connection(_exc: PoolTimeout):  # type: ignore[no-untyped-def]
+        # Every database connection of this process is busy: the same answer as the admission gate.
+        return overloaded()
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]

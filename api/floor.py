@@ -17,6 +17,10 @@ class FloorCheck(Schema):
     total = fields.Int()
     paid = fields.Int()
     due = fields.Int()
+    overpaid = fields.Int(metadata={"description": "paid beyond the total (being refunded); the table cannot be "
+                                                   "cleared until it is 0"})
+    paying = fields.Int(metadata={"description": "fen a diner's WeChat payment in flight may still take"})
+    paying_payment_id = fields.Int(allow_none=True, metadata={"description": "that payment, for …/cancel"})
     orders = fields.Int()
     opened_at = fields.DateTime()
 
@@ -47,9 +51,12 @@ def floor() -> dict[str, Any]:
     who = current_staff()
     assert who is not None
     rows = []
+    paying = tables.payments_in_flight(who.store_id)
     for table, check in tables.floor(who.store_id):
         session = None if check is None else {
-            "id": check.id, "total": check.total, "paid": check.paid, "due": check.due,
+            "id": check.id, "total": check.total, "paid": check.paid, "due": check.due, "overpaid": check.overpaid,
+            "paying": sum(p.amount for p in paying.get(check.id, [])),
+            "paying_payment_id": paying[check.id][0].id if paying.get(check.id) else None,
             "orders": len([o for o in check.orders if o.status != "cancelled"]), "opened_at": check.opened_at}
         rows.append({"id": table.id, "code": table.code, "area": table.area.name if table.area else None,
                      "seats": table.seats, "session": session})

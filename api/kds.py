@@ -6,8 +6,9 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.auth import kitchen_required, kitchen_store_id
+from api.auth import current_device, kitchen_required, kitchen_store_id
 from api.limits import limiter
+from domain.errors import Forbidden
 from schema import RequestSchema
 from schema.kitchen import ItemStatusRequest, SnapshotSchema, TicketEnvelopeSchema, ticket_data
 from services import devices, kitchen, menu
@@ -26,6 +27,12 @@ def _store_id() -> int:
     return store_id
 
 
+def _screen_stations() -> list[str] | None:
+    """A screen paired for some stations works on those alone, over REST as over its socket."""
+    device = current_device()
+    return list(device.stations) if device is not None and device.stations else None
+
+
 @blp.get("/tickets")
 @kitchen_required
 @blp.arguments(SnapshotQuery, location="query")
@@ -41,7 +48,7 @@ def snapshot(query: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, TicketEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])
 def bump(ticket_id: int) -> dict[str, Any]:
-    return {"ticket": ticket_data(kitchen.bump_ticket(_store_id(), ticket_id))}
+    return {"ticket": ticket_data(kitchen.bump_ticket(_store_id(), ticket_id, _screen_stations()))}
 
 
 @blp.post("/tickets/<int:ticket_id>/recall")
@@ -49,7 +56,7 @@ def bump(ticket_id: int) -> dict[str, Any]:
 @blp.response(200, TicketEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])
 def recall(ticket_id: int) -> dict[str, Any]:
-    return {"ticket": ticket_data(kitchen.recall_ticket(_store_id(), ticket_id))}
+    return {"ticket": ticket_data(kitchen.recall_ticket(_store_id(), ticket_id, _screen_stations()))}
 
 
 @blp.post("/ticket-items/<int:item_id>/status")
@@ -58,7 +65,8 @@ def recall(ticket_id: int) -> dict[str, Any]:
 @blp.response(200, TicketEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])
 def item_status(body: dict[str, Any], item_id: int) -> dict[str, Any]:
-    return {"ticket": ticket_data(kitchen.set_item_status(_store_id(), item_id, body["status"]))}
+    return {"ticket": ticket_data(kitchen.set_item_status(_store_id(), item_id, body["status"],
+                                                          _screen_stations()))}
 
 
 class SoldOutRequest(RequestSchema):
@@ -126,7 +134,14 @@ class AllDayResponse(Schema):
 
 
 def _stations(query: dict[str, Any]) -> list[str] | None:
-    return [s for s in query["stations"].split(",") if s] or None
+    """The stations asked for, within the screen's own; a station outside them is forbidden."""
+    asked = [s for s in query["stations"].split(",") if s] or None
+    allowed = _screen_stations()
+    if allowed is None:
+        return asked
+    if asked is not None and not set(asked) <= set(allowed):
+        raise Forbidden(f"this screen is paired for {', '.join(allowed)}")
+    return asked or allowed
 
 
 @blp.get("/all-day")

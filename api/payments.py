@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from api.auth import current_diner, current_staff, diner_required, permission_required
 from schema import RequestSchema
-from services import payments
+from services import payments, refunds
 
 log = logging.getLogger(__name__)
 blp = Blueprint("payments", __name__, url_prefix="/api/v1", description="Payments and WeChat Pay notifies")
@@ -95,6 +95,47 @@ def pay_offline(body: dict[str, Any], session_id: int) -> Any:
     return {"payment": payment}, 201
 
 
+@blp.post("/payments/<int:payment_id>/cancel")
+@permission_required("payments.take")
+@blp.response(200, PaymentEnvelope)
+@blp.doc(security=[{"bearer": []}])
+def cancel_payment(payment_id: int) -> Any:
+    """Stop a diner's WeChat payment still in flight (closed at WeChat first), so the check can
+    be paid another way. 409 when it is paid, or the diner had just paid it."""
+    who = current_staff()
+    assert who is not None
+    return {"payment": payments.cancel_wechat_payment(who.store_id, who.id, payment_id)}
+
+
+class AnomalySchema(Schema):
+    id = fields.Int()
+    out_trade_no = fields.Str()
+    reason = fields.Str()
+    amount = fields.Int(allow_none=True, metadata={"description": "fen taken beyond what the check owed"})
+    payment_id = fields.Int(allow_none=True)
+    table_session_id = fields.Int(allow_none=True)
+    table_code = fields.Str(allow_none=True)
+    refund_status = fields.Str(allow_none=True, metadata={"description": "the automatic refund: processing, "
+                                                                         "success or failed (retried by the cron)"})
+    created_at = fields.DateTime()
+
+
+class AnomaliesEnvelope(Schema):
+    anomalies = fields.List(fields.Nested(AnomalySchema))
+
+
+@blp.get("/payments/anomalies")
+@permission_required("payments.refund")
+@blp.response(200, AnomaliesEnvelope)
+@blp.doc(security=[{"bearer": []}])
+def anomalies() -> Any:
+    """Money that moved other than as we asked, newest first: genuine notifies we could not
+    match, and credits beyond what a check owed (refunded automatically)."""
+    who = current_staff()
+    assert who is not None
+    return {"anomalies": refunds.list_anomalies(who.store_id)}
+
+
 class RefundRequest(RequestSchema):
     client_key = fields.Str(required=True, validate=validate.Length(8, 64))
     amount = fields.Int(required=True, strict=True, validate=validate.Range(1, 10_000_000))
@@ -126,8 +167,20 @@ def refund(body: dict[str, Any], payment_id: int) -> Any:
                                               body["client_key"])}, 201
 
 
+class NotifyFailSchema(Schema):
+    """WeChat's own answer shape for a notify we refuse: WeChat retries it later."""
+
+    code = fields.Str(metadata={"description": "always FAIL", "enum": ["FAIL"]})
+    message = fields.Str()
+
+
+NOTIFY_FAIL = "not verified (signature, serial, timestamp or resource): WeChat retries"
+
+
 @blp.post("/wechat/refund/notify")
 @blp.doc(description="WeChat Pay v3 refund notify")
+@blp.response(204, description="handled (also when already handled before)")
+@blp.alt_response(401, schema=NotifyFailSchema, description=NOTIFY_FAIL)
 def refund_notify() -> Any:
     try:
         payments.handle_refund_notify(request.headers, request.get_data(as_text=True))
@@ -139,6 +192,8 @@ def refund_notify() -> Any:
 
 @blp.post("/wechat/pay/notify")
 @blp.doc(description="WeChat Pay v3 payment notify: 204 when handled; 4xx with {code: FAIL} makes WeChat retry")
+@blp.response(204, description="handled (also when already handled before)")
+@blp.alt_response(401, schema=NotifyFailSchema, description=NOTIFY_FAIL)
 def pay_notify() -> Any:
     body = request.get_data(as_text=True)
     try:

@@ -18,6 +18,7 @@ from api.auth import (
 )
 from api.limits import limiter
 from domain import permissions
+from domain.errors import Forbidden
 from models import db
 from schema.staff import (
     PasswordChange,
@@ -33,11 +34,11 @@ blp = Blueprint("staff", __name__, url_prefix="/api/v1", description="Staff: log
 
 
 @blp.post("/staff/login")
-@limiter.limit("60/minute")  # per address; each account also locks after failures
+@limiter.limit("60/minute")  # per address; an account also locks for an address after its failures
 @blp.arguments(StaffLoginRequest)
 @blp.response(200, StaffLoginResponse)
 def staff_login(body: dict[str, Any]) -> dict[str, Any]:
-    token, member = staff.login(body["store"], body["username"], body["password"])
+    token, member = staff.login(body["store"], body["username"], body["password"], request.remote_addr or "")
     return {"token": token, "expires_in": setting("STAFF_TOKEN_TTL"), "staff": member}
 
 
@@ -58,7 +59,7 @@ def _session_view(who: staff.StaffPrincipal, token: str) -> dict[str, Any]:
 def open_session(body: dict[str, Any]) -> Response:
     """Console sign-in: the token goes into an HttpOnly, SameSite=Strict cookie (Secure over HTTPS),
     never into the page; the answer carries the CSRF token the page sends with every write."""
-    token, member = staff.login(body["store"], body["username"], body["password"])
+    token, member = staff.login(body["store"], body["username"], body["password"], request.remote_addr or "")
     resp = jsonify(StaffSessionSchema().dump(_session_view(staff.principal(member), token)))
     set_session_cookie(resp, token, setting("STAFF_TOKEN_TTL"))
     return resp
@@ -78,7 +79,13 @@ def read_session() -> dict[str, Any]:
 @blp.delete("/staff/session")
 @blp.response(204)
 def close_session() -> Response:
-    """Sign out of the console: the cookie is cleared (a bearer token simply expires)."""
+    """Sign out: the session's token (cookie or bearer) stops working at once, and the cookie is cleared."""
+    try:
+        token = request_token()
+    except Forbidden:  # a cookie without its CSRF token: cleared, but not trusted to sign anyone out
+        token = None
+    if token:
+        staff.end_session(token)
     resp = Response(status=204)
     clear_session_cookie(resp)
     return resp

@@ -21,7 +21,9 @@ from services.tables import qr_token
 def bench_env(tmp: Path, port: int, **extra: str) -> dict[str, str]:
     """The server's environment: its own instance folder, no rate limits, shared secrets."""
     env = {"INSTANCE_PATH": str(tmp), "PORT": str(port), "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-           "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": "0", "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}"}
+           "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": "0", "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
+           # one machine plays a whole restaurant: every screen shares the cook's token and one address
+           "SOCKETS_PER_TOKEN": "100000", "SOCKETS_PER_ADDRESS": "100000"}
     env |= extra
     settings = Settings.from_env(env)
     return env | {k: getattr(settings, k) for k in ("SECRET_KEY", "DATA_KEYS", "LOOKUP_KEY")}

@@ -38,7 +38,9 @@ class Settings:
     DATA_KEYS: str = ""
     LOOKUP_KEY: str = ""
     DEMO: bool = True
-    WECHAT_SANDBOX: bool = True
+    # None (unset): on only while PUBLIC_BASE_URL is plain http://, so a server given an https
+    # address never serves the unauthenticated /wechat-sandbox/pay/confirm unless asked by name.
+    WECHAT_SANDBOX: bool | None = None
     WECHAT_APPID: str = ""
     WECHAT_SECRET: str = ""
     WECHAT_API_BASE: str = ""
@@ -55,9 +57,20 @@ class Settings:
     MAX_CONTENT_LENGTH: int = 64 * 1024
     PHOTO_MAX_BYTES: int = 5 * 1024 * 1024  # dish photo uploads (the only route allowed a larger body)
     RATELIMIT_ENABLED: bool = True
+    # How many reverse proxies' X-Forwarded-For / -Proto to believe (nginx in front: 1). With 0 the
+    # header is ignored: rate limits and lockouts key on an address no client can write.
+    TRUSTED_PROXIES: int = 0
     KDS_REPLAY_LIMIT: int = 500
+    SOCKET_JOIN_GRACE: int = 10  # seconds an Engine.IO connection may stay open without a namespace
+    SOCKETS_PER_ADDRESS: int = 256  # per process; diners share a restaurant's Wi-Fi address
+    SOCKETS_PER_TOKEN: int = 8  # namespace sockets one token may hold, per process
     RECONCILE_SECONDS: int = 60  # how often each server process asks WeChat Pay about stragglers; 0: never
     LOG_LEVEL: str = "INFO"
+    # Overload: at most WRITE_SLOTS writes run at once per process (0: 2 on SQLite, 16 on MariaDB);
+    # up to WRITE_QUEUE more wait at most WRITE_WAIT_SECONDS for a slot; beyond, 503 overloaded.
+    WRITE_SLOTS: int = 0
+    WRITE_QUEUE: int = 16
+    WRITE_WAIT_SECONDS: float = 0.5
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -70,7 +83,9 @@ class Settings:
             raw = env[f.name]
             if f.type in ("int", int):
                 values[f.name] = int(raw)
-            elif f.type in ("bool", bool):
+            elif f.type in ("float", float):
+                values[f.name] = float(raw)
+            elif f.type in ("bool", bool, "bool | None"):
                 values[f.name] = _flag(raw, f.default)  # type: ignore[arg-type]
             else:
                 values[f.name] = raw
@@ -87,6 +102,8 @@ class Settings:
         if not self.PUBLIC_BASE_URL:
             self.PUBLIC_BASE_URL = f"http://{self.HOST}:{self.PORT}"
         self.PUBLIC_BASE_URL = self.PUBLIC_BASE_URL.rstrip("/")
+        if self.WECHAT_SANDBOX is None:
+            self.WECHAT_SANDBOX = self.PUBLIC_BASE_URL.lower().startswith("http://")
         if not (self.SECRET_KEY and self.DATA_KEYS and self.LOOKUP_KEY):
             kept = instance_secrets(instance)
             self.SECRET_KEY = self.SECRET_KEY or kept["SECRET_KEY"]

@@ -15,6 +15,27 @@ PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     "closed": frozenset({"paid"}),  # money that arrived after we gave up is still the diner's money
 }
 CREDITABLE = frozenset({"created", "paying", "closed"})
+IN_FLIGHT = frozenset({"created", "paying"})  # the diner may still pay it in WeChat's sheet
+
+
+def flight_key(table_session_id: int, order_id: int | None = None, share: str | None = None) -> str:
+    """The scope in which at most one payment may be in flight: the order when paying first, a
+    share of a split check (``share``: e.g. ``"2/3"`` or the paid lines' ids), else the check."""
+    if order_id is not None:
+        return f"order:{order_id}"
+    return f"share:{table_session_id}:{share}"[:40] if share else f"check:{table_session_id}"
+
+
+def free_to_pay(total: int, paid: int, in_flight: int) -> int:
+    """What a new payment may still take: the total, less what was paid and what payments in
+    flight may yet take. Every payment is created for at most this, so paid + in flight never
+    passes the total while the check row is locked."""
+    return max(total - paid - in_flight, 0)
+
+
+def overpaid_by(total: int, paid_before: int, amount: int) -> int:
+    """The part of a credit of ``amount`` beyond what the check still owed (0 when it fits)."""
+    return max(0, min(amount, paid_before + amount - total))
 
 
 def payment_transition(current: str, target: str) -> str:

@@ -151,3 +151,37 @@ def price_order(menu: dict[int, MenuItem], lines: list[LineRequest], now_hhmm: s
         if stock is not None and stock < qty:
             raise SoldOut(f"{menu[item_id].name}: only {stock} left", {"items": [f"item {item_id} short"]})
     return priced
+
+
+# Contract: an order or payment over ¥100,000 gets 422. Holding the whole check to it keeps every
+# payment of the check under it too, and every sum well inside a 32-bit column.
+MAX_CHECK_TOTAL = 10_000_000  # fen
+DEFAULT_MAX_PORTIONS_ROUND = 200
+DEFAULT_MAX_PORTIONS_CHECK = 500
+
+
+@dataclass(frozen=True)
+class RoundLimits:
+    """The store's caps on one round (order) and on the check it joins, in portions."""
+
+    portions_per_round: int = DEFAULT_MAX_PORTIONS_ROUND
+    portions_per_check: int = DEFAULT_MAX_PORTIONS_CHECK
+
+
+def check_round(total: int, portions: int, check_total: int, check_portions: int, limits: RoundLimits) -> None:
+    """Refuse a round (ValidationFailed) that is too big by itself or for the check it joins.
+
+    ``total`` is the round's total with service charge; ``check_*`` what the check already
+    holds, cancelled lines left out.
+    """
+    if portions > limits.portions_per_round:
+        raise ValidationFailed(f"at most {limits.portions_per_round} portions in one round",
+                               {"items": [f"{portions} portions; at most {limits.portions_per_round} per round"]})
+    if check_portions + portions > limits.portions_per_check:
+        left = max(limits.portions_per_check - check_portions, 0)
+        raise ValidationFailed(f"at most {limits.portions_per_check} portions on one check",
+                               {"items": [f"{left} more portions allowed on this check"]})
+    if total > MAX_CHECK_TOTAL or check_total + total > MAX_CHECK_TOTAL:
+        raise ValidationFailed("an order or check may not pass ¥100,000",
+                               {"items": [f"the check would come to {check_total + total} fen; "
+                                          f"at most {MAX_CHECK_TOTAL}"]})

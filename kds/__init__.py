@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from kds import namespaces, pages
-from kds.namespaces import disconnect_device
+from kds import connections, namespaces, packet_json, pages
+from kds.namespaces import disconnect_device, sweep_everywhere
 from kds.rooms import device_room, kds_room, staff_room, store_tables_room, table_room
 from services.uow import Outgoing, subscribe
 
@@ -32,6 +32,9 @@ def publish(events: list[Outgoing]) -> None:
         elif ev.audience == "device" and ev.device_id is not None:
             socketio.emit(ev.name, ev.payload, namespace="/kds", to=device_room(ev.device_id))
             disconnect_device(socketio, ev.device_id)
+            sweep_everywhere()  # the screen may be connected to another process
+        elif ev.audience == "sockets":
+            sweep_everywhere()
 
 
 def init_app(app: Flask) -> None:
@@ -39,9 +42,11 @@ def init_app(app: Flask) -> None:
     if app.config.get("REDIS_URL"):
         kwargs["message_queue"] = app.config["REDIS_URL"]
         kwargs["channel"] = app.config["SOCKETIO_CHANNEL"]
+    kwargs["json"] = packet_json  # deep or malformed packets are ignored, not tracebacks
     if app.config.get("SOCKETIO_ASYNC_MODE"):
         kwargs["async_mode"] = app.config["SOCKETIO_ASYNC_MODE"]
     socketio.init_app(app, **kwargs)
+    connections.install(app, socketio)
     namespaces.register(socketio)
     subscribe(publish)
     app.register_blueprint(pages.bp)

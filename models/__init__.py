@@ -6,14 +6,14 @@ from models.kitchen import KitchenEvent, Ticket, TicketItem
 from models.menu import Category, Item, ItemPhoto, Option, OptionGroup
 from models.orders import Order, OrderItem, TableSession
 from models.payments import Payment, PaymentAnomaly, Refund
-from models.people import Diner, Staff
+from models.people import Diner, RevokedStaffSession, Staff
 from models.promotions import Coupon, CouponClaim
 from models.store import Area, Station, Store, StoreCounter, Table, WxaCode
 from models.table_service import CartLine, WaiterCall
 
 __all__ = [
-    "Area", "AuditLog", "Base", "CartLine", "Category", "Coupon", "CouponClaim",
-    "Diner", "Item", "ItemPhoto", "KitchenDevice", "KitchenEvent",
-    "Option", "OptionGroup", "Order", "OrderItem", "Payment", "PaymentAnomaly", "Refund", "Staff", "Station", "Store",
+    "Area", "AuditLog", "Base", "CartLine", "Category", "Coupon", "CouponClaim", "Diner", "Item", "ItemPhoto",
+    "KitchenDevice", "KitchenEvent", "Option", "OptionGroup", "Order", "OrderItem", "Payment", "PaymentAnomaly",
+    "Refund", "RevokedStaffSession", "Staff", "Station", "Store",
     "StoreCounter", "Table", "TableSession", "Ticket", "TicketItem", "WaiterCall", "WxaCode", "db", "utcnow",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, LargeBinary, MetaData, create_engine, event
+from sqlalchemy import DateTime, LargeBinary, MetaData, String, create_engine, event
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
@@ -26,6 +26,18 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def Key(length: int) -> String:  # noqa: N802 - used like a column type
+    """A string compared byte for byte: client keys, token hashes, usernames, slugs.
+
+    MariaDB's default collation folds case, accents and trailing spaces, so ``OWNER``,
+    ``öwnér`` and ``owner `` would all find ``owner``, and two client keys differing only in
+    case would be one key. Plain ``utf8mb4_bin`` would still ignore trailing spaces, hence
+    ``nopad``. SQLite compares bytes already.
+    """
+    binary = mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_nopad_bin")
+    return String(length).with_variant(binary, "mysql", "mariadb")
 
 
 def utcnow() -> datetime:

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, UTCDateTime, utcnow
+from models.base import Base, Key, UTCDateTime, utcnow
 
 
 class KitchenDevice(Base):
@@ -16,9 +16,9 @@ class KitchenDevice(Base):
     name: Mapped[str] = mapped_column(String(50))
     stations: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: every station (expo)
     # Only hashes are kept: a stolen database row neither pairs a screen nor passes as one.
-    pairing_code_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    pairing_code_hash: Mapped[str | None] = mapped_column(Key(64), nullable=True, unique=True)
     code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    token_hash: Mapped[str | None] = mapped_column(Key(64), nullable=True, unique=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     paired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

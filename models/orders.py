@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, UTCDateTime, utcnow
+from models.base import Base, Key, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from models.store import Table
@@ -22,9 +22,9 @@ class TableSession(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed
     # Non-null only while open: the unique key makes "one open check per table" a database fact.
     open_key: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
-    paid: Mapped[int] = mapped_column(Integer, default=0)
+    paid: Mapped[int] = mapped_column(BigInteger, default=0)  # a sum: can outgrow 32 bits
     # Taken off by coupons on credited payments (fen): owed no longer, but not money received either.
-    coupon_discount: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    coupon_discount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     orders: Mapped[list[Order]] = relationship(back_populates="table_session", order_by="Order.id")
@@ -38,6 +38,11 @@ class TableSession(Base):
     def due(self) -> int:
         return max(self.total - (self.coupon_discount or 0) - self.paid, 0)
 
+    @property
+    def overpaid(self) -> int:
+        """Paid beyond the total: only while a credit that overpaid is being refunded."""
+        return max(self.paid - (self.total - (self.coupon_discount or 0)), 0)
+
 
 class Order(Base):
     __tablename__ = "orders"
@@ -49,7 +54,7 @@ class Order(Base):
     table_id: Mapped[int] = mapped_column(ForeignKey("tables.id"))
     diner_id: Mapped[int | None] = mapped_column(ForeignKey("diners.id"), nullable=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
-    client_key: Mapped[str] = mapped_column(String(64))
+    client_key: Mapped[str] = mapped_column(Key(64))
     number: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default="submitted")
     payment_status: Mapped[str] = mapped_column(String(24), default="unpaid")

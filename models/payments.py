@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, UTCDateTime, utcnow
+from models.base import Base, Key, UTCDateTime, utcnow
 
 
 class Payment(Base):
@@ -20,15 +20,19 @@ class Payment(Base):
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), nullable=True)  # pay first
     diner_id: Mapped[int | None] = mapped_column(ForeignKey("diners.id"), nullable=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
-    client_key: Mapped[str] = mapped_column(String(64))
+    client_key: Mapped[str] = mapped_column(Key(64))
     # WeChat's rule: 6-32 of A-Za-z0-9_-|*, unique per merchant.
-    out_trade_no: Mapped[str] = mapped_column(String(32), unique=True)
+    out_trade_no: Mapped[str] = mapped_column(Key(32), unique=True)
     amount: Mapped[int] = mapped_column(Integer)  # fen
     channel: Mapped[str] = mapped_column(String(16))  # wechat_jsapi | cash | other
     status: Mapped[str] = mapped_column(String(16), default="created")  # created paying paid closed
+    # Set only while a WeChat payment is in flight (created or paying): the scope it pays, e.g.
+    # ``check:12`` or ``order:34``. Unique, so "one payment in flight per check, order or share"
+    # is a database fact, like a table's one open check (docs/payments.md).
+    flight_key: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True)
     prepay_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     transaction_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    refunded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # reserved or refunded, fen
+    refunded: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # reserved or refunded, fen
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
@@ -41,6 +45,10 @@ class PaymentAnomaly(Base):
     store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"), nullable=True, index=True)
     out_trade_no: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(String(200))
+    # A credit that went beyond what its check owed: the payment, and the fen taken too many
+    # (refunded automatically through WeChat Pay; see services/refunds.py).
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), nullable=True, index=True)
+    amount: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # Amounts, states and ids only: never the payer's openid.
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -57,11 +65,14 @@ class Refund(Base):
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
-    client_key: Mapped[str] = mapped_column(String(64))
-    out_refund_no: Mapped[str] = mapped_column(String(64), unique=True)
+    client_key: Mapped[str] = mapped_column(Key(64))
+    out_refund_no: Mapped[str] = mapped_column(Key(64), unique=True)
     amount: Mapped[int] = mapped_column(Integer)  # fen
     reason: Mapped[str] = mapped_column(String(80), default="")
     status: Mapped[str] = mapped_column(String(16), default="processing")  # processing success failed
+    # Given back by us, not a cashier: money a check took beyond what it owed. The orders keep
+    # their payment state (the check is still paid), unlike a refund of what was owed.
+    overpayment: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     refund_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -6,13 +6,13 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, UTCDateTime, utcnow
+from models.base import Base, Key, UTCDateTime, utcnow
 
 
 class Diner(Base):
     __tablename__ = "diners"
     id: Mapped[int] = mapped_column(primary_key=True)
-    openid_hash: Mapped[str] = mapped_column(String(64), unique=True)  # HMAC-SHA256 hex
+    openid_hash: Mapped[str] = mapped_column(Key(64), unique=True)  # HMAC-SHA256 hex
     openid_enc: Mapped[bytes] = mapped_column(LargeBinary(512))  # AES-GCM, versioned key
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -23,7 +23,7 @@ class Staff(Base):
     __table_args__ = (UniqueConstraint("store_id", "username"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
-    username: Mapped[str] = mapped_column(String(40))
+    username: Mapped[str] = mapped_column(Key(40))  # stored normalised: stripped, lower case
     name: Mapped[str] = mapped_column(String(50))
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -33,3 +33,16 @@ class Staff(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RevokedStaffSession(Base):
+    """A signed-out session: its token (which names the session) stays refused until it expires.
+
+    Tokens are signed, not stored, so signing out records the session instead; rows past
+    ``expires_at`` name tokens that are refused anyway and are deleted as new ones come.
+    """
+
+    __tablename__ = "revoked_staff_sessions"
+    session_id: Mapped[str] = mapped_column(Key(32), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -6,13 +6,13 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, Blob16M, UTCDateTime, utcnow
+from models.base import Base, Blob16M, Key, UTCDateTime, utcnow
 
 
 class Store(Base):
     __tablename__ = "stores"
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    slug: Mapped[str] = mapped_column(Key(40), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     pay_mode: Mapped[str] = mapped_column(String(16), default="pay_later")
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
@@ -27,6 +27,9 @@ class Store(Base):
     service_charge_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Bumped by every change to the menu's content (not stock): keys each process's menu cache.
     menu_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The most portions one round (order) and one check may hold: a phone cannot flood the kitchen.
+    max_portions_round: Mapped[int] = mapped_column(Integer, default=200, server_default="200")
+    max_portions_check: Mapped[int] = mapped_column(Integer, default=500, server_default="500")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, UTCDateTime, utcnow
+from models.base import Base, Key, UTCDateTime, utcnow
 
 
 class CartLine(Base):
@@ -22,7 +22,7 @@ class CartLine(Base):
     option_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     note: Mapped[str] = mapped_column(String(200), default="")
     # item + sorted options + note + who: the same choice by the same diner adds to one line.
-    line_key: Mapped[str] = mapped_column(String(255))
+    line_key: Mapped[str] = mapped_column(Key(255))
     qty: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -37,7 +37,7 @@ class WaiterCall(Base):
     table_id: Mapped[int] = mapped_column(ForeignKey("tables.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # waiter | bill
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | done
-    open_key: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True)
+    open_key: Mapped[str | None] = mapped_column(Key(40), nullable=True, unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     done_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)

@@ -28,6 +28,10 @@ class StorePatch(RequestSchema):
     closes_at = fields.Str(allow_none=True, validate=HHMM)
     service_charge_bp = fields.Int(strict=True, validate=validate.Range(0, MAX_SERVICE_CHARGE_BP),
                                    metadata={"description": "basis points of each order's subtotal; 1000 = 10%"})
+    max_portions_round = fields.Int(strict=True, validate=validate.Range(1, 2000),
+                                    metadata={"description": "most portions in one round (order); beyond: 422"})
+    max_portions_check = fields.Int(strict=True, validate=validate.Range(1, 10_000),
+                                    metadata={"description": "most portions on one check; beyond: 422"})
 
 
 class StoreSchema(Schema):
@@ -42,6 +46,8 @@ class StoreSchema(Schema):
     opens_at = fields.Str(allow_none=True)
     closes_at = fields.Str(allow_none=True)
     service_charge_bp = fields.Int()
+    max_portions_round = fields.Int()
+    max_portions_check = fields.Int()
 
 
 class StoreEnvelope(Schema):

@@ -41,6 +41,7 @@ class TableSessionSchema(Schema):
     paid = fields.Int()
     coupon_discount = fields.Int(metadata={"description": "taken off by coupons on payments that went through"})
     due = fields.Int()
+    overpaid = fields.Int(metadata={"description": "paid beyond the total, being refunded automatically"})
 
 
 class TableSessionEnvelopeSchema(Schema):

@@ -241,6 +241,9 @@ ZH = {
     'Both empty: orders any time': '都留空表示全天接单',
     'Service charge (%)': '服务费（%）',
     'Added to every order; 0 for none.': '加收在每笔订单上；0 表示不收。',
+    'Most portions in one round': '每轮下单最多份数',
+    'Most portions on one check': '每桌账单最多份数',
+    "A diner's round beyond this is refused.": '超过此数的下单将被拒绝。',
     'Audit log': '操作日志',
     'When': '时间',
     'Who': '操作人',
@@ -330,6 +333,11 @@ ZH = {
     "No one is calling.": "暂无呼叫。", "Tables": "桌台", "Connection lost. Reconnecting…": "连接已断开，正在重连…",
     "calls a waiter": "呼叫服务员", "asks for the bill": "请求结账", "Done": "已处理", "{n} orders": "{n} 单",
     "Free": "空闲", "Settled": "已结清", "Cash": "收现金", "Clear table": "清台", "Cash recorded.": "现金已入账。",
+    "WeChat paying {amount}": "微信支付中 {amount}", "Overpaid {amount}: refunding automatically": "多付 {amount}：正在自动退款",
+    "Stop WeChat payment": "停止微信支付",
+    "Stop the WeChat payment of {amount} at table {code}? The diner can no longer pay it.":
+        "停止 {code} 桌 {amount} 的微信支付？顾客将无法再支付这笔。",
+    "Overpaid: refunding automatically": "多付：自动退款", "WeChat payment stopped": "微信支付已停止",
     "Take {amount} in cash for table {code}?": "确认收取 {code} 桌现金 {amount}？", "Table {code} is free again.": "{code} 桌已清台。",
 }
 

@@ -15,10 +15,10 @@ from models import Area, Station, Store, Table, WxaCode, db
 from services import audit, tables
 from services.context import setting
 from services.scoping import owned, taken
-from services.uow import transaction
+from services.uow import keys_revoked, transaction
 
 STORE_SETTINGS = ("name", "pay_mode", "kds_warn_minutes", "kds_late_minutes", "opens_at", "closes_at",
-                  "service_charge_bp")
+                  "service_charge_bp", "max_portions_round", "max_portions_check")
 
 
 def update_store(store_id: int, changes: dict[str, Any], staff_id: int | None = None) -> Store:
@@ -39,6 +39,9 @@ def update_store(store_id: int, changes: dict[str, Any], staff_id: int | None = 
             raise ValidationFailed("give both opening and closing time, or neither", {missing: ["required"]})
         if store.opens_at is not None and store.opens_at == store.closes_at:
             raise ValidationFailed("opening and closing time are the same", {"closes_at": ["must differ"]})
+        if store.max_portions_round > store.max_portions_check:
+            raise ValidationFailed("a round cannot hold more than a check",
+                                   {"max_portions_round": ["must not exceed max_portions_check"]})
         if store.kds_warn_minutes >= store.kds_late_minutes:
             raise ValidationFailed("the warning must come before the late mark",
                                    {"kds_warn_minutes": ["must be less than kds_late_minutes"]})
@@ -145,6 +148,8 @@ def save_table(store_id: int, changes: dict[str, Any], table_id: int | None = No
         if table_id is not None and "active" in fields and before["active"] != table.active:
             audit.record(tx, store_id, staff_id, "table.enable" if table.active else "table.disable", "table",
                          table.id, {"active": before["active"]}, {"active": table.active})
+            if not table.active:
+                tx.emit(keys_revoked(store_id))  # phones on a disabled table are cut off at once
     return table
 
 
@@ -156,6 +161,7 @@ def rotate_qr(store_id: int, table_id: int, staff_id: int | None = None) -> Tabl
         tx.session.execute(delete(WxaCode).where(WxaCode.table_id == table.id))
         audit.record(tx, store_id, staff_id, "table.rotate_qr", "table", table.id, {"qr_version": table.qr_version - 1},
                      {"qr_version": table.qr_version})
+        tx.emit(keys_revoked(store_id))  # the last party's phones hear nothing of the next party's
     return table
 
 

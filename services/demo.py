@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from domain.errors import InvalidState
 from models import Area, Category, Item, Option, OptionGroup, Staff, Store, Table
+from services.context import setting
 from services.staff import hash_password
 from services.stores import create_store
 from services.uow import transaction
@@ -53,7 +55,13 @@ MENU: list[tuple[str, list[tuple[str, int, str, tuple[tuple[str, int, int, tuple
 
 
 def seed_demo() -> Store | None:
-    """Create the demo store unless it exists. Returns the new store, or None if it was there."""
+    """Create the demo store unless it exists. Returns the new store, or None if it was there.
+
+    Raises InvalidState unless the WeChat sandbox is on: the demo's passwords are public, so
+    they must never exist on a server taking real payments.
+    """
+    if not setting("WECHAT_SANDBOX"):
+        raise InvalidState("the WeChat sandbox is off: no demo store (its passwords are public)")
     with transaction() as tx:
         if tx.session.execute(select(Store.id).where(Store.slug == DEMO_SLUG)).first():
             return None

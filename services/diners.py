@@ -11,7 +11,7 @@ from domain.errors import Unauthorized
 from domain.tokens import TokenInvalid
 from models import CartLine, CouponClaim, Diner, Order, Payment, db, utcnow
 from services.context import cipher, setting, signer
-from services.uow import transaction
+from services.uow import keys_revoked, transaction
 from wechat.miniprogram import code_to_openid
 
 OPENID = "openid"
@@ -22,7 +22,11 @@ def login(code: str) -> tuple[str, Diner]:
 
     Raises Unauthorized (bad or used code), RateLimited, UpstreamError (WeChat failing).
     """
-    openid = code_to_openid(code)  # outside the transaction: no DB lock while WeChat answers
+    return sign_in(code_to_openid(code))  # WeChat asked outside the transaction: no DB lock while it answers
+
+
+def sign_in(openid: str) -> tuple[str, Diner]:
+    """Our token for the diner behind a verified openid, recording them on their first visit."""
     c = cipher()
     digest = c.lookup_hash(openid, OPENID)
     diner: Diner | None = None
@@ -52,6 +56,15 @@ def authenticate(token: str) -> int:
     if not isinstance(diner_id, int) or db.session.get(Diner, diner_id) is None:
         raise Unauthorized("invalid or expired token")
     return diner_id
+
+
+def gone_among(diner_ids: set[int]) -> set[int]:
+    """Which of these diners were deleted (their sockets are cut by the sweeper)."""
+    if not diner_ids:
+        return set()
+    live = set(db.session.execute(select(Diner.id).where(Diner.id.in_(diner_ids))).scalars())
+    db.session.commit()
+    return diner_ids - live
 
 
 def my_data(diner_id: int) -> dict[str, Any]:
@@ -84,6 +97,7 @@ def _forget_many(diner_ids: list[int]) -> None:
                 update(model).where(model.diner_id.in_(diner_ids)).values(diner_id=None)
                 .execution_options(synchronize_session=False))
         tx.session.execute(delete(Diner).where(Diner.id.in_(diner_ids)))
+        tx.emit(keys_revoked())
 
 
 def anonymise_inactive(retention: timedelta, batch: int = 500) -> int:

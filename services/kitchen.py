@@ -67,12 +67,13 @@ def send_to_kitchen(tx: Tx, order: Order) -> list[Ticket]:
     return tickets
 
 
-def _load_ticket(session: Session, store_id: int, ticket_id: int) -> Ticket:
+def _load_ticket(session: Session, store_id: int, ticket_id: int, stations: Iterable[str] | None) -> Ticket:
+    """The store's ticket; with ``stations`` (a paired screen's), only one of those stations."""
     ticket = session.execute(
         select(Ticket).where(Ticket.id == ticket_id, Ticket.store_id == store_id)
         .options(selectinload(Ticket.items))
     ).scalar_one_or_none()
-    if ticket is None:
+    if ticket is None or (stations and ticket.station not in set(stations)):
         raise NotFound("no such ticket")
     return ticket
 
@@ -112,13 +113,14 @@ def withdraw_item(tx: Tx, order_item: OrderItem) -> None:
     record_ticket_event(tx, ticket, "ticket.updated")
 
 
-def bump_ticket(store_id: int, ticket_id: int) -> Ticket:
+def bump_ticket(store_id: int, ticket_id: int, stations: Iterable[str] | None = None) -> Ticket:
     """Mark the ticket bumped (all its items done); the order is ready when all are bumped.
 
-    Raises NotFound for another store's or an unknown ticket, InvalidState if already bumped.
+    Raises NotFound for another store's, another station's (given ``stations``) or an unknown
+    ticket, InvalidState if already bumped.
     """
     with transaction() as tx:
-        ticket = _load_ticket(tx.session, store_id, ticket_id)
+        ticket = _load_ticket(tx.session, store_id, ticket_id, stations)
         ticket.status = order_state.ticket_transition(ticket.status, "bumped")
         ticket.bumped_at = utcnow()
         _set_ticket_items(ticket, "done")
@@ -127,10 +129,10 @@ def bump_ticket(store_id: int, ticket_id: int) -> Ticket:
     return ticket
 
 
-def recall_ticket(store_id: int, ticket_id: int) -> Ticket:
+def recall_ticket(store_id: int, ticket_id: int, stations: Iterable[str] | None = None) -> Ticket:
     """Bring a bumped ticket back to the screen (as done); the order returns to preparing."""
     with transaction() as tx:
-        ticket = _load_ticket(tx.session, store_id, ticket_id)
+        ticket = _load_ticket(tx.session, store_id, ticket_id, stations)
         ticket.status = order_state.ticket_transition(ticket.status, "done")
         ticket.bumped_at = None
         ticket.recalls = (ticket.recalls or 0) + 1  # the daily close counts them per station
@@ -139,13 +141,14 @@ def recall_ticket(store_id: int, ticket_id: int) -> Ticket:
     return ticket
 
 
-def set_item_status(store_id: int, ticket_item_id: int, status: str) -> Ticket:
+def set_item_status(store_id: int, ticket_item_id: int, status: str,
+                    stations: Iterable[str] | None = None) -> Ticket:
     """Move one item (new/cooking/done); the ticket's status follows its items."""
     with transaction() as tx:
         ti = tx.session.execute(
             select(TicketItem).where(TicketItem.id == ticket_item_id, TicketItem.store_id == store_id)
         ).scalar_one_or_none()
-        if ti is None:
+        if ti is None or (stations and ti.ticket.station not in set(stations)):
             raise NotFound("no such ticket item")
         ticket = ti.ticket
         if ticket.status == "bumped":

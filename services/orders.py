@@ -3,15 +3,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from domain import order_state
 from domain.errors import Conflict, Forbidden, InvalidState, NotFound, SoldOut, ValidationFailed
-from domain.pricing import LineRequest, PricedOrder, price_order, service_charge, within_hours
-from models import Item, Order, OrderItem, Table, TableSession, db, utcnow
-from services import audit, counters, tables
+from domain.pricing import (
+    LineRequest,
+    PricedOrder,
+    RoundLimits,
+    check_round,
+    price_order,
+    service_charge,
+    within_hours,
+)
+from models import Item, Order, OrderItem, Store, Table, TableSession, db, utcnow
+from services import audit, counters, ledger, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
 from services.menu import announce_availability, menu_for_pricing, store_clock
@@ -115,6 +123,7 @@ def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequ
                                f"{store.closes_at or '24:00'}")
         menu = menu_for_pricing(tx.session, store.id, [ln.item_id for ln in lines])
         priced = price_order(menu, lines, now)
+        _within_limits(tx.session, store, check, priced)
         _take_stock(tx, store.id, priced, {i.id for i in menu.values() if i.stock is not None})
         # From here to commit the store's counters are locked: keep this stretch short.
         number = counters.next_value(tx.session, store.id, counters.ORDER_NUMBER)
@@ -128,6 +137,19 @@ def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequ
             send_to_kitchen(tx, order)
         record_order_update(tx, order)
     return order, True
+
+
+def _within_limits(session: Session, store: Store, check: TableSession, priced: PricedOrder) -> None:
+    """The store's portion caps and the ¥100,000 ceiling, for this round and the check it joins."""
+    check_total = session.execute(select(func.coalesce(func.sum(Order.total), 0)).where(
+        Order.table_session_id == check.id, Order.status != "cancelled")).scalar_one()
+    check_portions = session.execute(
+        select(func.coalesce(func.sum(OrderItem.qty), 0)).join(Order, Order.id == OrderItem.order_id)
+        .where(Order.table_session_id == check.id, OrderItem.status != "cancelled")).scalar_one()
+    total = priced.total + service_charge(priced.total, store.service_charge_bp)
+    portions = sum(line.qty for line in priced.lines)
+    check_round(total, portions, int(check_total), int(check_portions),
+                RoundLimits(store.max_portions_round, store.max_portions_check))
 
 
 def _set_total(order: Order, subtotal: int) -> None:
@@ -185,15 +207,20 @@ def cancel_line(who: Orderer, order_id: int, line_id: int, reason: str = "") -> 
     The order total drops by the line, limited stock comes back, the kitchen's ticket loses the
     line, and an order left with no lines is cancelled. Raises NotFound (unknown, another
     store's, or a diner not at that table), InvalidState (kitchen started, already cancelled,
-    already paid), ValidationFailed (a void without a reason).
+    already paid, or the total would fall under what is paid or being paid on the check),
+    ValidationFailed (a void without a reason).
     """
     with transaction() as tx:
-        order = tx.session.execute(
-            select(Order).where(Order.id == order_id).with_for_update()
-        ).scalar_one_or_none()
+        order = tx.session.execute(select(Order).where(Order.id == order_id)).scalar_one_or_none()
         if order is None or not _may_change(tx.session, who, order):
             raise NotFound("no such order")
+        # Lock order: table, check, order (as payments do), then re-read the order under it.
         tables.lock_table(tx.session, order.table_id)
+        check = ledger.lock_check(tx.session, order.table_session_id)
+        assert check is not None
+        order = tx.session.execute(
+            select(Order).where(Order.id == order_id).with_for_update().execution_options(populate_existing=True)
+        ).scalar_one()
         line = next((ln for ln in order.items if ln.id == line_id), None)
         if line is None:
             raise NotFound("no such line on this order")
@@ -206,10 +233,13 @@ def cancel_line(who: Orderer, order_id: int, line_id: int, reason: str = "") -> 
             raise InvalidState("the kitchen has started this dish; ask a member of staff")
         if is_staff and not reason.strip():
             raise ValidationFailed("a void needs a reason", {"reason": ["required"]})
+        order_total_before = order.total
         line.status = order_state.item_transition(line.status, "cancelled")
         line.void_reason = reason.strip()[:200] if is_staff else "cancelled by diner"
         line.cancelled_by = who.staff_id
+        before = ledger.ledger(tx.session, check)
         _set_total(order, sum(ln.line_total for ln in order.items if ln.status != "cancelled"))
+        _keep_covering(before, before.total - order_total_before + order.total)
         if is_staff:
             audit.record(tx, order.store_id, who.staff_id, "order.void", "order_item", line.id,
                          {"status": "active", "line_total": line.line_total},
@@ -222,6 +252,15 @@ def cancel_line(who: Orderer, order_id: int, line_id: int, reason: str = "") -> 
             sync_order(tx, order)
         record_order_update(tx, order)
     return order
+
+
+def _keep_covering(before: ledger.Ledger, new_total: int) -> None:
+    """A cancel or void may not bring the total under what was paid or is being paid: the
+    money would be more than the check owes (docs/payments.md). Refund first, then cancel."""
+    if new_total < before.paid + before.in_flight:
+        held = before.paid + before.in_flight
+        raise InvalidState(f"{held} fen is paid or being paid on this check; cancelling this would leave "
+                           f"{new_total} fen: refund first")
 
 
 def _may_change(session: Session, who: Orderer, order: Order) -> bool:
@@ -243,7 +282,8 @@ def _give_back_stock(tx: Tx, store_id: int, item_id: int, qty: int) -> None:
 def close_check(store_id: int, table_session_id: int) -> TableSession:
     """Staff clear the table: the check closes once nothing is due, and its cart is dropped.
 
-    Raises NotFound (unknown or another store's), InvalidState (already closed, money due).
+    Raises NotFound (unknown or another store's), InvalidState (already closed, money due, more
+    paid than owed, a WeChat payment in progress).
     """
     with transaction() as tx:
         check = tx.session.execute(
@@ -252,10 +292,17 @@ def close_check(store_id: int, table_session_id: int) -> TableSession:
         if check is None:
             raise NotFound("no such check")
         tables.lock_table(tx.session, check.table_id)
+        check = ledger.lock_check(tx.session, table_session_id)
+        assert check is not None
         if check.status != "open":
             raise InvalidState("this check is already closed")
-        if check.due > 0:
-            raise InvalidState(f"{check.due} fen still due on this check")
+        money = ledger.ledger(tx.session, check)
+        if money.due > 0:
+            raise InvalidState(f"{money.due} fen still due on this check")
+        if money.overpaid > 0:  # a table is never cleared holding more than it owed
+            raise InvalidState(f"{money.overpaid} fen more was paid than this check's total: refund it first")
+        if money.in_flight > 0:
+            raise InvalidState("a WeChat payment on this check is still in progress")
         clear_cart(tx, check)
         check.status, check.open_key, check.closed_at = "closed", None, utcnow()
     return check

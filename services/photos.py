@@ -75,4 +75,16 @@ def prepare_off_loop(upload: bytes) -> PreparedPhoto:
         return prepare(upload)
     if not is_module_patched("threading"):
         return prepare(upload)
-    return get_hub().threadpool.apply(prepare, (upload,))  # type: ignore[no-any-return]
+    # A refusal travels back as a value: gevent's pool prints a traceback for every exception
+    # raised in its threads, and a refused upload is the client's mistake, not a crash of ours.
+    outcome = get_hub().threadpool.apply(_prepare_or_refusal, (upload,))
+    if isinstance(outcome, ValidationFailed):
+        raise outcome
+    return outcome  # type: ignore[no-any-return]
+
+
+def _prepare_or_refusal(upload: bytes) -> PreparedPhoto | ValidationFailed:
+    try:
+        return prepare(upload)
+    except ValidationFailed as refusal:
+        return refusal

@@ -1,26 +1,25 @@
 """Staff accounts: argon2 passwords, lockout after repeated failures, signed bearer tokens."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain import permissions
 from domain.errors import Conflict, Forbidden, RateLimited, Unauthorized, ValidationFailed
 from domain.tokens import TokenInvalid
-from models import Staff, Store, db, utcnow
-from services import audit
+from models import RevokedStaffSession, Staff, Store, db, utcnow
+from services import audit, lockout
 from services.context import setting, signer
 from services.scoping import owned, taken
-from services.uow import transaction
-
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
+from services.uow import keys_revoked, transaction
 
 _hasher = PasswordHasher()
 # Verifying against this keeps a wrong username as slow as a wrong password.
@@ -28,6 +27,13 @@ _DUMMY_HASH = _hasher.hash("not-a-password")
 
 SESSION_COOKIE = "diancan_staff"
 """The console's sign-in cookie: an HttpOnly copy of a staff token."""
+
+
+def normal_username(username: str) -> str:
+    """Usernames are stored stripped and in lower case, and compared byte for byte at login, so
+    one account has one spelling on every database (MariaDB's collation would fold case, accents
+    and trailing spaces)."""
+    return username.strip().lower()
 
 
 def hash_password(password: str) -> str:
@@ -42,28 +48,35 @@ class StaffPrincipal:
     name: str
 
 
-def login(store_slug: str, username: str, password: str) -> tuple[str, Staff]:
-    """Check the password and issue a token. Raises Unauthorized, or RateLimited while locked."""
+def login(store_slug: str, username: str, password: str, client: str = "") -> tuple[str, Staff]:
+    """Check the password and issue a token. Raises Unauthorized, or RateLimited while locked.
+
+    Failures lock the account only for the client address they came from (``services.lockout``).
+    An unknown or inactive username is counted, checked against a dummy hash and answered exactly
+    like a known one, so neither the answers nor their timing tell which usernames exist.
+    """
     with transaction() as tx:
         staff = tx.session.execute(
             select(Staff).join(Store, Store.id == Staff.store_id)
             .where(Store.slug == store_slug, Staff.username == username)
         ).scalar_one_or_none()
-        if staff is None or not staff.active:
-            _verify(_DUMMY_HASH, password)
-            raise Unauthorized("wrong username or password")
-        now = utcnow()
-        if staff.locked_until is not None and staff.locked_until > now:
+        if staff is not None and not staff.active:
+            staff = None
+        # A new token_version (password reset, new role) starts the account's counters afresh.
+        counter = (lockout.key("staff", staff.id, staff.token_version, client) if staff is not None
+                   else lockout.key("name", store_slug, username, client))
+        if lockout.locked(counter):
             raise RateLimited("too many failed attempts; try again later")
-        if not _verify(staff.password_hash, password):
-            staff.failed_logins += 1
-            if staff.failed_logins >= MAX_FAILURES:
-                staff.locked_until, staff.failed_logins = now + LOCKOUT, 0
-        else:
+        if staff is not None and _verify(staff.password_hash, password):
+            lockout.succeeded(counter)
             staff.failed_logins, staff.locked_until = 0, None
             if _hasher.check_needs_rehash(staff.password_hash):
                 staff.password_hash = _hasher.hash(password)
             return _issue_token(staff), staff
+        if staff is None:
+            _verify(_DUMMY_HASH, password)
+        if lockout.failed(counter) and staff is not None:
+            staff.locked_until = utcnow() + lockout.PERIOD  # the console shows someone is locked out
     raise Unauthorized("wrong username or password")
 
 
@@ -80,9 +93,12 @@ def authenticate(token: str) -> StaffPrincipal:
         claims = signer().read("staff", token, setting("STAFF_TOKEN_TTL"))
     except TokenInvalid as exc:
         raise Unauthorized("invalid or expired token") from exc
+    session_id = claims.get("j")
     staff = db.session.get(Staff, claims.get("s"))
-    if staff is None or not staff.active or staff.token_version != claims.get("v"):
+    if staff is None or not staff.active or staff.token_version != claims.get("v") or not isinstance(session_id, str):
         raise Unauthorized("invalid or expired token")
+    if db.session.get(RevokedStaffSession, session_id) is not None:
+        raise Unauthorized("signed out")
     return principal(staff)
 
 
@@ -91,8 +107,31 @@ def principal(member: Staff) -> StaffPrincipal:
 
 
 def _issue_token(member: Staff) -> str:
-    """A bearer token naming this person at their current ``token_version``."""
-    return signer().issue("staff", {"s": member.id, "v": member.token_version})
+    """A bearer token naming this person at their current ``token_version`` and a new session id
+    (``j``), which signing out revokes; it also makes two logins in one second differ."""
+    return signer().issue("staff", {"s": member.id, "v": member.token_version, "j": secrets.token_hex(8)})
+
+
+def end_session(token: str) -> None:
+    """Sign out: the token's session is refused from now on, in every process (open sockets are
+    cut by their sweep within seconds). A token that is already invalid needs nothing."""
+    try:
+        claims = signer().read("staff", token, setting("STAFF_TOKEN_TTL"))
+    except TokenInvalid:
+        return
+    session_id, staff_id = claims.get("j"), claims.get("s")
+    if not isinstance(session_id, str) or not isinstance(staff_id, int):
+        return
+    now = utcnow()
+    try:
+        with transaction() as tx:
+            # Rows past their expiry name tokens refused anyway: each sign-out sweeps a few away.
+            tx.session.execute(delete(RevokedStaffSession).where(RevokedStaffSession.expires_at < now))
+            if tx.session.get(RevokedStaffSession, session_id) is None:
+                tx.session.add(RevokedStaffSession(session_id=session_id, staff_id=staff_id,
+                                                   expires_at=now + timedelta(seconds=setting("STAFF_TOKEN_TTL"))))
+    except IntegrityError:
+        db.session.rollback()  # signed out twice at once: revoked either way
 
 
 # --- managing accounts (the console) -----------------------------------------------------------
@@ -128,6 +167,7 @@ def _may_manage(actor: StaffPrincipal, role: str) -> None:
 def create_staff(actor: StaffPrincipal, username: str, name: str, role: str, password: str) -> Staff:
     """A new account in the actor's store. Conflict when the username is taken there."""
     _may_manage(actor, role)
+    username = normal_username(username)
     check_password(username, password)
     with transaction() as tx:
         if taken(tx.session, Staff, actor.store_id, Staff.username, username):
@@ -167,6 +207,7 @@ def update_staff(actor: StaffPrincipal, staff_id: int, changes: dict[str, Any]) 
             setattr(member, name, changes[name])
         if member.role != before.get("role", member.role) or before.get("active", member.active) != member.active:
             member.token_version += 1  # ends their sessions now
+            tx.emit(keys_revoked(actor.store_id))  # and their open sockets, in every process
             tx.session.flush()
             if _active_owners(tx.session, actor.store_id) == 0:
                 raise Conflict("the store must keep an active owner")
@@ -179,13 +220,20 @@ def update_staff(actor: StaffPrincipal, staff_id: int, changes: dict[str, Any]) 
 
 
 def reset_password(actor: StaffPrincipal, staff_id: int, password: str) -> Staff:
-    """A manager sets a new password for someone (forgotten, or locked out): their sessions end."""
+    """A manager sets a new password for someone (forgotten, or locked out): their sessions end.
+
+    Not for oneself: that needs the current password (``change_own_password``), or a stolen
+    session could lock its owner out. Raises Forbidden for a self-target or a role out of reach.
+    """
+    if staff_id == actor.id:
+        raise Forbidden("change your own password with your current one")
     with transaction() as tx:
         member = _member(tx.session, actor.store_id, staff_id)
         _may_manage(actor, member.role)
         check_password(member.username, password)
         member.password_hash = hash_password(password)
         member.token_version += 1
+        tx.emit(keys_revoked(actor.store_id))
         member.failed_logins, member.locked_until = 0, None
         audit.record(tx, actor.store_id, actor.id, "staff.password_reset", "staff", member.id)
     return member
@@ -200,6 +248,7 @@ def change_own_password(who: StaffPrincipal, current: str, new: str) -> str:
         check_password(member.username, new)
         member.password_hash = hash_password(new)
         member.token_version += 1
+        tx.emit(keys_revoked(who.store_id))
         audit.record(tx, who.store_id, who.id, "staff.password_change", "staff", member.id)
         token = _issue_token(member)
     return token

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from domain.errors import Conflict
 from models import Staff, Station, Store
 from services import counters
-from services.staff import hash_password
+from services.staff import hash_password, normal_username
 from services.uow import transaction
 
 DEFAULT_STATIONS = (("hot", "热菜"), ("cold", "凉菜"), ("bar", "饮品"))
@@ -24,6 +24,7 @@ def create_store(slug: str, name: str, owner_username: str, owner_password: str,
         counters.create_counters(tx.session, store.id)
         for i, (code, label) in enumerate(DEFAULT_STATIONS):
             tx.session.add(Station(store_id=store.id, code=code, name=label, sort=i))
-        tx.session.add(Staff(store_id=store.id, username=owner_username, name=owner_username, role="owner",
+        tx.session.add(Staff(store_id=store.id, username=normal_username(owner_username), name=owner_username,
+                             role="owner",
                              password_hash=hash_password(owner_password)))
     return store

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.errors import NotFound
+from domain.payment_state import IN_FLIGHT
 from domain.tokens import TokenInvalid
-from models import Store, Table, TableSession, db, utcnow
+from models import Payment, Store, Table, TableSession, db, utcnow
 from services.context import setting, signer
 
 
@@ -45,6 +46,18 @@ def resolve(token: str, session: Session | None = None, with_check: bool = True)
     store = session.get(Store, table.store_id)
     assert store is not None
     return ResolvedTable(store=store, table=table, session=open_session(session, table) if with_check else None)
+
+
+def lapsed(keys: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which of these (table id, QR version) pairs no longer open their table: the code was rotated,
+    the table disabled or deleted. The socket sweeper cuts phones holding them."""
+    if not keys:
+        return set()
+    live = set(db.session.execute(
+        select(Table.id, Table.qr_version).where(Table.id.in_({t for t, _v in keys}), Table.active.is_(True))
+    ).tuples())
+    db.session.commit()
+    return keys - live
 
 
 def open_session(session: Session, table: Table) -> TableSession | None:
@@ -87,6 +100,18 @@ def floor(store_id: int) -> list[tuple[Table, TableSession | None]]:
         select(TableSession).where(TableSession.store_id == store_id, TableSession.status == "open")
     ).scalars()}
     return [(t, checks.get(t.id)) for t in tables if t.active]
+
+
+def payments_in_flight(store_id: int) -> dict[int, list[Payment]]:
+    """The store's WeChat payments a diner may still pay, by check, for the floor staff."""
+    found: dict[int, list[Payment]] = {}
+    for payment in db.session.execute(
+        select(Payment).join(TableSession, TableSession.id == Payment.table_session_id)
+        .where(Payment.store_id == store_id, Payment.status.in_(IN_FLIGHT), TableSession.status == "open")
+        .order_by(Payment.id)
+    ).scalars():
+        found.setdefault(payment.table_session_id, []).append(payment)
+    return found
 
 
 def qr_code(url: str) -> segno.QRCode:

@@ -25,7 +25,8 @@ from models import db
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A message for the screens: ``audience`` says who hears it (kds, table, store, staff, device)."""
+    """A message for the screens: ``audience`` says who hears it (kds, table, store, staff, device;
+    ``sockets``: the socket layer itself, told that some socket's keys were revoked)."""
 
     audience: str
     name: str
@@ -34,6 +35,12 @@ class Outgoing:
     station: str | None = None
     table_id: int | None = None
     device_id: int | None = None
+
+
+def keys_revoked(store_id: int = 0) -> Outgoing:
+    """Tell every process to re-check its open sockets now: a QR code was rotated, a table
+    disabled, a diner deleted or a person's sessions ended. (Diners belong to no one store: 0.)"""
+    return Outgoing("sockets", "keys.revoked", {}, store_id)
 
 
 Subscriber = Callable[[list[Outgoing]], None]

@@ -96,6 +96,13 @@ def diner_token(client: Any, base_url: str, user: str | None = None) -> str:
     return r.get_json()["token"]
 
 
+def diner_token_in_process(client: Any = None, user: str | None = None) -> str:
+    """A diner's token without WeChat (the openid as a verified login would give it); needs an app context."""
+    from services.diners import sign_in
+
+    return sign_in(f"o{unique(user or 'u')}")[0]
+
+
 def order_body(table: Table, item: Item, qty: int = 1, option_ids: list[int] | None = None,
                client_key: str | None = None, note: str = "") -> dict[str, Any]:
     return {"table_token": token_of(table), "client_key": client_key or uuid.uuid4().hex, "remark": "",

@@ -81,6 +81,8 @@ def console_strings() -> dict[str, str]:
         "opens_at": _("Takes orders from"), "closes_at": _("Takes orders until"),
         "hours_always": _("Both empty: orders any time"), "service_charge": _("Service charge (%)"),
         "service_charge_hint": _("Added to every order; 0 for none."),
+        "max_portions_round": _("Most portions in one round"), "max_portions_check": _("Most portions on one check"),
+        "max_portions_hint": _("A diner's round beyond this is refused."),
         # audit
         "audit": _("Audit log"), "when": _("When"), "who": _("Who"), "action": _("Action"), "target": _("Target"),
         "change": _("Change"), "all_actions": _("All actions"), "all_staff": _("Everyone"), "from": _("From"),
@@ -91,7 +93,8 @@ def console_strings() -> dict[str, str]:
         "act_item.photo": _("Dish photo"), "act_option.price": _("Option price changed"),
         "act_order.void": _("Dish voided"),
         "act_payment.cash": _("Cash taken"), "act_payment.other": _("Other payment taken"),
-        "act_payment.refund": _("Refund"), "act_table.rotate_qr": _("Table code renewed"),
+        "act_payment.refund": _("Refund"), "act_payment.overpaid": _("Overpaid: refunding automatically"),
+        "act_payment.cancel": _("WeChat payment stopped"), "act_table.rotate_qr": _("Table code renewed"),
         "act_table.disable": _("Table disabled"), "act_table.enable": _("Table enabled"),
         "act_store.update": _("Settings changed"), "act_staff.create": _("Staff added"),
         "act_staff.role": _("Role changed"),

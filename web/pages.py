@@ -81,6 +81,10 @@ def pos_strings() -> dict[str, str]:
         "orders_n": _("{n} orders"), "free": _("Free"), "due": _("Due"), "settled": _("Settled"),
         "take_cash": _("Cash"), "clear_table": _("Clear table"), "cash_taken": _("Cash recorded."),
         "confirm_cash": _("Take {amount} in cash for table {code}?"), "table_cleared": _("Table {code} is free again."),
+        "paying": _("WeChat paying {amount}"), "overpaid": _("Overpaid {amount}: refunding automatically"),
+        "stop_paying": _("Stop WeChat payment"),
+        "confirm_stop_paying": _(
+            "Stop the WeChat payment of {amount} at table {code}? The diner can no longer pay it."),
     }
 
 

@@ -7,7 +7,17 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.errors import InvalidState
-from domain.payment_state import CREDITABLE, Expected, mismatch, new_out_trade_no, payment_transition
+from domain.payment_state import (
+    CREDITABLE,
+    IN_FLIGHT,
+    Expected,
+    flight_key,
+    free_to_pay,
+    mismatch,
+    new_out_trade_no,
+    overpaid_by,
+    payment_transition,
+)
 
 EXPECTED = Expected("DC1-ABC123", 5000, "1900000001", "wx123")
 GOOD = {"out_trade_no": "DC1-ABC123", "mchid": "1900000001", "appid": "wx123", "trade_state": "SUCCESS",
@@ -42,3 +52,24 @@ def test_out_trade_no_follows_wechats_rule():
         no = new_out_trade_no(store_id, datetime.now(UTC))
         assert re.fullmatch(r"[A-Za-z0-9_\-|*]{6,32}", no)
     assert new_out_trade_no(1, datetime.now(UTC)) != new_out_trade_no(1, datetime.now(UTC))
+
+
+def test_one_payment_in_flight_per_order_or_check():
+    assert flight_key(12) == "check:12"
+    assert flight_key(12, order_id=34) == "order:34"
+    assert flight_key(12, share="2/3") == "share:12:2/3"  # each share of a split check on its own
+    assert IN_FLIGHT < CREDITABLE and "closed" not in IN_FLIGHT
+
+
+def test_a_new_payment_may_take_only_what_is_neither_paid_nor_in_flight():
+    assert free_to_pay(4400, 0, 0) == 4400
+    assert free_to_pay(6600, 0, 4400) == 2200  # a new round while the first is being paid
+    assert free_to_pay(4400, 2200, 2200) == 0
+    assert free_to_pay(2200, 4400, 0) == 0  # never negative, even when overpaid
+
+
+def test_the_part_of_a_credit_beyond_what_was_owed():
+    assert overpaid_by(4400, 0, 4400) == 0
+    assert overpaid_by(4400, 4400, 4400) == 4400  # the check was paid some other way
+    assert overpaid_by(4400, 2200, 4400) == 2200
+    assert overpaid_by(0, 2200, 4400) == 4400  # never more than the credit itself

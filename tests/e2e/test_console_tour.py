@@ -57,6 +57,11 @@ def test_a_manager_tours_the_console(app, browser, live_server):
     form.locator("button[type=submit]").click()
     expect(form.locator(".field-error[data-for=closes_at]")).to_be_visible()  # both or neither
     form.locator("[name=closes_at]").fill("22:00")
+    form.locator("[name=max_portions_round]").fill("40")
+    form.locator("[name=max_portions_check]").fill("30")
+    form.locator("button[type=submit]").click()
+    expect(form.locator(".field-error[data-for=max_portions_round]")).to_be_visible()  # a round within a check
+    form.locator("[name=max_portions_check]").fill("120")
     form.locator("button[type=submit]").click()
     expect(page.locator("#toast")).to_have_text("已保存。")
 

@@ -48,3 +48,42 @@ def test_calls_cash_and_clearing_the_table(client, live_server, browser, phone):
         expect(card).to_contain_text("空闲")
     finally:
         staff_ctx.close()
+
+
+def test_a_wechat_payment_in_flight_holds_the_cash_button_until_the_cashier_stops_it(client, live_server, browser):
+    import uuid
+
+    import requests
+
+    from tests.helpers import auth, diner_token, order_body
+
+    store = make_store()
+    table = make_table(store, code="F3")
+    item = make_item(store, name="酸辣粉", price=1600)
+    make_staff(store, "cashier", username="cash", password="cash-pass-1")
+    diner = diner_token(client, live_server)
+    order = requests.post(f"{live_server}/api/v1/orders", json=order_body(table, item), headers=auth(diner),
+                          timeout=10).json()["order"]
+    started = requests.post(f"{live_server}/api/v1/table-sessions/{order['table_session_id']}/payments",
+                            json={"client_key": uuid.uuid4().hex}, headers=auth(diner), timeout=10)
+    assert started.status_code == 201
+    staff_ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    try:
+        pos = staff_ctx.new_page()
+        pos.on("dialog", lambda d: d.accept())
+        pos.goto(f"{live_server}/pos")
+        pos.fill("#store", store.slug)
+        pos.fill("#username", "cash")
+        pos.fill("#password", "cash-pass-1")
+        pos.get_by_role("button", name="登录").click()
+        card = pos.locator(".table", has_text="F3")
+        expect(card).to_contain_text("微信支付中 ¥16.00")
+        expect(card.get_by_role("button", name="收现金")).to_have_count(0)  # the diner's sheet holds what is due
+        card.get_by_role("button", name="停止微信支付").click()
+        card.get_by_role("button", name="收现金").click()
+        expect(card).to_contain_text("已结清")
+        confirmed = requests.post(f"{live_server}/wechat-sandbox/pay/confirm",
+                                  json={"package": started.json()["request_payment"]["package"]}, timeout=10)
+        assert confirmed.status_code == 409  # the sheet left on the phone can no longer take money
+    finally:
+        staff_ctx.close()

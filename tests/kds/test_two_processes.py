@@ -44,3 +44,48 @@ def test_order_on_one_process_reaches_a_screen_on_the_other(client, live_server,
         assert event["ticket"]["station"] == "bar"
     finally:
         screen.disconnect()
+
+
+@pytest.mark.live
+def test_rotating_a_code_on_one_process_cuts_phones_on_the_other_at_once(client, live_server, two_servers):
+    from tests.helpers import staff_token, token_of
+    from tests.kds.test_table_sockets import CUT_WITHIN, Phone, phones
+
+    a, b = two_servers
+    store = make_store()
+    table = make_table(store)
+    owner = staff_token(client, store)
+    diner = requests.post(f"{b}/api/v1/diner/login", json={"code": sandbox_code(live_server)}, timeout=10).json()
+    with phones() as opened:
+        phone = Phone(b, diner["token"], token_of(table))
+        opened.append(phone)
+        r = requests.post(f"{a}/api/v1/admin/tables/{table.id}/rotate-qr", headers=auth(owner), timeout=10)
+        assert r.status_code == 200
+        assert phone.gone.wait(CUT_WITHIN), "a phone on another process outlived the rotated code"
+
+
+@pytest.mark.live
+def test_a_diner_deleted_on_one_process_loses_sockets_on_the_other_at_once(client, live_server, two_servers):
+    from tests.helpers import token_of
+    from tests.kds.test_table_sockets import CUT_WITHIN, Phone, phones
+
+    a, b = two_servers
+    store = make_store()
+    table = make_table(store)
+    diner = requests.post(f"{a}/api/v1/diner/login", json={"code": sandbox_code(live_server)}, timeout=10).json()
+    with phones() as opened:
+        phone = Phone(b, diner["token"], token_of(table))
+        opened.append(phone)
+        assert requests.delete(f"{a}/api/v1/diner/me", headers=auth(diner["token"]), timeout=10).status_code == 204
+        assert phone.gone.wait(CUT_WITHIN), "a deleted diner's socket on another process stayed"
+
+
+@pytest.mark.live
+def test_failed_logins_counted_on_one_process_lock_on_the_other(client, two_servers):
+    a, b = two_servers
+    store = make_store()
+    body = {"store": store.slug, "username": "owner", "password": "guess"}
+    for base in (a, b, a, b, a):
+        assert requests.post(f"{base}/api/v1/staff/login", json=body, timeout=10).status_code == 401
+    right = body | {"password": "owner-pass"}
+    assert requests.post(f"{b}/api/v1/staff/login", json=right, timeout=10).status_code == 429

@@ -89,18 +89,30 @@ async function refreshFloor() {
 
 function tableCard(t) {
   const s = t.session;
+  const free = s ? s.due - (s.paying || 0) : 0;  // what a diner's WeChat payment in flight does not hold
   return el("article", { class: `table${s ? " busy" : ""}` },
     el("span", { class: "code" }, t.code),
     el("span", { class: "state" }, s ? T.orders_n.replace("{n}", s.orders) : T.free),
     s ? el("span", { class: `due${s.due === 0 ? " zero" : ""}` }, s.due ? `${T.due} ${yuan(s.due)}` : T.settled) : null,
+    s?.paying ? el("span", { class: "paying" }, T.paying.replace("{amount}", yuan(s.paying))) : null,
+    s?.overpaid ? el("span", { class: "overpaid", role: "alert" }, T.overpaid.replace("{amount}", yuan(s.overpaid))) : null,
     s ? el("div", { class: "actions" },
-      s.due > 0 ? el("button", { type: "button", class: "btn", onclick: () => cash(t, s) }, T.take_cash) : null,
-      s.due === 0 ? el("button", { type: "button", class: "btn ok", onclick: () => clear(t, s) }, T.clear_table) : null) : null);
+      free > 0 ? el("button", { type: "button", class: "btn", onclick: () => cash(t, s, free) }, T.take_cash) : null,
+      s.paying_payment_id ? el("button", { type: "button", class: "btn", onclick: () => stopPaying(t, s) }, T.stop_paying) : null,
+      s.due === 0 && !s.overpaid ? el("button", { type: "button", class: "btn ok", onclick: () => clear(t, s) }, T.clear_table) : null) : null);
 }
 
-async function cash(t, s) {
-  if (!window.confirm(T.confirm_cash.replace("{code}", t.code).replace("{amount}", yuan(s.due)))) return;
-  const key = `diancan.pos.cash.${s.id}.${s.due}`;
+async function stopPaying(t, s) {
+  if (!window.confirm(T.confirm_stop_paying.replace("{code}", t.code).replace("{amount}", yuan(s.paying)))) return;
+  try {
+    await api(`/api/v1/payments/${s.paying_payment_id}/cancel`, { method: "POST" });
+  } catch (ex) { toast(ex.message || T.network_error); }
+  refreshFloor();
+}
+
+async function cash(t, s, free) {
+  if (!window.confirm(T.confirm_cash.replace("{code}", t.code).replace("{amount}", yuan(free)))) return;
+  const key = `diancan.pos.cash.${s.id}.${free}`;
   const clientKey = localStorage.getItem(key) || crypto.randomUUID();
   localStorage.setItem(key, clientKey);
   try {

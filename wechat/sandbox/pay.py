@@ -145,6 +145,8 @@ def phone_confirms():  # type: ignore[no-untyped-def]
     ident = _ident()
     body = request.get_json(silent=True) or {}
     prepay_id = body.get("prepay_id") or str(body.get("package", "")).removeprefix("prepay_id=")
+    if not isinstance(prepay_id, str):  # a number too big for SQLite would fail the query
+        return {"error": {"code": "not_found", "message": "no such prepay_id"}}, 404
     with _db() as conn:
         row = conn.execute("SELECT * FROM pay_orders WHERE prepay_id = ?", (prepay_id,)).fetchone()
         if row is None:

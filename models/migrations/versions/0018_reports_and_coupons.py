@@ -1,7 +1,7 @@
 """reports and coupons: report indexes, ticket recalls, coupons and their claims
 
 Revision ID: 0018
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-03 11:50:00
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import models.base
 
 revision: str = '0018'
-down_revision: str | None = '0010'
+down_revision: str | None = '0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -72,7 +72,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_tickets_store_created', ['store_id', 'created_at'], unique=False)
 
     with op.batch_alter_table('table_sessions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('coupon_discount', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('coupon_discount', sa.BigInteger(), server_default='0', nullable=False))
         batch_op.create_index('ix_table_sessions_store_closed', ['store_id', 'closed_at'], unique=False)
 
     with op.batch_alter_table('orders', schema=None) as batch_op:

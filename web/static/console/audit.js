@@ -8,7 +8,8 @@ import {
 // --- audit log ---------------------------------------------------------------------------------
 
 const ACTIONS = ["item.create", "item.price", "item.update", "item.photo", "option.price", "order.void", "payment.cash",
-  "payment.other", "payment.refund", "table.rotate_qr", "table.disable", "table.enable", "store.update", "staff.create",
+  "payment.other", "payment.refund", "payment.overpaid", "payment.cancel", "table.rotate_qr", "table.disable",
+  "table.enable", "store.update", "staff.create",
   "staff.role", "staff.update", "staff.deactivate", "staff.password_reset", "staff.password_change", "kds.device.create",
   "kds.device.revoke"];
 

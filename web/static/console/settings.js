@@ -19,6 +19,10 @@ async function viewSettings() {
       hint: T.service_charge_hint },
     { name: "kds_warn_minutes", label: T.warn_minutes, type: "number", value: store.kds_warn_minutes, min: 1, max: 240 },
     { name: "kds_late_minutes", label: T.late_minutes, type: "number", value: store.kds_late_minutes, min: 1, max: 480 },
+    { name: "max_portions_round", label: T.max_portions_round, type: "number", value: store.max_portions_round, min: 1,
+      max: 2000, hint: T.max_portions_hint },
+    { name: "max_portions_check", label: T.max_portions_check, type: "number", value: store.max_portions_check, min: 1,
+      max: 10000 },
   ];
   const form = el("form", { class: "card", id: "settings-form", novalidate: true },
     el("div", { class: "form-grid" }, ...fields.map(field)),
@@ -33,7 +37,8 @@ async function viewSettings() {
       await api("/api/v1/admin/store", { method: "PATCH", body: {
         name: v.name.trim(), pay_mode: v.pay_mode, opens_at: emptyToNull(v.opens_at), closes_at: emptyToNull(v.closes_at),
         service_charge_bp: Math.round(Number(pct) * 100), kds_warn_minutes: Number(v.kds_warn_minutes),
-        kds_late_minutes: Number(v.kds_late_minutes) } });
+        kds_late_minutes: Number(v.kds_late_minutes), max_portions_round: Number(v.max_portions_round),
+        max_portions_check: Number(v.max_portions_check) } });
       showErrors(form, { fields: {}, message: "" });
       toast(T.saved);
       $("store-name").textContent = v.name.trim();

@@ -1,7 +1,7 @@
 // Live updates over Socket.IO (/table), and calling the waiter.
 import { fmt } from "../dom.js";
 import { refreshCart, setCart } from "./cart.js";
-import { $, T, authed, banner, state, tableToken, tablePath } from "./core.js";
+import { $, T, api, authed, banner, showError, state, tableToken, tablePath } from "./core.js";
 import { reloadMenuSoon, refreshItem } from "./menu.js";
 import { refreshCheckSoon, refreshOrders, rememberOrder, renderCheck, watchCheckPayment, watchOrderPayment } from "./orders.js";
 
@@ -33,7 +33,14 @@ export function connectSocket() {
   });
   socket.on("call.created", (data) => banner(data.call.kind === "bill" ? T.bill_requested : T.waiter_called, "ok"));
   socket.on("connect", () => { refreshCart().catch(() => {}); refreshOrders().catch(() => {}); });
-  socket.on("disconnect", () => banner(T.reconnecting, "warn", 0));
+  socket.on("disconnect", (reason) => {
+    // The server cut us: the table's code was rotated, the table disabled, or we deleted ourselves.
+    if (reason === "io server disconnect") {
+      api(tablePath(), { auth: false }).catch((err) => { if (err.status === 404) showError(T.unknown_table); });
+      return;
+    }
+    banner(T.reconnecting, "warn", 0);
+  });
   socket.on("connect", () => { if (!$("banner").className.includes("ok")) $("banner").hidden = true; });
 }
 
