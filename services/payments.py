@@ -71,6 +71,7 @@ def start_wechat_payment(diner_id: int, client_key: str, order_id: int | None = 
                                                   f"{setting('PUBLIC_BASE_URL')}/api/v1/wechat/pay/notify")
         except PayError as exc:
             log.warning("prepay for %s failed: %s", out_trade_no, exc)
+            _release_unprepaid(pid, payment.table_session_id)
             raise UpstreamError("WeChat Pay is not answering; please try again") from None
         with transaction() as tx:
             ledger.lock_check(tx.session, payment.table_session_id)
@@ -84,6 +85,19 @@ def start_wechat_payment(diner_id: int, client_key: str, order_id: int | None = 
             _close_quietly(out_trade_no)
             raise InvalidState("another payment at this table took over; nothing was charged")
     return Started(payment=payment, request_payment=pay_client().request_payment(prepay_id))
+
+
+def _release_unprepaid(payment_id: int, check_id: int) -> None:
+    """A payment whose prepay failed holds nothing: nobody has a sheet to pay it with, so it
+    must not keep the check's due from the cashier (a retry answers 409 and starts anew)."""
+    with transaction() as tx:
+        ledger.lock_check(tx.session, check_id)
+        moved = tx.session.execute(
+            update(Payment).where(Payment.id == payment_id, Payment.status == "created", Payment.prepay_id.is_(None))
+            .values(status="closed", flight_key=None).execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        if moved:
+            coupons.coupon_released(tx.session, payment_id)
 
 
 def _claim(diner_id: int, client_key: str, order_id: int | None, table_session_id: int | None,

@@ -355,3 +355,20 @@ def test_cancelling_a_payment_the_diner_has_just_paid_credits_it_instead(client,
     if cancelled.status_code == 200:
         assert t.cash().status_code == 201
     assert settle(t.store.id)[:2] == (4400, 4400)
+
+
+def test_a_payment_whose_prepay_failed_does_not_hold_the_check(app, client, live_server, monkeypatch):
+    t = Table(client, live_server)
+
+    def down(*args: Any, **kwargs: Any) -> str:
+        raise PayError("WeChat Pay is unreachable")
+
+    monkeypatch.setattr(payments.pay_client(), "jsapi_prepay", down)
+    key = uuid.uuid4().hex
+    failed = client.post(f"/api/v1/table-sessions/{t.check_id}/payments", json={"client_key": key},
+                         headers=auth(t.diners[0]))
+    monkeypatch.undo()
+    assert failed.status_code == 502
+    assert t.cash().status_code == 201  # nobody holds a sheet for it: the cashier is not kept waiting
+    assert settle(t.store.id) == (4400, 4400, 0)
+    assert t.pay(0, key).status_code == 409  # the diner's retry learns it is over

@@ -13,11 +13,12 @@ export function el(tag, attrs = {}, ...kids) {
 
 // A JSON call to our API. Errors carry the contract's code: {error: {code, message}}.
 export class ApiError extends Error {
-  constructor(status, body) {
+  constructor(status, body, retryAfter = null) {
     super(body?.error?.message || `HTTP ${status}`);
     this.status = status;
     this.code = body?.error?.code;
     this.fields = body?.error?.fields || null;
+    this.retryAfter = retryAfter;  // seconds the server asked us to wait (503 overloaded, 429)
   }
 }
 
@@ -29,7 +30,10 @@ export async function request(path, { method = "GET", body, form, token, headers
   const payload = form ?? (body === undefined ? undefined : JSON.stringify(body));
   const resp = await fetch(path, { method, headers, body: payload });
   const data = resp.status !== 204 && resp.headers.get("content-type")?.includes("json") ? await resp.json() : null;
-  if (!resp.ok) throw new ApiError(resp.status, data);
+  if (!resp.ok) {
+    const wait = Number(resp.headers.get("Retry-After"));
+    throw new ApiError(resp.status, data, Number.isFinite(wait) && wait > 0 ? wait : null);
+  }
   return data;
 }
 

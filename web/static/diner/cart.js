@@ -114,7 +114,8 @@ export async function submitRound() {
         $("submit").textContent = T.retry;
         break;
       }
-      await new Promise((r) => setTimeout(r, wait));
+      // The server may say when to come back (503 overloaded at the rush): then, not sooner.
+      await new Promise((r) => setTimeout(r, err.retryAfter ? err.retryAfter * 1000 : wait));
       wait = Math.min(wait * 2, 8000);
     }
   }
