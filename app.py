@@ -24,8 +24,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     import api
     import cli
     import kds
+    import monitoring
     import web
 
+    monitoring.init_app(app)
     api.init_app(app)
     kds.init_app(app)
     web.init_app(app)
@@ -107,9 +109,13 @@ def _reconcile_in_background(app: Flask) -> None:
 
 
 def _logging(app: Flask) -> None:
-    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # urllib3 logs whole request URLs at DEBUG, and WeChat's carry the app secret and login codes.
+    from monitoring.logs import configure
+
+    configure(app.config["LOG_LEVEL"])  # JSON lines, request ids, personal data redacted
+    # urllib3 logs whole request URLs at DEBUG, and WeChat's carry the app secret and login codes;
+    # SQLAlchemy's engine logs statements with their parameters at INFO.
     logging.getLogger("urllib3").setLevel(logging.WARNING)
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     # gevent-websocket's worker (GUNICORN_WORKER, optional) writes its own access log with full URLs.
     access = logging.getLogger("geventwebsocket.handler")
     if not any(isinstance(f, _NoQueryStrings) for f in access.filters):

@@ -39,6 +39,24 @@ def init_app(app: Flask) -> None:
 
         click.echo(reconcile(timedelta(seconds=older_than)))
 
+    @app.cli.command("backup")
+    @click.option("--to", "target", type=click.Path(dir_okay=False), default=None,
+                  help="file to write (default: instance/backups/diancan-<UTC time>.sqlite3 or .sql)")
+    def backup(target: str | None) -> None:
+        """A consistent copy of the database while it serves (SQLite online backup; mariadb-dump
+        --single-transaction on MariaDB)."""
+        from pathlib import Path
+
+        from services.backup import BackupFailed, default_path
+        from services.backup import backup as run_backup
+
+        url = current_app.config["DATABASE_URL"]
+        path = Path(target) if target else default_path(Path(current_app.instance_path) / "backups", url)
+        try:
+            click.echo(f"backup written to {run_backup(url, path)}")
+        except BackupFailed as exc:
+            raise click.ClickException(str(exc)) from exc
+
     @app.cli.command("rotate-data-keys")
     def rotate_data_keys() -> None:
         """Re-encrypt personal data under the newest DATA_KEYS key (run after appending a key)."""

@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
         devices,
         diner,
         floor,
+        incidents,
         kds,
         limits,
         payments,
@@ -49,6 +50,6 @@ def init_app(app: Flask) -> None:
     )
 
     limits.init_app(app)
-    for module in (diner, staff, kds, admin, admin_menu, admin_staff, table_service, devices, payments, floor, reports,
-                   coupons, together):
+    for module in (diner, staff, kds, admin, admin_menu, admin_staff, table_service, devices, payments, floor,
+                   incidents, reports, coupons, together):
         api.register_blueprint(module.blp)

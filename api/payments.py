@@ -197,7 +197,7 @@ def refund_notify() -> Any:
 def pay_notify() -> Any:
     body = request.get_data(as_text=True)
     try:
-        payments.handle_pay_notify(request.headers, body)
+        payments.handle_pay_notify(request.headers, body)  # counted by outcome in monitoring
     except payments.NotifyRejected as exc:
         log.warning("pay notify rejected: %s", exc)
         return jsonify({"code": "FAIL", "message": "rejected"}), 401

@@ -71,6 +71,10 @@ class Settings:
     WRITE_SLOTS: int = 0
     WRITE_QUEUE: int = 16
     WRITE_WAIT_SECONDS: float = 0.5
+    METRICS_TOKEN: str = ""  # set: /metrics needs "Authorization: Bearer <token>"; unset: loopback callers only
+    SENTRY_DSN: str = ""  # set: errors go to Sentry (no personal data; the same redaction as the logs)
+    SEQ_ANNOUNCE_SECONDS: int = 3  # how often each process tells its screens every station's latest seq; 0: never
+    FAULT_AFTER_COMMIT: str = ""  # tests only: "exit" ends the process after a commit with kitchen events
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -15,7 +15,10 @@ if TYPE_CHECKING:
 
 class Ticket(Base):
     __tablename__ = "tickets"
+    # The second index answers the metrics scrape (open tickets and the oldest, per station); the
+    # third the reports (a store's tickets of a day).
     __table_args__ = (UniqueConstraint("order_id", "station"),
+                      Index("ix_tickets_status_store_station", "status", "store_id", "station", "created_at"),
                       Index("ix_tickets_store_created", "store_id", "created_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)

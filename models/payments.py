@@ -12,7 +12,10 @@ from models.base import Base, Key, UTCDateTime, utcnow
 
 class Payment(Base):
     __tablename__ = "payments"
+    # The indexes answer the metrics scrape and reconcile (payments still paying, oldest first)
+    # and the reports (a store's payments of a day).
     __table_args__ = (UniqueConstraint("store_id", "client_key"),
+                      Index("ix_payments_status_created", "status", "created_at"),
                       Index("ix_payments_store_paid", "store_id", "paid_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)

@@ -136,6 +136,7 @@ def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequ
         if status == "accepted":
             send_to_kitchen(tx, order)
         record_order_update(tx, order)
+        tx.note("order", source="staff" if who.staff_id is not None else "diner", status=status)
     return order, True
 
 

@@ -30,7 +30,7 @@ from services.kitchen import record_order_update, send_to_kitchen
 from services.orders import diner_in_session
 from services.pay_client import pay_client
 from services.refunds import handle_refund_notify, record_anomaly, refund_overpayment, refund_payment
-from services.uow import Outgoing, Tx, reading, transaction
+from services.uow import Outgoing, Tx, fact, reading, transaction
 from wechat.pay import NotifyRejected, PayError
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,7 @@ def start_wechat_payment(diner_id: int, client_key: str, order_id: int | None = 
             if payment.status == "created":  # a notify may already have made it paid
                 payment.status = "paying"
                 _mark_orders(tx, payment, "paying")
+                tx.note("payment", channel="wechat_jsapi", status="paying")
             payment.prepay_id = prepay_id
             replaced = payment.status == "closed"
         if replaced:  # a newer attempt closed ours while WeChat was preparing it: close it there too
@@ -204,6 +205,7 @@ def close_in_flight(payment_id: int, out_trade_no: str, give_up: bool, staff_id:
         if moved:
             payment = _reread(tx, payment_id)
             _mark_orders(tx, payment, "unpaid")
+            tx.note("payment", channel=payment.channel, status="closed")
             coupons.coupon_released(tx.session, payment_id)  # the diner keeps the coupon for another try
             if staff_id is not None:
                 audit.record(tx, payment.store_id, staff_id, "payment.cancel", "payment", payment.id,
@@ -281,6 +283,7 @@ def record_offline_payment(store_id: int, staff_id: int, table_session_id: int, 
                           status="paid", paid_at=utcnow())
         tx.session.add(payment)
         tx.session.flush()
+        tx.note("payment", channel=channel, status="paid")
         _apply_credit(tx, payment)
         audit.record(tx, store_id, staff_id, f"payment.{channel}", "payment", payment.id, None,
                      {"amount": amount, "table_session_id": check.id})
@@ -294,10 +297,18 @@ def _offline_by_key(tx: Tx, store_id: int, client_key: str) -> Payment | None:
 
 
 # -- crediting ------------------------------------------------------------------------------
-def handle_pay_notify(headers: Any, body: str) -> None:
-    """Verify, decrypt and credit a payment notify. Raises NotifyRejected (forged, tampered,
-    stale, unreadable): WeChat should retry, nothing is credited."""
-    credit_transaction(pay_client().parse_notify(headers, body))
+def handle_pay_notify(headers: Any, body: str) -> str:
+    """Verify, decrypt and credit a payment notify; returns what became of it: ``credited``,
+    ``duplicate`` (credited before) or ``mismatch`` (kept as an anomaly). Raises NotifyRejected
+    (forged, tampered, stale, unreadable): WeChat should retry, nothing is credited."""
+    try:
+        txn = pay_client().parse_notify(headers, body)
+    except NotifyRejected as exc:
+        fact("notify", outcome="rejected_stale" if "stale" in str(exc) else "rejected_signature")
+        raise
+    outcome = _credit(txn)
+    fact("notify", outcome=outcome)
+    return outcome
 
 
 def credit_transaction(txn: dict[str, Any]) -> bool:
@@ -305,6 +316,10 @@ def credit_transaction(txn: dict[str, Any]) -> bool:
 
     A credit beyond what the check still owed is recorded all the same (WeChat took it), kept as
     an anomaly, and the excess refunded at once."""
+    return _credit(txn) == "credited"
+
+
+def _credit(txn: dict[str, Any]) -> str:
     out_trade_no = str(txn.get("out_trade_no", ""))[:64]
     cfg = current_app.config
     with transaction() as tx:
@@ -313,13 +328,13 @@ def credit_transaction(txn: dict[str, Any]) -> bool:
         ).scalar_one_or_none()
         if payment is None:
             record_anomaly(tx, None, out_trade_no, "unknown out_trade_no", txn)
-            return False
+            return "mismatch"
         problem = mismatch(txn, Expected(payment.out_trade_no, payment.amount, cfg["WECHATPAY_MCHID"],
                                          cfg["WECHAT_APPID"]))
         if problem is not None:
             if txn.get("trade_state") in ("SUCCESS", "REFUND"):  # money moved, but not as we asked
                 record_anomaly(tx, payment.store_id, out_trade_no, problem, txn)
-            return False
+            return "mismatch"
         ledger.lock_check(tx.session, payment.table_session_id)  # lock order: check, then payment
         # The one transaction that moves the row to paid credits it; every racer after it sees 0 rows.
         moved = tx.session.execute(
@@ -329,8 +344,9 @@ def credit_transaction(txn: dict[str, Any]) -> bool:
             .execution_options(synchronize_session=False)
         ).rowcount  # type: ignore[attr-defined]
         if moved != 1:
-            return False
+            return "duplicate"
         tx.session.refresh(payment)
+        tx.note("payment", channel=payment.channel, status="paid")
         excess = _apply_credit(tx, payment)
         if excess:
             record_anomaly(tx, payment.store_id, out_trade_no, f"overpaid: {excess} fen beyond what the check owed",
@@ -340,7 +356,7 @@ def credit_transaction(txn: dict[str, Any]) -> bool:
         pid = payment.id
     if excess:
         refund_overpayment(pid)
-    return True
+    return "credited"
 
 
 def _apply_credit(tx: Tx, payment: Payment) -> int:

@@ -30,6 +30,11 @@ def console_strings() -> dict[str, str]:
         "loading": _("Loading…"), "load_failed": _("Could not load. Tap to retry."), "retry": _("Retry"),
         "not_allowed": _("Your role may not use the console."),
         "session_over": _("Your session has ended. Sign in again."),
+        # warnings banner (GET /api/v1/floor/warnings)
+        "warn_screen_offline": _("Kitchen screen offline for over a minute: {detail}"),
+        "warn_payments_stuck": _("{count} payments have been waiting for WeChat Pay for over 5 minutes"),
+        "warn_wechat_pay_failing": _("WeChat Pay is not answering: {count} payments could not start"),
+        "warn_printer_down": _("{count} printers are not answering; their tickets wait in the queue"),
         # tables
         "areas": _("Areas"), "no_area": _("No area"), "new_area": _("New area"), "area_name": _("Area name"),
         "rename": _("Rename"), "confirm_delete_area": _("Delete area {name}? It must have no tables."),

@@ -104,6 +104,14 @@ function applyEvent(name, data) {
   if (gap) resume();
 }
 
+// Every few seconds the server says each station's latest seq: an event lost on its way (its
+// process died before sending it) shows up here, and the screen catches up from the server.
+function behindCheck(data) {
+  for (const [station, seq] of Object.entries(data.stations || {})) {
+    if (seq > (st.complete.get(station) ?? st.baseline)) return resume();
+  }
+}
+
 function resumePoint() {
   return st.complete.size ? Math.min(st.baseline, ...st.complete.values()) : st.baseline;
 }
@@ -152,6 +160,7 @@ function connect() {
   socket.on("ticket.created", (d) => applyEvent("ticket.created", d));
   socket.on("ticket.updated", (d) => applyEvent("ticket.updated", d));
   socket.on("snapshot", applySnapshot);
+  socket.on("kitchen.seq", behindCheck);
   socket.on("device.revoked", () => logout(T.revoked));
 }
 
