@@ -53,10 +53,15 @@ ops-tools:
 migrate: deps
 	$(BIN)/flask --app app db-upgrade
 
+# The demo's kitchen printer: the project's ESC/POS emulator, printing tickets in this terminal.
+PRINTER_PORT ?= 9100
+
 seed: migrate
-	$(BIN)/flask --app app seed-demo
+	$(BIN)/flask --app app seed-demo --printer 127.0.0.1:$(PRINTER_PORT)
 
 run: seed
+	@$(BIN)/python -m printers.emulator --port $(PRINTER_PORT) & emulator=$$!; \
+	trap 'kill $$emulator 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 # The production shape on one machine: nginx on PORT (default 8080) in front of PROCESSES (default 2)

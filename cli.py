@@ -15,10 +15,11 @@ def init_app(app: Flask) -> None:
         click.echo("database is up to date")
 
     @app.cli.command("seed-demo")
-    def seed_demo() -> None:
+    @click.option("--printer", default="", help="HOST:PORT of a network printer (the emulator) for every station")
+    def seed_demo(printer: str) -> None:
         """Create the demo store on an empty database and print its links."""
         from domain.errors import InvalidState
-        from services.demo import DEMO_SLUG
+        from services.demo import DEMO_SLUG, add_demo_printer
         from services.demo import seed_demo as seed
 
         try:
@@ -27,6 +28,10 @@ def init_app(app: Flask) -> None:
             click.echo(str(exc))
             return
         click.echo("demo store created" if store else f"store {DEMO_SLUG!r} already there")
+        if printer:
+            host, _, port = printer.rpartition(":")
+            added = add_demo_printer(host, int(port))
+            click.echo(f"kitchen printer at {printer}" + (" added" if added else " already there"))
         _print_links(DEMO_SLUG)
 
     @app.cli.command("payments-reconcile")

@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
     from api import (
         admin,
         admin_menu,
+        admin_printers,
         admin_staff,
         coupons,
         devices,
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
         kds,
         limits,
         payments,
+        pos,
         reports,
         staff,
         table_service,
@@ -50,6 +52,6 @@ def init_app(app: Flask) -> None:
     )
 
     limits.init_app(app)
-    for module in (diner, staff, kds, admin, admin_menu, admin_staff, table_service, devices, payments, floor,
-                   incidents, reports, coupons, together):
+    for module in (diner, staff, kds, admin, admin_menu, admin_printers, admin_staff, table_service, devices,
+                   payments, floor, incidents, pos, reports, coupons, together):
         api.register_blueprint(module.blp)

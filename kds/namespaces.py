@@ -11,7 +11,7 @@ from domain.errors import NotFound, Unauthorized
 from domain.permissions import allows
 from kds.announce import ensure_started as ensure_announcing
 from kds.connections import claim, release
-from kds.rooms import device_room, kds_room, staff_room, store_tables_room, table_room
+from kds.rooms import device_room, kds_room, kds_store_room, staff_room, store_tables_room, table_room
 from schema.kitchen import SnapshotSchema
 from services import devices, diners, kitchen, staff, tables
 
@@ -60,6 +60,7 @@ class KitchenNamespace(Namespace):
         watched: list[str | None] = list(stations) if stations else [None]
         for st in watched:
             join_room(kds_room(store_id, st))
+        join_room(kds_store_room(store_id))
         if device_id is not None:
             join_room(device_room(device_id))
             _ensure_sweeper(self.socketio)

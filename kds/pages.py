@@ -10,7 +10,7 @@ WARN_MINUTES, LATE_MINUTES = 8, 15  # default age thresholds; a store may set it
 
 def kds_strings() -> dict[str, str]:
     return {
-        "table": _("Table"), "order_n": _("#{n}"), "bump": _("Bump"), "recall": _("Recall"),
+        "table": _("Table"), "takeaway": _("Takeaway"), "order_n": _("#{n}"), "bump": _("Bump"), "recall": _("Recall"),
         "all_stations": _("All stations"), "new_ticket": _("New ticket"), "login_failed": _("Login failed"),
         "pair_failed": _("That pairing code is wrong, used or expired."),
         "network_error": _("The network is not answering."),
@@ -19,6 +19,7 @@ def kds_strings() -> dict[str, str]:
         "sold_out": _("Sold out"), "mark_sold_out": _("Mark this dish sold out for every diner"),
         "confirm_sold_out": _("Mark {name} sold out? Diners can no longer order it."),
         "marked_sold_out": _("{name} is now sold out."),
+        "printer_down_for": _("{name} offline {min} min"), "printer_rejected": _("{name} refused by the cloud"),
         "station_hot": _("Hot"), "station_cold": _("Cold"), "station_bar": _("Bar"), "remark": _("Remark"),
     }
 

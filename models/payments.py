@@ -38,6 +38,9 @@ class Payment(Base):
     refunded: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # reserved or refunded, fen
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Cash: what the diner handed over and what went back (tendered - amount); None otherwise.
+    tendered: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    change: Mapped[int | None] = mapped_column("change_given", Integer, nullable=True)
 
 
 class PaymentAnomaly(Base):

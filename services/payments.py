@@ -21,10 +21,11 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from domain import order_state
+from domain.checkout import cash_change
 from domain.errors import Conflict, InvalidState, NotFound, UpstreamError, ValidationFailed
 from domain.payment_state import CREDITABLE, IN_FLIGHT, Expected, flight_key, mismatch, new_out_trade_no, overpaid_by
 from models import Diner, Order, Payment, Store, TableSession, db, utcnow
-from services import audit, coupons, ledger
+from services import audit, coupons, ledger, split_pay
 from services.context import cipher, setting
 from services.kitchen import record_order_update, send_to_kitchen
 from services.orders import diner_in_session
@@ -254,10 +255,13 @@ def cancel_wechat_payment(store_id: int, staff_id: int, payment_id: int) -> Paym
 
 
 def record_offline_payment(store_id: int, staff_id: int, table_session_id: int, client_key: str, channel: str,
-                           amount: int | None = None) -> Payment:
+                           amount: int | None = None, tendered: int | None = None,
+                           order_item_ids: list[int] | None = None) -> Payment:
     """A cashier takes cash (or another way) for a check: credited at once. Idempotent on
-    ``client_key``. Raises NotFound, InvalidState (closed, nothing due, or a WeChat payment in
-    flight holds what is due), ValidationFailed (more than is free to pay)."""
+    ``client_key``. ``tendered``: the cash handed over (the change is kept with the payment);
+    ``order_item_ids``: pay exactly those lines (a split by items). Raises NotFound,
+    InvalidState (closed, nothing due, a WeChat payment in flight holds what is due, a line
+    already paid), ValidationFailed (more than is free to pay, less cash than the amount)."""
     with transaction() as tx:
         found = _offline_by_key(tx, store_id, client_key)
         if found is not None:
@@ -274,15 +278,21 @@ def record_offline_payment(store_id: int, staff_id: int, table_session_id: int, 
         if money.free <= 0:
             raise InvalidState(f"a WeChat payment of {money.in_flight} fen is in progress on this check: wait for "
                                "it, or cancel it first")
+        if order_item_ids:
+            amount = split_pay.lines_amount(tx.session, check, order_item_ids, amount, money.free)
         amount = money.free if amount is None else amount
         if not 0 < amount <= money.free:
             raise ValidationFailed("amount must be between 1 and what is due and not being paid",
                                    {"amount": [f"1 to {money.free}"]})
+        change = cash_change(amount, tendered) if channel == "cash" else None
         payment = Payment(store_id=store_id, table_session_id=check.id, staff_id=staff_id, client_key=client_key,
                           out_trade_no=new_out_trade_no(store_id, utcnow()), amount=amount, channel=channel,
-                          status="paid", paid_at=utcnow())
+                          status="paid", paid_at=utcnow(), tendered=None if change is None else tendered,
+                          change=change)
         tx.session.add(payment)
         tx.session.flush()
+        if order_item_ids:
+            split_pay.claim_lines(tx.session, payment, order_item_ids)
         tx.note("payment", channel=channel, status="paid")
         _apply_credit(tx, payment)
         audit.record(tx, store_id, staff_id, f"payment.{channel}", "payment", payment.id, None,

@@ -31,7 +31,7 @@ def report_strings() -> dict[str, str]:
         "coupon_min_spend_yuan": _("Minimum spend (¥)"), "coupon_min_spend": _("min. spend"),
         "coupon_starts": _("Valid from"), "coupon_ends": _("Valid until"), "coupon_per_diner": _("Per diner"),
         "coupon_total": _("In total"), "coupon_total_hint": _("Empty: no limit."), "coupon_terms": _("Terms"),
-        "coupon_claimed": _("Claimed"), "coupon_used": _("Used"), "coupon_discount": _("Discount given"),
+        "coupon_claimed": _("Claimed"), "coupon_used": _("Used"), "coupon_discount": _("Discount total"),
         "coupon_net_with": _("Net sales with it (30 days)"), "coupon_pause": _("Pause"),
         "coupon_resume": _("Resume"), "coupon_end": _("End"), "coupon_active": _("Active"),
         "coupon_paused": _("Paused"), "coupon_ended": _("Ended"), "coupon_percent_fmt": _("{percent} percent off"),

@@ -9,7 +9,7 @@ from sqlalchemy import Float, Integer, literal, null, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from models import CouponClaim
+from models import CouponClaim, Discount
 from models.base import UTCDateTime
 
 
@@ -77,7 +77,14 @@ def coupon_discounts(store_id: int, start: datetime, end: datetime) -> Any:
         CouponClaim.used_at >= start, CouponClaim.used_at < end)
 
 
-DISCOUNT_SOURCES: list[DiscountSource] = [coupon_discounts]
+def staff_discounts(store_id: int, start: datetime, end: datetime) -> Any:
+    """Discounts staff gave on checks (the cashier's, within their role's limit or approved)."""
+    return select(literal("manual").label("kind"), Discount.amount.label("amount"),
+                  Discount.staff_id.label("staff_id"), Discount.created_at.label("at")).where(
+        Discount.store_id == store_id, Discount.created_at >= start, Discount.created_at < end)
+
+
+DISCOUNT_SOURCES: list[DiscountSource] = [coupon_discounts, staff_discounts]
 
 
 def discounts(store_id: int, start: datetime, end: datetime) -> Any:

@@ -8,6 +8,7 @@ import "./console/tables.js";
 import "./console/menu.js";
 import "./console/staff.js";
 import "./console/screens.js";
+import "./console/printers.js";
 import "./console/settings.js";
 import "./console/audit.js";
 import "./console/reports.js";

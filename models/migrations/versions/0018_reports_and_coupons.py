@@ -1,7 +1,7 @@
 """reports and coupons: report indexes, ticket recalls, coupons and their claims
 
 Revision ID: 0018
-Revises: 0017
+Revises: 0013
 Create Date: 2026-12-03 11:50:00
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import models.base
 
 revision: str = '0018'
-down_revision: str | None = '0017'
+down_revision: str | None = '0013'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
