@@ -19,6 +19,9 @@ def kds_strings() -> dict[str, str]:
         "sold_out": _("Sold out"), "mark_sold_out": _("Mark this dish sold out for every diner"),
         "confirm_sold_out": _("Mark {name} sold out? Diners can no longer order it."),
         "marked_sold_out": _("{name} is now sold out."),
+        "more_n": _("+{n} tickets"), "key_n": _("Key {n} bumps this ticket"), "cooking": _("Cooking"),
+        "bump_pending": _("Bumped offline: sent when the network is back"),
+        "bump_queued": _("No network: table {code} will be bumped when it is back"),
         "station_hot": _("Hot"), "station_cold": _("Cold"), "station_bar": _("Bar"), "remark": _("Remark"),
     }
 
