@@ -119,3 +119,21 @@ def test_a_bump_made_offline_is_kept_shown_as_pending_and_applied_once_when_back
         assert [e.payload["status"] for e in bumps].count("bumped") == 1  # applied once
     finally:
         ctx.close()
+
+
+def test_the_same_dish_from_two_diners_shows_once_as_2x(client, browser, live_server):
+    store, (table,), item, diner = _kitchen(client)
+    ctx, page = _screen(browser, live_server, store)
+    try:
+        line = {"item_id": item.id, "qty": 1, "option_ids": [], "note": ""}
+        r = requests.post(f"{live_server}/api/v1/orders", headers=auth(diner), timeout=10, json={
+            "table_token": table, "client_key": uuid.uuid4().hex, "items": [line, dict(line)]})
+        assert r.status_code == 201, r.text
+        assert len(r.json()["order"]["items"]) == 2  # two diners' lines, kept apart on the order
+        expect(page.locator(".ticket li")).to_have_count(1)
+        expect(page.locator(".ticket li .qty")).to_have_text("2×")
+        page.locator(".ticket li").click()  # both lines start cooking together
+        expect(page.locator(".ticket li.it-cooking")).to_have_count(1)
+        expect(page.locator(".ticket li .qty")).to_have_text("2×")
+    finally:
+        ctx.close()

@@ -220,8 +220,8 @@ function card(t, index) {
       el("div", { class: "tmeta" }, el("span", {}, T.order_n.replace("{n}", t.order_number)),
         el("span", { class: "station" }, stationName(t.station))),
       el("div", { class: "age", "data-created": t.created_at }, mmss(s))),
-    el("ol", {}, t.items.map((it) => el("li", { class: `it-${it.status}`,
-      onclick: (e) => { e.stopPropagation(); cycleItem(it); } },
+    el("ol", {}, sameDishes(t.items).map((it) => el("li", { class: `it-${it.status}`,
+      onclick: (e) => { e.stopPropagation(); it.lines.forEach(cycleItem); } },
       el("span", { class: "qty" }, `${it.qty}×`),
       el("div", {}, el("span", { class: "name" }, it.name,
           it.status === "cooking" ? el("span", { class: "cooking" }, T.cooking) : null),
@@ -267,6 +267,18 @@ async function flushPending() {
   } finally { flushing = false; render(); }
 }
 window.addEventListener("online", flushPending);
+
+// The same dish, done the same way, ordered by two diners is one line "2×" for the cook; the
+// lines behind it still change status together.
+function sameDishes(items) {
+  const lines = new Map();
+  for (const it of items) {
+    const k = JSON.stringify([it.name, it.options, it.note || "", it.status]);
+    const line = lines.get(k);
+    if (line) { line.qty += it.qty; line.lines.push(it); } else lines.set(k, { ...it, lines: [it] });
+  }
+  return [...lines.values()];
+}
 
 async function cycleItem(it) {
   const next = { new: "cooking", cooking: "done", done: "cooking" }[it.status];
