@@ -211,6 +211,8 @@ ZH = {
     "New ticket": "新单", "Login failed": "登录失败", "That pairing code is wrong, used or expired.": "配对码错误、已使用或已过期。",
     "The network is not answering.": "网络无响应。", "Nothing to undo.": "没有可撤销的出餐。",
     "Bumped table {code}": "{code} 桌已出餐", "+{n} tickets": "+{n} 单", "Key {n} bumps this ticket": "按 {n} 键出餐",
+    "Sell out": "估清", "Undo sold out": "撤销估清", "{name} is back on the menu.": "{name} 已恢复供应。",
+    "Put this dish back on the menu for every diner": "恢复供应，所有顾客可再点",
     "Bumped offline: sent when the network is back": "已出餐（离线），联网后自动提交",
     "No network: table {code} will be bumped when it is back": "网络断开：{code} 桌将在联网后出餐", "Ticket is back.": "单据已恢复。",
     "This account may not use the kitchen display.": "该账号不能使用厨房显示屏。", "This screen was unpaired.": "此屏幕已被解除配对。",

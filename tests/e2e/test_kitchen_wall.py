@@ -117,6 +117,7 @@ def test_a_bump_made_offline_is_kept_shown_as_pending_and_applied_once_when_back
         assert ticket.status == "bumped"
         bumps = db.session.execute(select(KitchenEvent).where(KitchenEvent.ticket_id == ticket.id)).scalars()
         assert [e.payload["status"] for e in bumps].count("bumped") == 1  # applied once
+        db.session.rollback()
     finally:
         ctx.close()
 
@@ -133,7 +134,36 @@ def test_the_same_dish_from_two_diners_shows_once_as_2x(client, browser, live_se
         expect(page.locator(".ticket li")).to_have_count(1)
         expect(page.locator(".ticket li .qty")).to_have_text("2×")
         page.locator(".ticket li").click()  # both lines start cooking together
+        expect(page.locator(".ticket li .qty")).to_have_text(["2×"])  # one line again, once both are sent
         expect(page.locator(".ticket li.it-cooking")).to_have_count(1)
-        expect(page.locator(".ticket li .qty")).to_have_text("2×")
+    finally:
+        ctx.close()
+
+
+def test_sold_out_from_the_all_day_panel_shows_its_state_and_can_be_undone(client, browser, live_server):
+    store, (table,), item, diner = _kitchen(client)
+    other = make_item(store, name="酸菜鱼")
+    ctx, page = _screen(browser, live_server, store)
+    try:
+        page.on("dialog", lambda d: d.accept())
+        _order(live_server, diner, table, item.id)
+        _order(live_server, diner, table, other.id)
+        page.locator("#toggle-allday").click()
+        row = page.locator("#allday-list li", has_text="回锅肉")
+        expect(page.locator("#allday-list li")).to_have_count(2)
+        expect(page.locator("#allday-list .sold-tag")).to_have_count(0)  # nothing reads as sold out yet
+        row.get_by_role("button", name="估清", exact=True).click()
+        expect(row.locator(".sold-tag")).to_have_text("已售罄")
+        expect(row.get_by_role("button", name="撤销估清")).to_have_attribute("aria-pressed", "true")
+        expect(page.locator("#allday-list li", has_text="酸菜鱼").locator(".sold-tag")).to_have_count(0)
+        db.session.rollback()
+        assert db.session.get(type(item), item.id).sold_out is True
+        db.session.rollback()  # end the read: on SQLite an open read holds off the server's write
+        row.get_by_role("button", name="撤销估清").click()
+        expect(row.get_by_role("button", name="估清", exact=True)).to_have_attribute("aria-pressed", "false")
+        expect(row.locator(".sold-tag")).to_have_count(0)
+        db.session.rollback()
+        assert db.session.get(type(item), item.id).sold_out is False
+        db.session.rollback()
     finally:
         ctx.close()

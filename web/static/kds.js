@@ -221,7 +221,7 @@ function card(t, index) {
         el("span", { class: "station" }, stationName(t.station))),
       el("div", { class: "age", "data-created": t.created_at }, mmss(s))),
     el("ol", {}, sameDishes(t.items).map((it) => el("li", { class: `it-${it.status}`,
-      onclick: (e) => { e.stopPropagation(); it.lines.forEach(cycleItem); } },
+      onclick: async (e) => { e.stopPropagation(); for (const line of it.lines) await cycleItem(line); } },
       el("span", { class: "qty" }, `${it.qty}×`),
       el("div", {}, el("span", { class: "name" }, it.name,
           it.status === "cooking" ? el("span", { class: "cooking" }, T.cooking) : null),
@@ -295,11 +295,16 @@ async function undo() {
 }
 $("undo").onclick = undo;
 
-async function markSoldOut(row) {
-  if (!window.confirm(T.confirm_sold_out.replace("{name}", row.name))) return;
+// 估清 is a toggle: a dish marked here shows it and can be put back on the menu with one more tap.
+// Dishes marked from this screen stay listed (even with nothing left to cook) so the undo is at hand.
+const markedHere = new Map();  // item id -> row
+async function setSoldOut(row, soldOut) {
+  if (soldOut && !window.confirm(T.confirm_sold_out.replace("{name}", row.name))) return;
   try {
-    await api(`/api/v1/kds/items/${row.item_id}/sold-out`, { method: "POST", body: { sold_out: true } });
-    toast(T.marked_sold_out.replace("{name}", row.name));
+    await api(`/api/v1/kds/items/${row.item_id}/sold-out`, { method: "POST", body: { sold_out: soldOut } });
+    if (soldOut) markedHere.set(row.item_id, row); else markedHere.delete(row.item_id);
+    toast((soldOut ? T.marked_sold_out : T.back_on_menu).replace("{name}", row.name));
+    refreshAllDay();
   } catch (ex) { toast(say(ex)); }
 }
 
@@ -310,9 +315,14 @@ async function refreshAllDay() {
   const q = st.stations ? `?stations=${encodeURIComponent(st.stations.join(","))}` : "";
   try {
     const data = await api(`/api/v1/kds/all-day${q}`);
-    $("allday-list").replaceChildren(...data.items.map((r) => el("li", {}, el("b", {}, r.qty), el("span", {}, r.name),
-      el("button", { type: "button", class: "soldout-btn", title: T.mark_sold_out, onclick: () => markSoldOut(r) },
-        T.sold_out))));
+    const listed = new Set(data.items.map((r) => r.item_id));
+    const rows = [...data.items, ...[...markedHere.values()].filter((r) => !listed.has(r.item_id))
+      .map((r) => ({ ...r, qty: 0, sold_out: true }))];
+    $("allday-list").replaceChildren(...rows.map((r) => el("li", { class: r.sold_out ? "is-sold-out" : "" },
+      el("b", {}, r.qty), el("span", {}, r.name, r.sold_out ? el("em", { class: "sold-tag" }, T.sold_out) : null),
+      el("button", { type: "button", class: "soldout-btn", "aria-pressed": String(r.sold_out),
+        title: r.sold_out ? T.back_on_menu_hint : T.mark_sold_out,
+        onclick: () => setSoldOut(r, !r.sold_out) }, r.sold_out ? T.undo_sold_out : T.mark_sold_out_short))));
   } catch { /* the next change retries */ }
 }
 $("toggle-allday").onclick = () => {
