@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from models import KitchenEvent, Order, Ticket, db
-
 from tests.e2e.conftest import open_kitchen
 from tests.helpers import auth, diner_token_in_process, make_item, make_staff, make_store, make_table, token_of
 
