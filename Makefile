@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export PYTHONPATH := $(CURDIR)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test lint deps dev-deps browser migrate seed bench smoke translations-update
+.PHONY: run test lint deps dev-deps browser ops-tools migrate seed bench smoke translations-update cluster cluster-reload
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -40,20 +40,39 @@ translations-update: deps
 browser:
 	@bash scripts/ensure-browser.sh
 
+# nginx (make cluster) and promtool (alert-rule tests), from Debian.
+ops-tools:
+	@bash scripts/ensure-ops-tools.sh
+
 migrate: deps
 	$(BIN)/flask --app app db-upgrade
 
+# The demo's kitchen printer: the project's ESC/POS emulator, printing tickets in this terminal.
+PRINTER_PORT ?= 9100
+
 seed: migrate
-	$(BIN)/flask --app app seed-demo
+	$(BIN)/flask --app app seed-demo --printer 127.0.0.1:$(PRINTER_PORT)
 
 run: seed
+	@$(BIN)/python -m printers.emulator --port $(PRINTER_PORT) & emulator=$$!; \
+	trap 'kill $$emulator 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+# The production shape on one machine: nginx on PORT (default 8080) in front of PROCESSES (default 2)
+# gunicorn processes on MariaDB and Redis, in the foreground; Ctrl-C stops everything.
+cluster: deps ops-tools
+	@bash scripts/ensure-services.sh
+	$(BIN)/python scripts/cluster.py
+
+# New code without downtime: each process, one at a time, swaps its worker (gunicorn's SIGHUP reload).
+cluster-reload:
+	kill -HUP $$(cat $${INSTANCE_PATH:-instance}/cluster/runner.pid)
 
 lint: dev-deps
 	$(BIN)/ruff check .
-	$(BIN)/mypy --strict domain services
+	$(BIN)/mypy --strict domain services monitoring
 
-test: dev-deps browser lint
+test: dev-deps browser ops-tools lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: dev-deps

@@ -24,8 +24,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     import api
     import cli
     import kds
+    import monitoring
     import web
 
+    monitoring.init_app(app)
     api.init_app(app)
     kds.init_app(app)
     web.init_app(app)
@@ -39,8 +41,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
             "WECHAT_SANDBOX is on: /wechat-sandbox/pay/confirm marks any payment paid without authentication, "
             "WeChat login and pay go to the sandbox, and the demo store's passwords are public. "
             "Never on a public server: use an https PUBLIC_BASE_URL or WECHAT_SANDBOX=0.")
+        from printers.feie_sandbox import bp as feie_sandbox_bp
+
+        app.register_blueprint(feie_sandbox_bp)
 
     _reconcile_in_background(app)
+    _print_in_background(app)
     _behind_proxies(app)
 
     @app.get("/healthz")
@@ -106,10 +112,35 @@ def _reconcile_in_background(app: Flask) -> None:
         socketio.start_background_task(loop)
 
 
+def _print_in_background(app: Flask) -> None:
+    """Each server process runs a print worker (started with the first request, after the fork).
+
+    Workers of all processes share the jobs through row leases, so any number may run.
+    """
+    if not app.config["PRINT_WORKER"] or app.config.get("TESTING"):
+        return
+    started = False
+
+    @app.before_request
+    def _start_printing() -> None:
+        nonlocal started
+        if started:
+            return
+        started = True
+        from kds import socketio
+        from services.print_worker import start_in_background
+
+        start_in_background(app, socketio.start_background_task)
+
+
 def _logging(app: Flask) -> None:
-    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # urllib3 logs whole request URLs at DEBUG, and WeChat's carry the app secret and login codes.
+    from monitoring.logs import configure
+
+    configure(app.config["LOG_LEVEL"])  # JSON lines, request ids, personal data redacted
+    # urllib3 logs whole request URLs at DEBUG, and WeChat's carry the app secret and login codes;
+    # SQLAlchemy's engine logs statements with their parameters at INFO.
     logging.getLogger("urllib3").setLevel(logging.WARNING)
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     # gevent-websocket's worker (GUNICORN_WORKER, optional) writes its own access log with full URLs.
     access = logging.getLogger("geventwebsocket.handler")
     if not any(isinstance(f, _NoQueryStrings) for f in access.filters):

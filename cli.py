@@ -15,10 +15,11 @@ def init_app(app: Flask) -> None:
         click.echo("database is up to date")
 
     @app.cli.command("seed-demo")
-    def seed_demo() -> None:
+    @click.option("--printer", default="", help="HOST:PORT of a network printer (the emulator) for every station")
+    def seed_demo(printer: str) -> None:
         """Create the demo store on an empty database and print its links."""
         from domain.errors import InvalidState
-        from services.demo import DEMO_SLUG
+        from services.demo import DEMO_SLUG, add_demo_printer
         from services.demo import seed_demo as seed
 
         try:
@@ -27,6 +28,10 @@ def init_app(app: Flask) -> None:
             click.echo(str(exc))
             return
         click.echo("demo store created" if store else f"store {DEMO_SLUG!r} already there")
+        if printer:
+            host, _, port = printer.rpartition(":")
+            added = add_demo_printer(host, int(port))
+            click.echo(f"kitchen printer at {printer}" + (" added" if added else " already there"))
         _print_links(DEMO_SLUG)
 
     @app.cli.command("payments-reconcile")
@@ -38,6 +43,24 @@ def init_app(app: Flask) -> None:
         from services.payments import reconcile
 
         click.echo(reconcile(timedelta(seconds=older_than)))
+
+    @app.cli.command("backup")
+    @click.option("--to", "target", type=click.Path(dir_okay=False), default=None,
+                  help="file to write (default: instance/backups/diancan-<UTC time>.sqlite3 or .sql)")
+    def backup(target: str | None) -> None:
+        """A consistent copy of the database while it serves (SQLite online backup; mariadb-dump
+        --single-transaction on MariaDB)."""
+        from pathlib import Path
+
+        from services.backup import BackupFailed, default_path
+        from services.backup import backup as run_backup
+
+        url = current_app.config["DATABASE_URL"]
+        path = Path(target) if target else default_path(Path(current_app.instance_path) / "backups", url)
+        try:
+            click.echo(f"backup written to {run_backup(url, path)}")
+        except BackupFailed as exc:
+            raise click.ClickException(str(exc)) from exc
 
     @app.cli.command("rotate-data-keys")
     def rotate_data_keys() -> None:

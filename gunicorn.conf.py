@@ -19,11 +19,24 @@ worker_connections = 2000
 # (api/guards.py, MAX_URI).
 limit_request_line = 8190
 timeout = 60
-accesslog = "-"
 # The access log line format leaves out query strings: they may carry tokens. %(U)s is the route
-# (``/t/<qr_token>``), not the path, which may hold a table's QR token (access_log.py).
+# (``/t/<qr_token>``), not the path, which may hold a table's QR token (access_log.py). The app also
+# logs each request as a JSON line (route template, status, duration, request id), so ACCESS_LOG=0
+# turns gunicorn's line off.
+accesslog = None if os.environ.get("ACCESS_LOG") == "0" else "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 logger_class = "access_log.RouteLogger"
+# gunicorn's own lines (start, worker exits, access) as JSON too, through the same redaction.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "monitoring.logs.json_formatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        "gunicorn.access": {"level": "INFO" if accesslog else "WARNING", "handlers": ["console"], "propagate": False},
+    },
+}
 graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "10"))
 # gunicorn 27's control socket defaults to one path per user; several servers would fight over it.
 control_socket_disable = True

@@ -31,8 +31,24 @@ def init_app(app: Flask) -> None:
     overload.init_app(app)
     guards.init_app(app)  # before the rate limiter, which may read the body
 
-    from api import admin, admin_menu, admin_staff, devices, diner, floor, kds, limits, payments, staff, table_service
+    from api import (
+        admin,
+        admin_menu,
+        admin_printers,
+        admin_staff,
+        devices,
+        diner,
+        floor,
+        incidents,
+        kds,
+        limits,
+        payments,
+        pos,
+        staff,
+        table_service,
+    )
 
     limits.init_app(app)
-    for module in (diner, staff, kds, admin, admin_menu, admin_staff, table_service, devices, payments, floor):
+    for module in (diner, staff, kds, admin, admin_menu, admin_printers, admin_staff, table_service, devices,
+                   payments, floor, incidents, pos):
         api.register_blueprint(module.blp)

@@ -7,7 +7,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from api.auth import current_staff, permission_required
-from services import admin, tables
+from domain.checkout import table_state
+from services import admin, calls, tables
 
 blp = Blueprint("floor", __name__, url_prefix="/api/v1", description="Floor: tables and their checks")
 
@@ -15,6 +16,8 @@ blp = Blueprint("floor", __name__, url_prefix="/api/v1", description="Floor: tab
 class FloorCheck(Schema):
     id = fields.Int()
     total = fields.Int()
+    discount = fields.Int()
+    unserved = fields.Int(metadata={"description": "lines not yet served (not cancelled)"})
     paid = fields.Int()
     due = fields.Int()
     overpaid = fields.Int(metadata={"description": "paid beyond the total (being refunded); the table cannot be "
@@ -30,6 +33,7 @@ class FloorTable(Schema):
     code = fields.Str()
     area = fields.Str(allow_none=True)
     seats = fields.Int()
+    state = fields.Str(metadata={"description": "free, ordering, eating, waiting_to_pay or paid"})
     session = fields.Nested(FloorCheck, allow_none=True)
 
 
@@ -51,14 +55,21 @@ def floor() -> dict[str, Any]:
     who = current_staff()
     assert who is not None
     rows = []
+    bills = {call.table_id for call, _ in calls.open_calls(who.store_id) if call.kind == "bill"}
     paying = tables.payments_in_flight(who.store_id)
     for table, check in tables.floor(who.store_id):
-        session = None if check is None else {
-            "id": check.id, "total": check.total, "paid": check.paid, "due": check.due, "overpaid": check.overpaid,
-            "paying": sum(p.amount for p in paying.get(check.id, [])),
-            "paying_payment_id": paying[check.id][0].id if paying.get(check.id) else None,
-            "orders": len([o for o in check.orders if o.status != "cancelled"]), "opened_at": check.opened_at}
+        session = None
+        state = table_state(False, 0, 0, 0, 0, False)
+        if check is not None:
+            live = [o for o in check.orders if o.status != "cancelled"]
+            unserved = sum(1 for o in live if o.status != "served" for ln in o.items if ln.status != "cancelled")
+            session = {"id": check.id, "total": check.total, "discount": check.discount, "paid": check.paid,
+                       "due": check.due, "overpaid": check.overpaid,
+                       "paying": sum(p.amount for p in paying.get(check.id, [])),
+                       "paying_payment_id": paying[check.id][0].id if paying.get(check.id) else None,
+                       "orders": len(live), "unserved": unserved, "opened_at": check.opened_at}
+            state = table_state(True, len(live), check.total, check.due, unserved, table.id in bills)
         rows.append({"id": table.id, "code": table.code, "area": table.area.name if table.area else None,
-                     "seats": table.seats, "session": session})
+                     "seats": table.seats, "state": state, "session": session})
     store = admin.get_store(who.store_id)
     return {"store": {"name": store.name, "timezone": store.timezone}, "tables": rows}

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.auth import current_diner, current_staff, diner_required, permission_required
+from api.guards import raw_body
 from schema import RequestSchema
 from services import payments, refunds
 
@@ -24,6 +25,11 @@ class OfflinePaymentRequest(RequestSchema):
     client_key = fields.Str(required=True, validate=validate.Length(8, 64))
     channel = fields.Str(load_default="cash", validate=validate.OneOf(["cash", "other"]))
     amount = fields.Int(strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 10_000_000))
+    tendered = fields.Int(strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 10_000_000),
+                          metadata={"description": "cash handed over (fen); the answer carries the change"})
+    order_item_ids = fields.List(fields.Int(strict=True, validate=validate.Range(1, 2**31 - 1)), load_default=None,
+                                 allow_none=True, validate=validate.Length(1, 200),
+                                 metadata={"description": "pay exactly these lines of the check (split by items)"})
 
 
 class PaymentSchema(Schema):
@@ -32,6 +38,8 @@ class PaymentSchema(Schema):
     amount = fields.Int()
     channel = fields.Str()
     status = fields.Str()
+    tendered = fields.Int(allow_none=True)
+    change = fields.Int(allow_none=True)
 
 
 class RequestPaymentSchema(Schema):
@@ -89,7 +97,7 @@ def pay_offline(body: dict[str, Any], session_id: int) -> Any:
     who = current_staff()
     assert who is not None
     payment = payments.record_offline_payment(who.store_id, who.id, session_id, body["client_key"], body["channel"],
-                                              body["amount"])
+                                              body["amount"], body["tendered"], body["order_item_ids"])
     return {"payment": payment}, 201
 
 
@@ -179,6 +187,7 @@ NOTIFY_FAIL = "not verified (signature, serial, timestamp or resource): WeChat r
 @blp.doc(description="WeChat Pay v3 refund notify")
 @blp.response(204, description="handled (also when already handled before)")
 @blp.alt_response(401, schema=NotifyFailSchema, description=NOTIFY_FAIL)
+@raw_body
 def refund_notify() -> Any:
     try:
         payments.handle_refund_notify(request.headers, request.get_data(as_text=True))
@@ -192,10 +201,11 @@ def refund_notify() -> Any:
 @blp.doc(description="WeChat Pay v3 payment notify: 204 when handled; 4xx with {code: FAIL} makes WeChat retry")
 @blp.response(204, description="handled (also when already handled before)")
 @blp.alt_response(401, schema=NotifyFailSchema, description=NOTIFY_FAIL)
+@raw_body
 def pay_notify() -> Any:
     body = request.get_data(as_text=True)
     try:
-        payments.handle_pay_notify(request.headers, body)
+        payments.handle_pay_notify(request.headers, body)  # counted by outcome in monitoring
     except payments.NotifyRejected as exc:
         log.warning("pay notify rejected: %s", exc)
         return jsonify({"code": "FAIL", "message": "rejected"}), 401

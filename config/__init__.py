@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from config.sandbox import sandbox_defaults
+from config.sandbox import feie_sandbox_defaults, sandbox_defaults
 from config.secrets import instance_secrets
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,11 +66,26 @@ class Settings:
     SOCKETS_PER_TOKEN: int = 8  # namespace sockets one token may hold, per process
     RECONCILE_SECONDS: int = 60  # how often each server process asks WeChat Pay about stragglers; 0: never
     LOG_LEVEL: str = "INFO"
+    # Printing: every server process runs a print worker (PRINT_WORKER=0: none in this process).
+    PRINT_WORKER: bool = True
+    PRINT_POLL_SECONDS: float = 0.5  # how often a worker looks for jobs written by other processes
+    PRINT_TIMEOUT_SECONDS: float = 5.0  # connect / answer timeout of a network printer
+    PRINT_RETRY_MAX_SECONDS: float = 30.0  # back-off ceiling while a printer does not answer
+    PRINT_DOWN_AFTER_SECONDS: float = 60.0  # failing this long, a printer shows as down
+    PRINT_LEASE_SECONDS: float = 60.0  # a worker's claim on a job; another may take it after
+    PRINT_BATCH: int = 20  # jobs of one printer a worker claims at once (sent in order, recorded one by one)
+    FEIE_API_BASE: str = ""  # Feie's open API; sandbox mode: our /feie-sandbox
+    FEIE_USER: str = ""
+    FEIE_UKEY: str = ""
     # Overload: at most WRITE_SLOTS writes run at once per process (0: 2 on SQLite, 16 on MariaDB);
     # up to WRITE_QUEUE more wait at most WRITE_WAIT_SECONDS for a slot; beyond, 503 overloaded.
     WRITE_SLOTS: int = 0
     WRITE_QUEUE: int = 16
     WRITE_WAIT_SECONDS: float = 0.5
+    METRICS_TOKEN: str = ""  # set: /metrics needs "Authorization: Bearer <token>"; unset: loopback callers only
+    SENTRY_DSN: str = ""  # set: errors go to Sentry (no personal data; the same redaction as the logs)
+    SEQ_ANNOUNCE_SECONDS: int = 3  # how often each process tells its screens every station's latest seq; 0: never
+    FAULT_AFTER_COMMIT: str = ""  # tests only: "exit" ends the process after a commit with kitchen events
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -112,7 +127,9 @@ class Settings:
         if self.WECHAT_SANDBOX:
             # Sandbox values fill only what the environment left unset, so a real
             # WECHAT_* / WECHATPAY_* value always wins (contract: "overrides").
-            for name, value in sandbox_defaults(instance, self.PUBLIC_BASE_URL).items():
+            defaults = sandbox_defaults(instance, self.PUBLIC_BASE_URL)
+            defaults |= feie_sandbox_defaults(instance, self.PUBLIC_BASE_URL)
+            for name, value in defaults.items():
                 if not getattr(self, name):
                     setattr(self, name, value)
 

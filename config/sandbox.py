@@ -72,3 +72,11 @@ def sandbox_defaults(instance: Path, public_base_url: str) -> dict[str, str]:
         "WECHATPAY_PUBLIC_KEY_FILE": str(folder / "wechatpay_public_key.pem"),
         "WECHATPAY_PUBLIC_KEY_ID": ident["public_key_id"],
     }
+
+
+def feie_sandbox_defaults(instance: Path, public_base_url: str) -> dict[str, str]:
+    """The FEIE_* settings in sandbox mode: our Feie sandbox's URL and a developer account made once."""
+    ident = kept_secrets(instance / "feie-sandbox" / "identity.json", lambda: {
+        "user": f"dev{secrets.randbelow(10**8):08d}@sandbox.feieyun.test", "ukey": secrets.token_hex(8)})
+    return {"FEIE_API_BASE": f"{public_base_url}/feie-sandbox/Api/Open/", "FEIE_USER": ident["user"],
+            "FEIE_UKEY": ident["ukey"]}

@@ -17,6 +17,11 @@ MATRIX: dict[str, frozenset[str]] = {
     "orders.void": frozenset({"owner", "manager", "cashier"}),
     "payments.take": frozenset({"owner", "manager", "cashier"}),
     "payments.refund": frozenset({"owner", "manager", "cashier"}),
+    "orders.take": frozenset({"owner", "manager", "cashier", "waiter"}),
+    "checks.move": frozenset({"owner", "manager", "cashier", "waiter"}),
+    "discounts.give": frozenset({"owner", "manager", "cashier"}),
+    "shifts.run": frozenset({"owner", "manager", "cashier"}),
+    "print.reprint": frozenset({"owner", "manager", "cashier"}),  # reprints, receipts, printer states
     # the kitchen
     "kitchen.work": frozenset({"owner", "manager", "cook"}),
     # the console
@@ -25,6 +30,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "menu.manage": frozenset({"owner", "manager"}),
     "stations.manage": frozenset({"owner", "manager"}),
     "screens.manage": frozenset({"owner", "manager"}),
+    "printers.manage": frozenset({"owner", "manager"}),
     "settings.manage": frozenset({"owner", "manager"}),
     "audit.read": frozenset({"owner", "manager"}),
     "staff.manage": frozenset({"owner", "manager"}),

@@ -1,7 +1,8 @@
 """Socket.IO: the kitchen screens (``/kds``) and the diners' tables (``/table``).
 
 Committed events arrive from ``services.uow`` and are emitted to rooms: every kitchen event to
-``kds:<store>:*`` (expo screens) and ``kds:<store>:<station>``; table events to
+``kds:<store>:*`` (expo screens) and ``kds:<store>:<station>``; printer states to
+``kds-store:<store>`` and ``staff:<store>``; table events to
 ``table:<table id>``; store-wide menu changes to ``tables:<store>``; calls to ``staff:<store>``
 on ``/staff``. With ``REDIS_URL`` set, emits travel through Redis to every process.
 """
@@ -12,7 +13,7 @@ from flask_socketio import SocketIO
 
 from kds import connections, namespaces, packet_json, pages
 from kds.namespaces import disconnect_device, sweep_everywhere
-from kds.rooms import device_room, kds_room, staff_room, store_tables_room, table_room
+from kds.rooms import device_room, kds_room, kds_store_room, staff_room, store_tables_room, table_room
 from services.uow import Outgoing, subscribe
 
 socketio = SocketIO()
@@ -28,6 +29,9 @@ def publish(events: list[Outgoing]) -> None:
         elif ev.audience == "store":
             socketio.emit(ev.name, ev.payload, namespace="/table", to=store_tables_room(ev.store_id))
         elif ev.audience == "staff":
+            socketio.emit(ev.name, ev.payload, namespace="/staff", to=staff_room(ev.store_id))
+        elif ev.audience == "printer":  # a printer's state: kitchen screens and the floor's phones
+            socketio.emit(ev.name, ev.payload, namespace="/kds", to=kds_store_room(ev.store_id))
             socketio.emit(ev.name, ev.payload, namespace="/staff", to=staff_room(ev.store_id))
         elif ev.audience == "device" and ev.device_id is not None:
             socketio.emit(ev.name, ev.payload, namespace="/kds", to=device_room(ev.device_id))

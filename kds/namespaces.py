@@ -4,18 +4,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import current_app, has_app_context, request
+from flask import current_app, g, has_app_context, request
 from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, emit, join_room
 
 from domain.errors import NotFound, Unauthorized
 from domain.permissions import allows
+from kds.announce import ensure_started as ensure_announcing
 from kds.connections import claim, release
-from kds.rooms import device_room, kds_room, staff_room, store_tables_room, table_room
+from kds.rooms import device_room, kds_room, kds_store_room, staff_room, store_tables_room, table_room
 from schema.kitchen import SnapshotSchema
 from services import devices, diners, kitchen, staff, tables
 
 MAX_STATIONS = 20
 MAX_SEQ = 2**53 - 1  # the largest seq a screen (JavaScript) can count to exactly
+log = logging.getLogger(__name__)
 
 
 def _stations(auth: dict[str, Any]) -> list[str] | None:
@@ -55,12 +57,18 @@ class KitchenNamespace(Namespace):
             raise ConnectionRefusedError("unauthorized") from None
         _claim("/kds", token)
 
-        for st in stations or [None]:
+        watched: list[str | None] = list(stations) if stations else [None]
+        for st in watched:
             join_room(kds_room(store_id, st))
+        join_room(kds_store_room(store_id))
         if device_id is not None:
             join_room(device_room(device_id))
             _ensure_sweeper(self.socketio)
         self.screens[request.sid] = (store_id, stations, device_id)  # type: ignore[attr-defined]
+        g.log_store_id = store_id  # each Socket.IO event logs with its own request id and the store
+        log.info("kitchen screen connected", extra={"stations": stations, "paired": device_id is not None})
+        ensure_announcing(self.socketio, current_app._get_current_object(),  # type: ignore[attr-defined]
+                           lambda: KitchenNamespace.screens)
 
     def on_disconnect(self, *args: Any) -> None:
         self.screens.pop(request.sid, None)  # type: ignore[attr-defined]
@@ -76,15 +84,18 @@ class KitchenNamespace(Namespace):
         after = data.get("after") if isinstance(data, dict) else None
         if not isinstance(after, int) or isinstance(after, bool) or after < 0:
             after = 0
+        g.log_store_id = store_id
         # A seq no database column holds (10**40 overflows the query) is none we sent: start afresh.
         events = None if after > MAX_SEQ else kitchen.events_after(store_id, after, stations,
                                                                    current_app.config["KDS_REPLAY_LIMIT"])
         if events is None:
             seq, tickets = kitchen.open_tickets(store_id, stations)
             emit("snapshot", SnapshotSchema().dump({"seq": seq, "tickets": tickets}))
+            log.info("kitchen screen resumed", extra={"after": after, "mode": "snapshot"})
             return {"ok": True, "mode": "snapshot"}
         for ev in events:
             emit(ev.kind, kitchen.event_message(ev))
+        log.info("kitchen screen resumed", extra={"after": after, "mode": "replay", "count": len(events)})
         return {"ok": True, "mode": "replay", "count": len(events)}
 
 

@@ -10,7 +10,7 @@ WARN_MINUTES, LATE_MINUTES = 8, 15  # default age thresholds; a store may set it
 
 def kds_strings() -> dict[str, str]:
     return {
-        "table": _("Table"), "order_n": _("#{n}"), "bump": _("Bump"), "recall": _("Recall"),
+        "table": _("Table"), "takeaway": _("Takeaway"), "order_n": _("#{n}"), "bump": _("Bump"), "recall": _("Recall"),
         "all_stations": _("All stations"), "new_ticket": _("New ticket"), "login_failed": _("Login failed"),
         "pair_failed": _("That pairing code is wrong, used or expired."),
         "network_error": _("The network is not answering."),
@@ -24,6 +24,7 @@ def kds_strings() -> dict[str, str]:
         "more_n": _("+{n} tickets"), "key_n": _("Key {n} bumps this ticket"), "cooking": _("Cooking"),
         "bump_pending": _("Bumped offline: sent when the network is back"),
         "bump_queued": _("No network: table {code} will be bumped when it is back"),
+        "printer_down_for": _("{name} offline {min} min"), "printer_rejected": _("{name} refused by the cloud"),
         "station_hot": _("Hot"), "station_cold": _("Cold"), "station_bar": _("Bar"), "remark": _("Remark"),
     }
 

@@ -21,3 +21,8 @@ def staff_room(store_id: int) -> str:
 
 def device_room(device_id: int) -> str:
     return f"device:{device_id}"
+
+
+def kds_store_room(store_id: int) -> str:
+    """Every kitchen screen of the store, whatever its stations (printer states)."""
+    return f"kds-store:{store_id}"

@@ -4,15 +4,17 @@ from models.base import Base, db, utcnow
 from models.devices import KitchenDevice
 from models.kitchen import KitchenEvent, Ticket, TicketItem
 from models.menu import Category, Item, ItemPhoto, Option, OptionGroup
-from models.orders import Order, OrderItem, TableSession
+from models.orders import Discount, Order, OrderItem, TableSession
 from models.payments import Payment, PaymentAnomaly, Refund
 from models.people import Diner, RevokedStaffSession, Staff
+from models.printing import Printer, PrintJob
+from models.shifts import Shift
 from models.store import Area, Station, Store, StoreCounter, Table, WxaCode
 from models.table_service import CartLine, WaiterCall
 
 __all__ = [
-    "Area", "AuditLog", "Base", "CartLine", "Category", "Diner", "Item", "ItemPhoto", "KitchenDevice", "KitchenEvent",
-    "Option", "OptionGroup", "Order", "OrderItem", "Payment", "PaymentAnomaly", "Refund", "RevokedStaffSession",
-    "Staff", "Station", "Store",
-    "StoreCounter", "Table", "TableSession", "Ticket", "TicketItem", "WaiterCall", "WxaCode", "db", "utcnow",
+    "Area", "AuditLog", "Base", "CartLine", "Category", "Diner", "Discount", "Item", "ItemPhoto", "KitchenDevice",
+    "KitchenEvent", "Option", "OptionGroup", "Order", "OrderItem", "Payment", "PaymentAnomaly", "PrintJob", "Printer",
+    "Refund", "RevokedStaffSession", "Shift", "Staff", "Station", "Store", "StoreCounter", "Table", "TableSession",
+    "Ticket", "TicketItem", "WaiterCall", "WxaCode", "db", "utcnow",
 ]

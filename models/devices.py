@@ -23,3 +23,6 @@ class KitchenDevice(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     paired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Refreshed every few seconds by the process the screen is connected to (kds/announce.py):
+    # staff are warned when a paired screen has been away for over a minute in opening hours.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

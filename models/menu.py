@@ -1,10 +1,10 @@
 """The menu: categories, items, option groups and options. Prices are integer fen."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, Blob16M
+from models.base import Base, Blob16M, Key
 
 
 class Category(Base):
@@ -18,6 +18,7 @@ class Category(Base):
 
 class Item(Base):
     __tablename__ = "items"
+    __table_args__ = (UniqueConstraint("store_id", "code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
@@ -34,6 +35,8 @@ class Item(Base):
     sort: Mapped[int] = mapped_column(Integer, default=0)
     # Short hash of the current photo (its URL changes with it, so it can be cached for ever); None: no photo.
     photo_etag: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # What the barcode or QR on the dish or shelf says (EAN-13 or any text); unique in the store.
+    code: Mapped[str | None] = mapped_column(Key(64), nullable=True)  # byte for byte: "A1" is not "a1"
     category: Mapped[Category] = relationship(back_populates="items")
     option_groups: Mapped[list[OptionGroup]] = relationship(
         back_populates="item", order_by="OptionGroup.sort, OptionGroup.id", cascade="all, delete-orphan"

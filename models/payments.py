@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, Key, UTCDateTime, utcnow
@@ -12,7 +12,9 @@ from models.base import Base, Key, UTCDateTime, utcnow
 
 class Payment(Base):
     __tablename__ = "payments"
-    __table_args__ = (UniqueConstraint("store_id", "client_key"),)
+    # The index answers the metrics scrape and reconcile: payments still paying, oldest first.
+    __table_args__ = (UniqueConstraint("store_id", "client_key"), Index("ix_payments_status_created", "status",
+                                                                        "created_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     table_session_id: Mapped[int] = mapped_column(ForeignKey("table_sessions.id"), index=True)
@@ -34,6 +36,9 @@ class Payment(Base):
     refunded: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # reserved or refunded, fen
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Cash: what the diner handed over and what went back (tendered - amount); None otherwise.
+    tendered: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    change: Mapped[int | None] = mapped_column("change_given", Integer, nullable=True)
 
 
 class PaymentAnomaly(Base):

@@ -27,6 +27,9 @@ class Store(Base):
     service_charge_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Bumped by every change to the menu's content (not stock): keys each process's menu cache.
     menu_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The largest discount (basis points of a check) a cashier / a manager may give; owners: any.
+    cashier_discount_bp: Mapped[int] = mapped_column(Integer, default=1000, server_default="1000")
+    manager_discount_bp: Mapped[int] = mapped_column(Integer, default=3000, server_default="3000")
     # The most portions one round (order) and one check may hold: a phone cannot flood the kitchen.
     max_portions_round: Mapped[int] = mapped_column(Integer, default=200, server_default="200")
     max_portions_check: Mapped[int] = mapped_column(Integer, default=500, server_default="500")

@@ -24,6 +24,10 @@ class StorePatch(RequestSchema):
     pay_mode = fields.Str(validate=validate.OneOf(PAY_MODES))
     kds_warn_minutes = fields.Int(strict=True, validate=validate.Range(1, 240))
     kds_late_minutes = fields.Int(strict=True, validate=validate.Range(1, 480))
+    cashier_discount_bp = fields.Int(strict=True, validate=validate.Range(0, 10_000),
+                                     metadata={"description": "largest discount a cashier gives, bp of a check"})
+    manager_discount_bp = fields.Int(strict=True, validate=validate.Range(0, 10_000),
+                                     metadata={"description": "largest discount a manager gives (owners: any)"})
     opens_at = fields.Str(allow_none=True, validate=HHMM, metadata={"description": "HH:MM store time; null: always"})
     closes_at = fields.Str(allow_none=True, validate=HHMM)
     service_charge_bp = fields.Int(strict=True, validate=validate.Range(0, MAX_SERVICE_CHARGE_BP),
@@ -46,6 +50,8 @@ class StoreSchema(Schema):
     opens_at = fields.Str(allow_none=True)
     closes_at = fields.Str(allow_none=True)
     service_charge_bp = fields.Int()
+    cashier_discount_bp = fields.Int()
+    manager_discount_bp = fields.Int()
     max_portions_round = fields.Int()
     max_portions_check = fields.Int()
 
@@ -66,6 +72,9 @@ class ItemPatch(RequestSchema):
     category_id = fields.Int(strict=True, validate=validate.Range(1, 2**31 - 1))
     active = fields.Bool(metadata={"description": "false: off the menu (dishes are never deleted)"})
     sort = fields.Int(strict=True, validate=SORT)
+    code = fields.Str(allow_none=True, validate=validate.Length(1, 64),
+                      metadata={"description": "barcode / QR text on the dish or shelf (EAN-13 or any text); "
+                                               "unique in the store; null removes it"})
 
 
 class OptionCreate(RequestSchema):
@@ -115,6 +124,7 @@ class AdminGroupSchema(MenuGroupSchema):
 
 class AdminItemSchema(Schema):
     id = fields.Int()
+    code = fields.Str(allow_none=True)
     category_id = fields.Int()
     name = fields.Str()
     description = fields.Str()

@@ -34,13 +34,17 @@ class OrderEnvelopeSchema(Schema):
 
 class TableSessionSchema(Schema):
     id = fields.Int()
-    table = fields.Function(lambda s: {"id": s.table.id, "code": s.table.code})
+    table = fields.Function(lambda s: {"id": s.table.id, "code": s.table.code} if s.table else None,
+                            metadata={"description": "null for a takeaway check"})
+    kind = fields.Str(metadata={"description": "table or takeaway"})
     status = fields.Str()
     orders = fields.List(fields.Nested(OrderSchema))
     total = fields.Int()
+    discount = fields.Int(metadata={"description": "fen taken off by staff discounts"})
     paid = fields.Int()
-    due = fields.Int()
+    due = fields.Int(metadata={"description": "total - discount - paid"})
     overpaid = fields.Int(metadata={"description": "paid beyond the total, being refunded automatically"})
+    pickup_number = fields.Int(allow_none=True)
 
 
 class TableSessionEnvelopeSchema(Schema):

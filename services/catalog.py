@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from domain.checkout import normalize_code
 from domain.errors import Conflict, NotFound, ValidationFailed
 from models import Category, Item, ItemPhoto, Option, OptionGroup, Station, Store, db
 from services import audit, photos
@@ -21,7 +22,7 @@ from services.scoping import owned, taken
 from services.uow import Outgoing, Tx, transaction
 
 ITEM_FIELDS = ("name", "description", "price", "station", "stock", "sold_out", "available_from", "available_until",
-               "active", "sort")
+               "active", "sort", "code")
 
 
 def announce_menu_change(tx: Tx, store_id: int) -> None:
@@ -93,6 +94,10 @@ def save_item(store_id: int, changes: dict[str, Any], item_id: int | None = None
             _check_station(tx.session, store_id, changes["station"])
         if "category_id" in changes:
             item.category = _category(tx.session, store_id, changes["category_id"])
+        if changes.get("code") is not None:
+            changes = changes | {"code": normalize_code(changes["code"])}
+            if taken(tx.session, Item, store_id, Item.code, changes["code"], except_id=item_id):
+                raise Conflict("another item has this code", {"code": ["taken"]})
         was = (item.sold_out, item.stock)
         fields = [n for n in ITEM_FIELDS if n in changes]
         before = {n: getattr(item, n) for n in fields}

@@ -46,6 +46,18 @@ def swap(session: Session, store_id: int, name: str, value: int) -> int:
     return int(old)
 
 
+def next_daily(session: Session, store_id: int, name: str, day: str) -> int:
+    """Bump a counter that starts again at 1 each business ``day`` (e.g. takeaway pickup numbers).
+
+    Only while this transaction holds a lock that serialises its writers (the order-number row):
+    the day's row is created on first use, and two creators would otherwise collide.
+    """
+    key = f"{name}:{day}"
+    old = current_value(session, store_id, key)
+    swap(session, store_id, key, old + 1)
+    return old + 1
+
+
 def current_value(session: Session, store_id: int, name: str) -> int:
     value = session.execute(
         select(StoreCounter.value).where(StoreCounter.store_id == store_id, StoreCounter.name == name)

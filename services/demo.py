@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from domain.errors import InvalidState
-from models import Area, Category, Item, Option, OptionGroup, Staff, Store, Table
+from models import Area, Category, Item, Option, OptionGroup, Printer, Staff, Store, Table
 from services.context import setting
 from services.staff import hash_password
 from services.stores import create_store
@@ -54,6 +54,10 @@ MENU: list[tuple[str, list[tuple[str, int, str, tuple[tuple[str, int, int, tuple
 ]
 
 
+# Packaged drinks carry their barcode (EAN-13), so the cashier's scan has something to find.
+SHELF_CODES = {"青岛啤酒": "6901035603751", "矿泉水": "6921168509256"}
+
+
 def seed_demo() -> Store | None:
     """Create the demo store unless it exists. Returns the new store, or None if it was there.
 
@@ -85,7 +89,7 @@ def seed_demo() -> Store | None:
             s.flush()
             for ii, (name, price, station, groups) in enumerate(dishes):
                 item = Item(store_id=store.id, category_id=cat.id, name=name, price=price, station=station,
-                            sort=ii, description="")
+                            sort=ii, description="", code=SHELF_CODES.get(name))
                 for gi, (gname, gmin, gmax, opts) in enumerate(groups):
                     group = OptionGroup(store_id=store.id, name=gname, min_select=gmin, max_select=gmax, sort=gi)
                     group.options = [Option(store_id=store.id, name=o, price_delta=d, sort=oi)
@@ -93,3 +97,21 @@ def seed_demo() -> Store | None:
                     item.option_groups.append(group)
                 s.add(item)
     return store
+
+
+DEMO_PRINTER = "厨房打印机"
+
+
+def add_demo_printer(host: str, port: int) -> bool:
+    """Give the demo store a network printer for every station and receipts (``make run`` points
+    it at the printer emulator). Returns False when it is there already (or there is no demo store)."""
+    from services.printers_admin import create_printer
+
+    with transaction() as tx:
+        store_id = tx.session.execute(select(Store.id).where(Store.slug == DEMO_SLUG)).scalar_one_or_none()
+        if store_id is None or tx.session.execute(select(Printer.id).where(
+                Printer.store_id == store_id, Printer.name == DEMO_PRINTER, Printer.deleted_at.is_(None))).first():
+            return False
+    create_printer(store_id, {"kind": "escpos", "name": DEMO_PRINTER, "host": host, "port": port,
+                              "stations": ["hot", "cold", "bar"], "receipts": True, "paper_width": 80})
+    return True

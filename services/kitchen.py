@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from domain import order_state
 from domain.errors import NotFound
 from models import Item, KitchenEvent, Order, OrderItem, Station, Store, Ticket, TicketItem, db, utcnow
-from services import counters
+from services import counters, printing
 from services.uow import Outgoing, Tx, transaction
 from services.views import order_view, ticket_data, ticket_view
 
@@ -34,6 +34,8 @@ def record_ticket_event(tx: Tx, ticket: Ticket, kind: str) -> KitchenEvent:
                          ticket_id=ticket.id, payload=payload)
     tx.session.add(event)
     tx.emit(Outgoing("kds", kind, event_message(event), ticket.store_id, station=ticket.station))
+    if kind == "ticket.created":
+        printing.queue_ticket(tx, ticket)  # the paper copy, in the same transaction as the event
     return event
 
 
@@ -45,6 +47,10 @@ def event_message(event: KitchenEvent) -> dict[str, Any]:
 def record_order_update(tx: Tx, order: Order) -> None:
     tx.emit(Outgoing("table", "order.updated", {"order": order_view(order)}, order.store_id,
                      table_id=order.table_id))
+    # The cashiers' table grid follows every round and payment live (one nudge per transaction).
+    nudge = Outgoing("staff", "floor.updated", {"table_id": order.table_id}, order.store_id)
+    if nudge not in tx.events:
+        tx.emit(nudge)
 
 
 def send_to_kitchen(tx: Tx, order: Order) -> list[Ticket]:
@@ -100,7 +106,9 @@ def active_items(ticket: Ticket) -> list[TicketItem]:
 
 
 def withdraw_item(tx: Tx, order_item: OrderItem) -> None:
-    """Take a cancelled or voided line off its ticket; a ticket left empty is cancelled."""
+    """Take a cancelled or voided line off its ticket; a ticket left empty is cancelled.
+
+    Printers that have the ticket on paper get a void slip (after it, in their order)."""
     ti = tx.session.execute(select(TicketItem).where(TicketItem.order_item_id == order_item.id)).scalar_one_or_none()
     if ti is None:  # not sent to the kitchen yet (pay first, unpaid)
         return
@@ -111,6 +119,9 @@ def withdraw_item(tx: Tx, order_item: OrderItem) -> None:
         ticket.status = (order_state.ticket_status_from_items([i.status for i in remaining]) if remaining
                          else order_state.ticket_transition(ticket.status, "cancelled"))
     record_ticket_event(tx, ticket, "ticket.updated")
+    # A diner's own cancel has no staff reason; the kitchen reads Chinese.
+    reason = order_item.void_reason if order_item.cancelled_by is not None else "顾客取消"
+    printing.queue_void(tx, ticket, [order_item], reason or "")
 
 
 def bump_ticket(store_id: int, ticket_id: int, stations: Iterable[str] | None = None) -> Ticket:

@@ -14,12 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain.payment_state import IN_FLIGHT, free_to_pay
-from models import Order, Payment, TableSession
+from models import Discount, Order, Payment, TableSession
 
 
 @dataclass(frozen=True)
 class Ledger:
-    total: int  # orders not cancelled, fen
+    total: int  # orders not cancelled, less staff discounts, fen
     paid: int  # credited less refunded
     in_flight: int  # WeChat payments the diner may still pay
 
@@ -50,6 +50,10 @@ def ledger(session: Session, check: TableSession) -> Ledger:
     """Read with SQL, not the ``orders`` relationship, so nothing loaded before the lock counts."""
     total = session.execute(select(func.coalesce(func.sum(Order.total), 0)).where(
         Order.table_session_id == check.id, Order.status != "cancelled")).scalar_one()
+    # Discounts are fixed in fen when given (services.checks): what the check owes is less by them.
+    discounts = session.execute(select(func.coalesce(func.sum(Discount.amount), 0)).where(
+        Discount.table_session_id == check.id)).scalar_one()
+    total = int(total) - min(int(discounts), int(total))
     in_flight = session.execute(select(func.coalesce(func.sum(Payment.amount), 0)).where(
         Payment.table_session_id == check.id, Payment.status.in_(IN_FLIGHT))).scalar_one()
     return Ledger(total=int(total), paid=check.paid, in_flight=int(in_flight))

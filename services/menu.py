@@ -85,6 +85,11 @@ def store_clock(store: Store) -> str:
     return datetime.now(ZoneInfo(store.timezone)).strftime("%H:%M")
 
 
+def store_day(store: Store) -> str:
+    """The store's business date as "YYYYMMDD" (its own time zone, not the server's)."""
+    return datetime.now(ZoneInfo(store.timezone)).strftime("%Y%m%d")
+
+
 def announce_availability(tx: Tx, store_id: int, item_id: int, sold_out: bool, stock: int | None) -> None:
     """Tell every phone in the store at once that an item sold out or came back."""
     tx.emit(Outgoing("store", "menu.updated", {"items": [{"id": item_id, "sold_out": sold_out, "stock": stock}]},

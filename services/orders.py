@@ -22,7 +22,7 @@ from models import Item, Order, OrderItem, Store, Table, TableSession, db, utcno
 from services import audit, counters, ledger, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
-from services.menu import announce_availability, menu_for_pricing, store_clock
+from services.menu import announce_availability, menu_for_pricing, store_clock, store_day
 from services.uow import Tx, transaction
 
 
@@ -35,13 +35,13 @@ class Orderer:
     staff_store_id: int | None = None
 
 
-def _existing(session: Session, store_id: int, client_key: str) -> Order | None:
+def existing_order(session: Session, store_id: int, client_key: str) -> Order | None:
     return session.execute(
         select(Order).where(Order.store_id == store_id, Order.client_key == client_key)
     ).scalar_one_or_none()
 
 
-def _same_author(order: Order, who: Orderer, table_id: int) -> Order:
+def same_author(order: Order, who: Orderer, table_id: int | None) -> Order:
     if order.table_id != table_id or order.diner_id != who.diner_id or order.staff_id != who.staff_id:
         raise Conflict("client_key already used for another order")
     return order
@@ -91,10 +91,10 @@ def place_order(who: Orderer, table_token: str, client_key: str, lines: list[Lin
         # Another request with this key committed between our check and our insert.
         db.session.rollback()
         resolved = tables.resolve(table_token)
-        order = _existing(db.session(), resolved.store.id, client_key)
+        order = existing_order(db.session(), resolved.store.id, client_key)
         if order is None:
             raise
-        return _same_author(order, who, resolved.table.id), False
+        return same_author(order, who, resolved.table.id), False
 
 
 def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequest] | None,
@@ -104,39 +104,53 @@ def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequ
         store, table = resolved.store, resolved.table
         if who.staff_id is not None and who.staff_store_id != store.id:
             raise Forbidden("this table belongs to another store")
-        found = _existing(tx.session, store.id, client_key)
+        found = existing_order(tx.session, store.id, client_key)
         if found is not None:
-            return _same_author(found, who, table.id), False
+            return same_author(found, who, table.id), False
         # The table lock serialises this table's cart and check, so the key check below cannot
         # race with a retry of the same round. Lock order everywhere: table, items, counters.
         tables.lock_table(tx.session, table.id)
-        found = _existing(tx.session, store.id, client_key)
+        found = existing_order(tx.session, store.id, client_key)
         if found is not None:
-            return _same_author(found, who, table.id), False
+            return same_author(found, who, table.id), False
         check = tables.open_or_create_check(tx.session, table)
         from_cart = lines is None
         if lines is None:
             lines = cart_line_requests(tx.session, check)
-        now = store_clock(store)
-        if who.staff_id is None and not within_hours(now, store.opens_at, store.closes_at):
+        if who.staff_id is None and not within_hours(store_clock(store), store.opens_at, store.closes_at):
             raise InvalidState(f"the store takes orders from {store.opens_at or '00:00'} to "
                                f"{store.closes_at or '24:00'}")
-        menu = menu_for_pricing(tx.session, store.id, [ln.item_id for ln in lines])
-        priced = price_order(menu, lines, now)
-        _within_limits(tx.session, store, check, priced)
-        _take_stock(tx, store.id, priced, {i.id for i in menu.values() if i.stock is not None})
-        # From here to commit the store's counters are locked: keep this stretch short.
-        number = counters.next_value(tx.session, store.id, counters.ORDER_NUMBER)
-        # pay_later: straight to the kitchen; pay_first: the kitchen sees it once it is paid.
-        status = "accepted" if store.pay_mode == "pay_later" else "submitted"
-        order = _new_order(tx, store.id, table, check, who, client_key, number, priced, remark, status,
-                           store.service_charge_bp)
+        order = record_round(tx, store, table, check, who, client_key, lines, remark)
         if from_cart:
             clear_cart(tx, check)
-        if status == "accepted":
-            send_to_kitchen(tx, order)
-        record_order_update(tx, order)
     return order, True
+
+
+def record_round(tx: Tx, store: Store, table: Table | None, check: TableSession, who: Orderer, client_key: str,
+                 lines: list[LineRequest], remark: str, takeaway: bool = False) -> Order:
+    """Price ``lines`` from the menu, take stock, number the round and add it to ``check``; it
+    reaches the kitchen now (pay later) or once paid (pay first). Call with the table locked.
+    A takeaway round also gets the day's next pickup number."""
+    menu = menu_for_pricing(tx.session, store.id, [ln.item_id for ln in lines])
+    priced = price_order(menu, lines, store_clock(store))
+    _within_limits(tx.session, store, check, priced)
+    _take_stock(tx, store.id, priced, {i.id for i in menu.values() if i.stock is not None})
+    # From here to commit the store's counters are locked: keep this stretch short.
+    number = counters.next_value(tx.session, store.id, counters.ORDER_NUMBER)
+    # The order-number row lock just taken serialises this store's rounds: the day's pickup
+    # counter can be created on first use without racing.
+    pickup_number = counters.next_daily(tx.session, store.id, "pickup", store_day(store)) if takeaway else None
+    # pay_later: straight to the kitchen; pay_first: the kitchen sees it once it is paid.
+    status = "accepted" if store.pay_mode == "pay_later" else "submitted"
+    order = _new_order(tx, store.id, table, check, who, client_key, number, priced, remark, status,
+                       store.service_charge_bp)
+    order.pickup_number = pickup_number
+    tx.session.flush()
+    if status == "accepted":
+        send_to_kitchen(tx, order)
+    record_order_update(tx, order)
+    tx.note("order", source="staff" if who.staff_id is not None else "diner", status=status)
+    return order
 
 
 def _within_limits(session: Session, store: Store, check: TableSession, priced: PricedOrder) -> None:
@@ -158,10 +172,10 @@ def _set_total(order: Order, subtotal: int) -> None:
     order.total = subtotal + order.service_charge
 
 
-def _new_order(tx: Tx, store_id: int, table: Table, check: TableSession, who: Orderer, client_key: str,
+def _new_order(tx: Tx, store_id: int, table: Table | None, check: TableSession, who: Orderer, client_key: str,
                number: int, priced: PricedOrder, remark: str, status: str, service_charge_bp: int) -> Order:
-    order = Order(store_id=store_id, table_session_id=check.id, table_id=table.id, diner_id=who.diner_id,
-                  staff_id=who.staff_id, client_key=client_key, number=number, status=status,
+    order = Order(store_id=store_id, table_session_id=check.id, table_id=table.id if table else None,
+                  diner_id=who.diner_id, staff_id=who.staff_id, client_key=client_key, number=number, status=status,
                   payment_status="unpaid", remark=remark, created_at=utcnow(),
                   service_charge_bp=service_charge_bp)
     _set_total(order, priced.total)
@@ -215,7 +229,8 @@ def cancel_line(who: Orderer, order_id: int, line_id: int, reason: str = "") -> 
         if order is None or not _may_change(tx.session, who, order):
             raise NotFound("no such order")
         # Lock order: table, check, order (as payments do), then re-read the order under it.
-        tables.lock_table(tx.session, order.table_id)
+        if order.table_id is not None:
+            tables.lock_table(tx.session, order.table_id)
         check = ledger.lock_check(tx.session, order.table_session_id)
         assert check is not None
         order = tx.session.execute(
@@ -291,7 +306,8 @@ def close_check(store_id: int, table_session_id: int) -> TableSession:
         ).scalar_one_or_none()
         if check is None:
             raise NotFound("no such check")
-        tables.lock_table(tx.session, check.table_id)
+        if check.table_id is not None:
+            tables.lock_table(tx.session, check.table_id)
         check = ledger.lock_check(tx.session, table_session_id)
         assert check is not None
         if check.status != "open":

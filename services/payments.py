@@ -21,16 +21,17 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from domain import order_state
+from domain.checkout import cash_change
 from domain.errors import Conflict, InvalidState, NotFound, UpstreamError, ValidationFailed
 from domain.payment_state import CREDITABLE, IN_FLIGHT, Expected, flight_key, mismatch, new_out_trade_no, overpaid_by
 from models import Diner, Order, Payment, Store, TableSession, db, utcnow
-from services import audit, ledger
+from services import audit, ledger, split_pay
 from services.context import cipher, setting
 from services.kitchen import record_order_update, send_to_kitchen
 from services.orders import diner_in_session
 from services.pay_client import pay_client
 from services.refunds import handle_refund_notify, record_anomaly, refund_overpayment, refund_payment
-from services.uow import Outgoing, Tx, reading, transaction
+from services.uow import Outgoing, Tx, fact, reading, transaction
 from wechat.pay import NotifyRejected, PayError
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ def start_wechat_payment(diner_id: int, client_key: str, order_id: int | None = 
             if payment.status == "created":  # a notify may already have made it paid
                 payment.status = "paying"
                 _mark_orders(tx, payment, "paying")
+                tx.note("payment", channel="wechat_jsapi", status="paying")
             payment.prepay_id = prepay_id
             replaced = payment.status == "closed"
         if replaced:  # a newer attempt closed ours while WeChat was preparing it: close it there too
@@ -198,6 +200,7 @@ def close_in_flight(payment_id: int, out_trade_no: str, give_up: bool, staff_id:
         if moved:
             payment = _reread(tx, payment_id)
             _mark_orders(tx, payment, "unpaid")
+            tx.note("payment", channel=payment.channel, status="closed")
             if staff_id is not None:
                 audit.record(tx, payment.store_id, staff_id, "payment.cancel", "payment", payment.id,
                              {"status": "paying"}, {"status": "closed", "amount": payment.amount})
@@ -245,10 +248,13 @@ def cancel_wechat_payment(store_id: int, staff_id: int, payment_id: int) -> Paym
 
 
 def record_offline_payment(store_id: int, staff_id: int, table_session_id: int, client_key: str, channel: str,
-                           amount: int | None = None) -> Payment:
+                           amount: int | None = None, tendered: int | None = None,
+                           order_item_ids: list[int] | None = None) -> Payment:
     """A cashier takes cash (or another way) for a check: credited at once. Idempotent on
-    ``client_key``. Raises NotFound, InvalidState (closed, nothing due, or a WeChat payment in
-    flight holds what is due), ValidationFailed (more than is free to pay)."""
+    ``client_key``. ``tendered``: the cash handed over (the change is kept with the payment);
+    ``order_item_ids``: pay exactly those lines (a split by items). Raises NotFound,
+    InvalidState (closed, nothing due, a WeChat payment in flight holds what is due, a line
+    already paid), ValidationFailed (more than is free to pay, less cash than the amount)."""
     with transaction() as tx:
         found = _offline_by_key(tx, store_id, client_key)
         if found is not None:
@@ -265,15 +271,22 @@ def record_offline_payment(store_id: int, staff_id: int, table_session_id: int, 
         if money.free <= 0:
             raise InvalidState(f"a WeChat payment of {money.in_flight} fen is in progress on this check: wait for "
                                "it, or cancel it first")
+        if order_item_ids:
+            amount = split_pay.lines_amount(tx.session, check, order_item_ids, amount, money.free)
         amount = money.free if amount is None else amount
         if not 0 < amount <= money.free:
             raise ValidationFailed("amount must be between 1 and what is due and not being paid",
                                    {"amount": [f"1 to {money.free}"]})
+        change = cash_change(amount, tendered) if channel == "cash" else None
         payment = Payment(store_id=store_id, table_session_id=check.id, staff_id=staff_id, client_key=client_key,
                           out_trade_no=new_out_trade_no(store_id, utcnow()), amount=amount, channel=channel,
-                          status="paid", paid_at=utcnow())
+                          status="paid", paid_at=utcnow(), tendered=None if change is None else tendered,
+                          change=change)
         tx.session.add(payment)
         tx.session.flush()
+        if order_item_ids:
+            split_pay.claim_lines(tx.session, payment, order_item_ids)
+        tx.note("payment", channel=channel, status="paid")
         _apply_credit(tx, payment)
         audit.record(tx, store_id, staff_id, f"payment.{channel}", "payment", payment.id, None,
                      {"amount": amount, "table_session_id": check.id})
@@ -287,10 +300,18 @@ def _offline_by_key(tx: Tx, store_id: int, client_key: str) -> Payment | None:
 
 
 # -- crediting ------------------------------------------------------------------------------
-def handle_pay_notify(headers: Any, body: str) -> None:
-    """Verify, decrypt and credit a payment notify. Raises NotifyRejected (forged, tampered,
-    stale, unreadable): WeChat should retry, nothing is credited."""
-    credit_transaction(pay_client().parse_notify(headers, body))
+def handle_pay_notify(headers: Any, body: str) -> str:
+    """Verify, decrypt and credit a payment notify; returns what became of it: ``credited``,
+    ``duplicate`` (credited before) or ``mismatch`` (kept as an anomaly). Raises NotifyRejected
+    (forged, tampered, stale, unreadable): WeChat should retry, nothing is credited."""
+    try:
+        txn = pay_client().parse_notify(headers, body)
+    except NotifyRejected as exc:
+        fact("notify", outcome="rejected_stale" if "stale" in str(exc) else "rejected_signature")
+        raise
+    outcome = _credit(txn)
+    fact("notify", outcome=outcome)
+    return outcome
 
 
 def credit_transaction(txn: dict[str, Any]) -> bool:
@@ -298,6 +319,10 @@ def credit_transaction(txn: dict[str, Any]) -> bool:
 
     A credit beyond what the check still owed is recorded all the same (WeChat took it), kept as
     an anomaly, and the excess refunded at once."""
+    return _credit(txn) == "credited"
+
+
+def _credit(txn: dict[str, Any]) -> str:
     out_trade_no = str(txn.get("out_trade_no", ""))[:64]
     cfg = current_app.config
     with transaction() as tx:
@@ -306,13 +331,13 @@ def credit_transaction(txn: dict[str, Any]) -> bool:
         ).scalar_one_or_none()
         if payment is None:
             record_anomaly(tx, None, out_trade_no, "unknown out_trade_no", txn)
-            return False
+            return "mismatch"
         problem = mismatch(txn, Expected(payment.out_trade_no, payment.amount, cfg["WECHATPAY_MCHID"],
                                          cfg["WECHAT_APPID"]))
         if problem is not None:
             if txn.get("trade_state") in ("SUCCESS", "REFUND"):  # money moved, but not as we asked
                 record_anomaly(tx, payment.store_id, out_trade_no, problem, txn)
-            return False
+            return "mismatch"
         ledger.lock_check(tx.session, payment.table_session_id)  # lock order: check, then payment
         # The one transaction that moves the row to paid credits it; every racer after it sees 0 rows.
         moved = tx.session.execute(
@@ -322,8 +347,9 @@ def credit_transaction(txn: dict[str, Any]) -> bool:
             .execution_options(synchronize_session=False)
         ).rowcount  # type: ignore[attr-defined]
         if moved != 1:
-            return False
+            return "duplicate"
         tx.session.refresh(payment)
+        tx.note("payment", channel=payment.channel, status="paid")
         excess = _apply_credit(tx, payment)
         if excess:
             record_anomaly(tx, payment.store_id, out_trade_no, f"overpaid: {excess} fen beyond what the check owed",
@@ -333,7 +359,7 @@ def credit_transaction(txn: dict[str, Any]) -> bool:
         pid = payment.id
     if excess:
         refund_overpayment(pid)
-    return True
+    return "credited"
 
 
 def _apply_credit(tx: Tx, payment: Payment) -> int:

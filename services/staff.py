@@ -113,8 +113,8 @@ def _issue_token(member: Staff) -> str:
 
 
 def end_session(token: str) -> None:
-    """Sign out: the token's session is refused from now on, in every process (open sockets are
-    cut by their sweep within seconds). A token that is already invalid needs nothing."""
+    """Sign out: the token's session is refused from now on, in every process, and its open
+    sockets are cut at once (the sweep is woken). A token that is already invalid needs nothing."""
     try:
         claims = signer().read("staff", token, setting("STAFF_TOKEN_TTL"))
     except TokenInvalid:
@@ -130,6 +130,7 @@ def end_session(token: str) -> None:
             if tx.session.get(RevokedStaffSession, session_id) is None:
                 tx.session.add(RevokedStaffSession(session_id=session_id, staff_id=staff_id,
                                                    expires_at=now + timedelta(seconds=setting("STAFF_TOKEN_TTL"))))
+            tx.emit(keys_revoked())
     except IntegrityError:
         db.session.rollback()  # signed out twice at once: revoked either way
 

@@ -13,6 +13,7 @@ process, events reach the socket layer in sequence order, not just in commit ord
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,7 +45,13 @@ def keys_revoked(store_id: int = 0) -> Outgoing:
 
 
 Subscriber = Callable[[list[Outgoing]], None]
+# Told, after the subscribers, how long the events took from the start of the commit to being
+# handed over (the order → screen time that monitoring measures).
+Observer = Callable[[list[Outgoing], float], None]
 _subscribers: list[Subscriber] = []
+_observers: list[Observer] = []
+# Tests only (FAULT_AFTER_COMMIT): runs between commit and hand-over, to play a process dying there.
+fault_after_commit: Subscriber | None = None
 _store_locks: dict[int, threading.Lock] = {}
 _store_locks_guard = threading.Lock()
 
@@ -52,6 +59,27 @@ _store_locks_guard = threading.Lock()
 def subscribe(fn: Subscriber) -> None:
     if fn not in _subscribers:
         _subscribers.append(fn)
+
+
+def observe(fn: Observer) -> None:
+    if fn not in _observers:
+        _observers.append(fn)
+
+
+FactObserver = Callable[[str, dict[str, str]], None]
+_fact_observers: list[FactObserver] = []
+
+
+def observe_facts(fn: FactObserver) -> None:
+    """``fn(name, labels)`` hears every fact (monitoring counts them); services never import it."""
+    if fn not in _fact_observers:
+        _fact_observers.append(fn)
+
+
+def fact(name: str, **labels: str) -> None:
+    """Tell the fact observers now (for what happens outside a transaction, e.g. a refused notify)."""
+    for fn in list(_fact_observers):
+        fn(name, labels)
 
 
 def _store_lock(store_id: int) -> threading.Lock:
@@ -64,9 +92,15 @@ class Tx:
     session: Session
     events: list[Outgoing] = field(default_factory=list)
     locks: list[threading.Lock] = field(default_factory=list)
+    committed: list[Callable[[], None]] = field(default_factory=list)
 
     def emit(self, event: Outgoing) -> None:
         self.events.append(event)
+
+    def note(self, name: str, **labels: str) -> None:
+        """Record that something countable happened (an order placed, a payment paid): told to the
+        fact observers (monitoring's counters) once the transaction commits, never on rollback."""
+        self.committed.append(lambda: fact(name, **labels))
 
     def lock_store(self, store_id: int) -> None:
         lock = _store_lock(store_id)
@@ -82,12 +116,21 @@ def transaction() -> Iterator[Tx]:
     try:
         try:
             yield tx
+            started = time.perf_counter()
             session.commit()
         except BaseException:
             session.rollback()
             raise
+        if fault_after_commit is not None:
+            fault_after_commit(tx.events)
         for fn in list(_subscribers):
             fn(tx.events)
+        if tx.events and _observers:
+            elapsed = time.perf_counter() - started
+            for observer in list(_observers):
+                observer(tx.events, elapsed)
+        for done in tx.committed:
+            done()
     finally:
         for lock in reversed(tx.locks):
             lock.release()

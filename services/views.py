@@ -26,7 +26,8 @@ class TicketSchema(Schema):
     id = fields.Int()
     order_id = fields.Int()
     order_number = fields.Int()
-    table_code = fields.Str()
+    table_code = fields.Str(allow_none=True, metadata={"description": "null for takeaway: see pickup_number"})
+    pickup_number = fields.Int(allow_none=True)
     station = fields.Str()
     status = fields.Str()
     created_at = fields.DateTime()
@@ -50,6 +51,7 @@ class OrderItemSchema(Schema):
     line_total = fields.Int()
     note = fields.Str()
     status = fields.Str()
+    payment_id = fields.Int(allow_none=True, metadata={"description": "set once a payment paid this very line"})
 
 
 class OrderSchema(Schema):
@@ -59,8 +61,11 @@ class OrderSchema(Schema):
     payment_status = fields.Str()
     total = fields.Int()
     service_charge = fields.Int()
+    service_charge_bp = fields.Int(metadata={"description": "the service charge rate the order was placed at"})
     table_session_id = fields.Int()
-    table_code = fields.Function(lambda o: o.table.code)
+    table_code = fields.Function(lambda o: o.table.code if o.table else None,
+                                 metadata={"description": "null for a takeaway order"})
+    pickup_number = fields.Int(allow_none=True, metadata={"description": "takeaway: the number called at the counter"})
     remark = fields.Str()
     created_at = fields.DateTime()
     items = fields.List(fields.Nested(OrderItemSchema))
@@ -83,7 +88,8 @@ def ticket_data(ticket: Ticket) -> dict[str, Any]:
 
     return {
         "id": ticket.id, "order_id": ticket.order_id, "order_number": order.number,
-        "table_code": order.table.code, "station": ticket.station, "status": ticket.status,
+        "table_code": order.table.code if order.table else None, "pickup_number": order.pickup_number,
+        "station": ticket.station, "status": ticket.status,
         "created_at": ticket.created_at, "remark": order.remark,
         "items": [item(ti) for ti in ticket.items if ti.status != "cancelled"],
     }

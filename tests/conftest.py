@@ -50,6 +50,11 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             "DATABASE_URL": url, "INSTANCE_PATH": str(tmp / "instance"), "HOST": "127.0.0.1", "PORT": str(port),
             "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "WECHAT_SANDBOX": "1", "LOG_LEVEL": "WARNING",
             "RATELIMIT_ENABLED": "0",  # tests/api/test_rate_limits.py runs its own server with limits on
+            # Printers: quick retries, "down" after 1.5 s, so tests see both without waiting a minute.
+            "PRINT_RETRY_MAX_SECONDS": "0.3", "PRINT_DOWN_AFTER_SECONDS": "1.5", "PRINT_TIMEOUT_SECONDS": "2",
+            "PRINT_POLL_SECONDS": "0.2",
+            # The shared live server prints nothing: printing tests start the workers (and servers) they mean.
+            "PRINT_WORKER": "0",
             # Racing tests send bursts on a busy CI machine: shedding load would only make them flaky
             # (tests/api/test_overload.py tests the gate itself).
             "WRITE_QUEUE": "100000", "WRITE_WAIT_SECONDS": "120",

@@ -107,3 +107,15 @@ def order_body(table: Table, item: Item, qty: int = 1, option_ids: list[int] | N
                client_key: str | None = None, note: str = "") -> dict[str, Any]:
     return {"table_token": token_of(table), "client_key": client_key or uuid.uuid4().hex, "remark": "",
             "items": [{"item_id": item.id, "qty": qty, "option_ids": option_ids or [], "note": note}]}
+
+
+def close_test_payments(store: Store) -> None:
+    """Payments a test planted as waiting: closed afterwards, so the reconcile of later tests
+    (which looks at every store) never meets them."""
+    from sqlalchemy import update
+
+    from models import Payment
+
+    db.session.execute(update(Payment).where(Payment.store_id == store.id, Payment.status.in_(("created", "paying")))
+                       .values(status="closed"))
+    db.session.commit()

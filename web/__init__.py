@@ -16,8 +16,11 @@ from domain.money import format_fen
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ("zh_CN", "en")
+NODE = ROOT / "node_modules"
 VENDOR = {  # npm package files the pages load, served from node_modules (never copied here)
-    "socket.io.min.js": ROOT / "node_modules" / "socket.io-client" / "dist",
+    "socket.io.min.js": NODE / "socket.io-client" / "dist" / "socket.io.min.js",
+    "idb.js": NODE / "idb" / "build" / "index.js",  # IndexedDB with promises, as an ES module
+    "zxing-browser.min.js": NODE / "@zxing" / "browser" / "umd" / "zxing-browser.min.js",  # barcode scanning
 }
 
 
@@ -53,7 +56,7 @@ def security_headers(resp: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    from web import assets, console, pages
+    from web import assets, console, pages, pos
 
     Babel(app, default_locale="zh_CN", default_timezone="Asia/Shanghai", locale_selector=select_locale,
           default_translation_directories=str(ROOT / "translations"))
@@ -61,6 +64,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.register_blueprint(pages.bp)
     app.register_blueprint(console.bp)
+    app.register_blueprint(pos.bp)
     assets.init_app(app, Path(app.static_folder or ROOT / "web" / "static"), VENDOR)
     # Pages and JSON answers compressed on the way out (assets come compressed from memory).
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
@@ -82,12 +86,12 @@ def init_app(app: Flask) -> None:
 
     @app.get("/vendor/<path:name>")
     def vendor(name: str):  # type: ignore[no-untyped-def]
-        folder = VENDOR.get(name)
-        if folder is None:
+        path = VENDOR.get(name)
+        if path is None:
             from flask import abort
 
             abort(404)
-        return send_from_directory(folder, name, max_age=3600)
+        return send_from_directory(path.parent, path.name, max_age=3600)
 
     @app.after_request
     def _remember_language(resp):  # type: ignore[no-untyped-def]

@@ -48,9 +48,9 @@ class Assets:
         self.files: dict[str, Asset] = {}
         for path in sorted(p for p in static.rglob("*") if p.is_file()):
             self.files[path.relative_to(static).as_posix()] = _load(path)
-        for name, folder in vendor.items():
-            if (folder / name).is_file():  # npm packages missing: the page says so, the app still starts
-                self.files[f"vendor/{name}"] = _load(folder / name)
+        for name, path in vendor.items():  # served name -> the file in node_modules
+            if path.is_file():  # npm packages missing: the page says so, the app still starts
+                self.files[f"vendor/{name}"] = _load(path)
         digest = hashlib.sha256()
         for name, asset in sorted(self.files.items()):
             digest.update(name.encode() + b"\0" + asset.etag.encode())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import segno
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -14,7 +15,7 @@ from markupsafe import Markup
 from domain import permissions
 from domain.errors import NotFound, Unauthorized
 from models import Store, db
-from services import staff, tables
+from services import menu, staff, tables
 from services.uow import reading
 
 bp = Blueprint("console", __name__)
@@ -29,6 +30,11 @@ def console_strings() -> dict[str, str]:
         "loading": _("Loading…"), "load_failed": _("Could not load. Tap to retry."), "retry": _("Retry"),
         "not_allowed": _("Your role may not use the console."),
         "session_over": _("Your session has ended. Sign in again."),
+        # warnings banner (GET /api/v1/floor/warnings)
+        "warn_screen_offline": _("Kitchen screen offline for over a minute: {detail}"),
+        "warn_payments_stuck": _("{count} payments have been waiting for WeChat Pay for over 5 minutes"),
+        "warn_wechat_pay_failing": _("WeChat Pay is not answering: {count} payments could not start"),
+        "warn_printer_down": _("{count} printers are not answering; their tickets wait in the queue"),
         # tables
         "areas": _("Areas"), "no_area": _("No area"), "new_area": _("New area"), "area_name": _("Area name"),
         "rename": _("Rename"), "confirm_delete_area": _("Delete area {name}? It must have no tables."),
@@ -38,7 +44,8 @@ def console_strings() -> dict[str, str]:
         "confirm_rotate": _("Give table {code} a new code? Every printed code of this table stops working at once."),
         "rotated": _("Table {code} has a new code: print it again."),
         "confirm_disable": _("Disable table {code}? Its code stops working until you enable it again."),
-        "print_sheet": _("Print QR sheet"), "print_wxa_sheet": _("Print mini-program codes"),
+        "print_sheet": _("Print QR sheet"), "print_labels": _("Print shelf labels"),
+        "print_wxa_sheet": _("Print mini-program codes"),
         "no_tables": _("No tables yet. Add the first one above."),
         # menu
         "menu": _("Menu management"), "categories": _("Categories"), "new_category": _("New category"),
@@ -80,6 +87,12 @@ def console_strings() -> dict[str, str]:
         "opens_at": _("Takes orders from"), "closes_at": _("Takes orders until"),
         "hours_always": _("Both empty: orders any time"), "service_charge": _("Service charge (%)"),
         "service_charge_hint": _("Added to every order; 0 for none."),
+        "cashier_discount": _("Largest discount a cashier gives (%)"),
+        "manager_discount": _("Largest discount a manager gives (%)"),
+        "discount_limit_hint": _("Of a check, all its discounts together, 0–100; owners have no limit."),
+        "item_code": _("Barcode / code"),
+        "item_code_hint": _("What the barcode or QR on the dish or shelf says (EAN-13 or any text); "
+                            "scanned at the till."),
         "max_portions_round": _("Most portions in one round"), "max_portions_check": _("Most portions on one check"),
         "max_portions_hint": _("A diner's round beyond this is refused."),
         # audit
@@ -101,6 +114,29 @@ def console_strings() -> dict[str, str]:
         "act_staff.password_reset": _("Password set by a manager"),
         "act_staff.password_change": _("Own password changed"),
         "act_kds.device.create": _("Screen pairing code made"), "act_kds.device.revoke": _("Screen unpaired"),
+        "act_discount.give": _("Discount given"), "act_check.move": _("Check moved"),
+        "act_check.merge": _("Checks merged"), "act_shift.open": _("Shift opened"),
+        "act_shift.close": _("Shift closed"),
+        "act_printer.create": _("Printer added"), "act_printer.update": _("Printer changed"),
+        "act_printer.delete": _("Printer removed"), "act_print.reprint": _("Ticket reprinted"),
+        # printers
+        "printers": _("Printers"), "new_printer": _("Add printer"), "edit_printer": _("Edit printer"),
+        "printer_kind": _("Kind"), "kind_escpos": _("Network printer"), "kind_feie": _("Feie cloud printer"),
+        "printer_host": _("IP address or host name"), "printer_port": _("Port"),
+        "printer_host_hint": _("Network printers only; the port is usually 9100."),
+        "printer_sn": _("Serial number (SN)"), "printer_key": _("Key (KEY)"),
+        "printer_cloud_hint": _("Cloud printers only: both are on the printer's label."),
+        "paper_width": _("Paper width"), "prints_station": _("Prints"), "prints_receipts": _("Prints receipts"),
+        "receipts": _("Receipts"), "queue": _("In queue"), "test_print": _("Test print"), "jobs": _("Jobs"),
+        "printer_ok": _("Online"), "printer_down_for": _("{name} offline {min} min"),
+        "printer_rejected": _("Refused by the cloud: {reason}"),
+        "confirm_delete_printer": _("Remove printer {name}? Tickets still waiting for it are dropped."),
+        "test_sent": _("Test page sent to {name}."), "no_printers": _("No printers yet. Add the first one above."),
+        "printer_jobs": _("Jobs of {name}"), "no_jobs": _("Nothing printed yet."), "job_kind": _("What"),
+        "attempts": _("Tries"), "reprint": _("Reprint"), "reprint_sent": _("Sent to print again."),
+        "job_ticket": _("Kitchen ticket"), "job_void": _("Void slip"), "job_moved": _("Moved slip"),
+        "job_receipt": _("Receipt"), "job_test": _("Test page"), "job_status_queued": _("Queued"),
+        "job_status_printed": _("Printed"), "job_status_failed": _("Failed"),
         # account
         "sign_in": _("Sign in"), "sign_out": _("Sign out"), "store": _("Store"),
         "change_password": _("Change password"),
@@ -119,6 +155,7 @@ def permission_labels() -> dict[str, str]:
         "screens.manage": _("Pair kitchen screens"), "settings.manage": _("Store settings"),
         "audit.read": _("Read the audit log"), "staff.manage": _("Manage cashiers, waiters and cooks"),
         "staff.manage_managers": _("Manage owners and managers"),
+        "printers.manage": _("Manage printers"), "print.reprint": _("Reprint tickets and print receipts"),
     }
 
 
@@ -152,6 +189,24 @@ def print_sheet() -> Any:
         svg = Markup(admin_qr_svg(url)) if kind == "qr" else None  # noqa: S704
         cards.append({"table": table, "svg": svg, "url": url})
     return render_template("print_sheet.html", store=store, cards=cards, kind=kind, strings={})
+
+
+@bp.get("/console/menu/labels")
+def shelf_labels() -> Any:
+    """Shelf labels for every dish or good with a code: name, price, and the code as a QR (what the
+    cashier's camera scans) with the code in print under it, to cut out and stick on the shelf."""
+    who = _signed_in()
+    if who is None or not permissions.allows(who.role, "menu.manage"):
+        return redirect(url_for("console.console_page") + "#menu")
+    with reading():
+        store = db.session.get(Store, who.store_id)
+        if store is None:
+            raise NotFound("no such store")
+        items = [i for _, cat_items in menu.store_menu(who.store_id) for i in cat_items if i.code]
+        # segno draws the owner's code text as modules, never as markup
+        labels = [{"item": i, "svg": Markup(segno.make(i.code, error="m").svg_inline(  # noqa: S704
+            scale=3, border=2, omitsize=True, svgclass="qr", lineclass=None))} for i in items]
+    return render_template("shelf_labels.html", store=store, labels=labels, strings={})
 
 
 def _signed_in() -> staff.StaffPrincipal | None:

@@ -68,22 +68,3 @@ def diner_page(qr_token: str) -> Response:
 @bp.get("/")
 def index() -> str:
     return render_template("index.html", strings={})
-
-
-def pos_strings() -> dict[str, str]:
-    return {
-        "network_error": _("The network is not answering. Check your connection and try again."),
-        "calls_waiter": _("calls a waiter"), "wants_bill": _("asks for the bill"), "handled": _("Done"),
-        "orders_n": _("{n} orders"), "free": _("Free"), "due": _("Due"), "settled": _("Settled"),
-        "take_cash": _("Cash"), "clear_table": _("Clear table"), "cash_taken": _("Cash recorded."),
-        "confirm_cash": _("Take {amount} in cash for table {code}?"), "table_cleared": _("Table {code} is free again."),
-        "paying": _("WeChat paying {amount}"), "overpaid": _("Overpaid {amount}: refunding automatically"),
-        "stop_paying": _("Stop WeChat payment"),
-        "confirm_stop_paying": _(
-            "Stop the WeChat payment of {amount} at table {code}? The diner can no longer pay it."),
-    }
-
-
-@bp.get("/pos")
-def pos_page() -> str:
-    return render_template("pos.html", strings=pos_strings())

@@ -17,11 +17,19 @@ def _post(client, path, raw: str, token: str | None = None):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/staff/login", "/api/v1/staff/session", "/api/v1/diner/login",
-                                  "/api/v1/kds/pair", "/api/v1/orders", "/api/v1/wechat/pay/notify"])
+                                  "/api/v1/kds/pair", "/api/v1/orders"])
 def test_json_nested_5000_levels_is_a_400_even_before_login(client, path):
     r = _post(client, path, DEEP)
     assert r.status_code == 400
     assert r.get_json()["error"]["code"] == "invalid_request"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/wechat/pay/notify", "/api/v1/wechat/refund/notify"])
+@pytest.mark.parametrize("body", [DEEP, '{"id": "\\ud800\\u0000"}', "{not json"])
+def test_a_crafted_notify_is_refused_in_wechats_own_shape(client, path, body):
+    # Verified on its raw bytes before anything parses it; WeChat expects {"code": "FAIL"}.
+    r = _post(client, path, body)
+    assert r.status_code == 401 and r.get_json() == {"code": "FAIL", "message": "rejected"}
 
 
 def test_json_nested_65_levels_is_refused_and_64_is_not(client):

@@ -20,12 +20,16 @@ from models import (
     Area,
     AuditLog,
     Category,
+    Discount,
     Item,
     ItemPhoto,
     Option,
     OptionGroup,
     Order,
     Payment,
+    Printer,
+    PrintJob,
+    Shift,
     Staff,
     Station,
     Store,
@@ -66,7 +70,15 @@ BODIES = {
     "payments.pay_check": {"client_key": "k" * 16},
     "payments.pay_offline": {"client_key": "k" * 16, "channel": "cash", "amount": 1},
     "payments.refund": {"client_key": "k" * 16, "amount": 1, "reason": "hijack"},
+    "pos.discount": {"client_key": "k" * 16, "kind": "percent", "value": 100, "reason": "hijack"},
+    "pos.move": {"to_table_id": 1},
+    "pos.close_shift": {"counted_cash": 0, "note": "hijack"},
+    "admin_printers.patch_printer": {"name": "hijack", "host": "10.0.0.66"},
+    "admin_printers.test_print": {"client_key": "k" * 16},
+    "admin_printers.reprint": {"client_key": "k" * 16},
 }
+# A query each GET route needs to get as far as the id look-up.
+QUERIES = {"pos.split": "?ways=2"}
 # Which of B's ids each path parameter takes; (endpoint, parameter) overrides the parameter's name.
 OVERRIDES = {("kds.item_status", "item_id"): "ticket_item_id"}
 
@@ -97,7 +109,17 @@ def store_b(app, live_server):  # type: ignore[no-untyped-def]
                        data={"photo": (io.BytesIO(png_bytes()), "dish.png")}, content_type="multipart/form-data")
     assert photo.status_code == 200, photo.get_data(as_text=True)
     cook = make_staff(store, "cook")
+    coded = client.patch(f"/api/v1/admin/items/{item.id}", json={"code": "B-SHELF-1"}, headers=auth(owner))
+    assert coded.status_code == 200, coded.get_data(as_text=True)
+    shift = client.post("/api/v1/shifts", json={"opening_cash": 100}, headers=auth(owner))
+    assert shift.status_code == 201, shift.get_data(as_text=True)
+    printer = client.post("/api/v1/admin/printers", headers=auth(owner), json={
+        "name": "B 热菜", "kind": "escpos", "host": "192.0.2.1", "port": 9100, "stations": ["hot"]})
+    printer_id = printer.get_json()["printer"]["id"]
+    job = client.post(f"/api/v1/admin/printers/{printer_id}/test", json={}, headers=auth(owner)).get_json()["job"]
     s = db.session
+    # Printed already: no print worker (the live server runs one) changes B's rows during the walk.
+    s.query(PrintJob).filter(PrintJob.store_id == store.id).update({"status": "printed"})
     ids = {
         "table_id": table.id, "area_id": table.area_id, "item_id": item.id, "category_id": item.category_id,
         "group_id": item.option_groups[0].id, "option_id": item.option_groups[0].options[0].id,
@@ -107,7 +129,8 @@ def store_b(app, live_server):  # type: ignore[no-untyped-def]
         "ticket_id": s.execute(select(Ticket.id).where(Ticket.store_id == store.id)).scalars().first(),
         "ticket_item_id": s.execute(select(TicketItem.id).where(TicketItem.store_id == store.id)).scalars().first(),
         "call_id": s.execute(select(WaiterCall.id).where(WaiterCall.store_id == store.id)).scalars().first(),
-        "store_id": store.id,
+        "store_id": store.id, "code": "B-SHELF-1", "shift_id": shift.get_json()["shift"]["id"],
+        "printer_id": printer_id, "job_id": job["id"],
     }
     s.commit()
     assert all(ids.values()), ids
@@ -124,7 +147,7 @@ def snapshot(store_id: int) -> dict[str, object]:
     rows = {
         model.__name__: sorted(columns(r) for r in s.execute(select(model).where(model.store_id == store_id)).scalars())
         for model in (Area, Table, Category, Item, OptionGroup, Option, Staff, Station, TableSession, Order,
-                      Payment, Ticket, TicketItem, WaiterCall, AuditLog)
+                      Payment, Ticket, TicketItem, WaiterCall, AuditLog, Discount, Shift, Printer, PrintJob)
     }
     photos = s.execute(select(ItemPhoto).where(ItemPhoto.store_id == store_id)).scalars()
     rows["photos"] = sorted(p.etag for p in photos)
@@ -163,7 +186,8 @@ def test_every_id_route_refuses_another_stores_ids(app, client, store_b, callers
         values = {arg: ids[OVERRIDES.get((rule.endpoint, arg), arg)] for arg in rule.arguments}
         path = rule.rule
         for arg, value in values.items():
-            path = re.sub(rf"<(?:int:)?{arg}>", str(value), path)
+            path = re.sub(rf"<(?:int:|path:)?{arg}>", str(value), path)
+        path += QUERIES.get(rule.endpoint, "")
         for who, token in callers_a.items():
             kwargs = {"headers": auth(token)}
             if rule.endpoint == "admin_menu.put_photo":

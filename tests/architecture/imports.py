@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("domain", "models", "services", "schema", "api", "kds", "web", "wechat", "config")
-MODULES = ("app", "cli", "wsgi")
+PACKAGES = ("domain", "models", "services", "schema", "api", "kds", "web", "wechat", "printers", "config", "monitoring")
+MODULES = ("app", "cli", "wsgi", "access_log")
 
 
 def _module_name(path: Path) -> str:
@@ -49,7 +49,9 @@ def module_graph() -> dict[str, set[str]]:
                 if node.level:
                     anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                     base = ".".join([*anchor, base] if base else anchor)
-                targets = [f"{base}.{alias.name}" for alias in node.names] + [base]
+                # ``from pkg import mod`` depends on ``mod``; ``from pkg import name`` on pkg itself.
+                targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base
+                           for alias in node.names]
             for target in targets:
                 found = _resolve(target, known)
                 if found and found != name:

@@ -1,4 +1,5 @@
-"""Floor staff on /pos: a diner's call arrives live and once; cash settles a check; the table is cleared."""
+"""Floor staff on /pos: a diner's call arrives live and once; cash settles a check; the table is cleared
+(after saying yes to clearing with food not yet served)."""
 from __future__ import annotations
 
 import pytest
@@ -42,10 +43,13 @@ def test_calls_cash_and_clearing_the_table(client, live_server, browser, phone):
         pos.reload()
         card = pos.locator(".table", has_text="F2")
         expect(card).to_contain_text("¥16.00")
-        card.get_by_role("button", name="收现金").click()
-        expect(card).to_contain_text("已结清")
-        card.get_by_role("button", name="清台").click()
-        expect(card).to_contain_text("空闲")
+        card.click()
+        pos.locator(".check-actions").get_by_role("button", name="收现金").click()
+        pos.locator("dialog[open] button[type=submit]").click()
+        expect(pos.locator("#check-due")).to_have_text("¥0.00")
+        pos.get_by_role("button", name="清台").click()
+        pos.locator("dialog[open] button[type=submit]").click()  # the noodles are not served yet: asked first
+        expect(pos.locator(".table", has_text="F2")).to_contain_text("空闲")
     finally:
         staff_ctx.close()
 
@@ -78,10 +82,15 @@ def test_a_wechat_payment_in_flight_holds_the_cash_button_until_the_cashier_stop
         pos.get_by_role("button", name="登录").click()
         card = pos.locator(".table", has_text="F3")
         expect(card).to_contain_text("微信支付中 ¥16.00")
-        expect(card.get_by_role("button", name="收现金")).to_have_count(0)  # the diner's sheet holds what is due
-        card.get_by_role("button", name="停止微信支付").click()
-        card.get_by_role("button", name="收现金").click()
-        expect(card).to_contain_text("已结清")
+        card.click()
+        expect(pos.locator(".check-paying")).to_contain_text("微信支付中 ¥16.00")
+        actions = pos.locator(".check-actions")
+        expect(actions.get_by_role("button", name="收现金")).to_have_count(0)  # the diner's sheet holds what is due
+        pos.locator(".check-paying").get_by_role("button", name="停止微信支付").click()
+        pos.locator("dialog[open] button[type=submit]").click()
+        actions.get_by_role("button", name="收现金").click()
+        pos.locator("dialog[open] button[type=submit]").click()
+        expect(pos.locator("#check-due")).to_have_text("¥0.00")
         confirmed = requests.post(f"{live_server}/wechat-sandbox/pay/confirm",
                                   json={"package": started.json()["request_payment"]["package"]}, timeout=10)
         assert confirmed.status_code == 409  # the sheet left on the phone can no longer take money

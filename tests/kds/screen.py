@@ -5,6 +5,7 @@
 - Per station, remember the newest seq known to be complete. An event whose ``prev`` (the
   station's previous seq) is newer than that means something was missed: ask to ``resume``.
 - On every (re)connect, ``resume`` from the oldest complete point; a ``snapshot`` replaces all.
+- ``kitchen.seq`` (every few seconds) names each station's latest seq: behind it, ``resume``.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class Screen:
         self.resuming = False
         self.dirty = False
         self.applied = 0
+        self.resumed = threading.Event()  # set once a resume has been answered
         self.client = self._client()
 
     def _client(self) -> socketio.Client:
@@ -35,6 +37,7 @@ class Screen:
         c.on("ticket.created", self._on_event, namespace="/kds")
         c.on("ticket.updated", self._on_event, namespace="/kds")
         c.on("snapshot", self._on_snapshot, namespace="/kds")
+        c.on("kitchen.seq", self._on_latest, namespace="/kds")
         return c
 
     # -- connection -------------------------------------------------------------------------
@@ -79,6 +82,7 @@ class Screen:
         with self.lock:
             self.resuming = False
             again = self.dirty
+        self.resumed.set()
         if again:
             self._resume()
 
@@ -87,6 +91,14 @@ class Screen:
             seq = data["seq"]
             self.tickets = {t["id"]: (seq, t) for t in data["tickets"]}
             self.gone, self.complete, self.baseline = {}, {}, seq
+
+    def _on_latest(self, data: dict[str, Any]) -> None:
+        """The server's periodic "latest seq per station": behind it means an event was lost."""
+        with self.lock:
+            behind = any(seq > self.complete.get(station, self.baseline)
+                         for station, seq in (data.get("stations") or {}).items())
+        if behind:
+            self._resume()
 
     def _on_event(self, data: dict[str, Any]) -> None:
         gap = False

@@ -85,3 +85,29 @@ def test_a_deactivated_persons_open_sockets_are_cut_off(client, live_server, nam
                        timeout=10)
     assert r.status_code == 200
     assert gone.wait(8), "a deactivated person's socket stayed connected"
+
+
+@pytest.mark.live
+def test_signing_out_cuts_that_sessions_sockets_at_once_and_no_other(client, live_server):
+    from tests.helpers import make_staff
+
+    store = make_store()
+    member = make_staff(store, "cashier", password="socket-pass-1")
+    tokens = [staff_token(client, store, member.username, "socket-pass-1") for _ in range(2)]
+    gone = [threading.Event(), threading.Event()]
+    socks = []
+    for token, event in zip(tokens, gone, strict=True):
+        sock = socketio.Client(reconnection=False)
+        sock.on("disconnect", lambda *a, e=event: e.set(), namespace="/staff")
+        sock.connect(live_server, namespaces=["/staff"], auth={"token": token}, transports=["websocket"],
+                     wait_timeout=10)
+        socks.append(sock)
+    try:
+        assert requests.delete(f"{live_server}/api/v1/staff/session", headers=auth(tokens[0]),
+                               timeout=10).status_code == 204
+        assert gone[0].wait(2), "a signed-out session's socket stayed connected"  # the sweep alone: 3 s
+        assert not gone[1].wait(1), "signing out one session cut another"
+    finally:
+        for sock in socks:
+            if sock.connected:
+                sock.disconnect()

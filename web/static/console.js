@@ -8,6 +8,7 @@ import "./console/tables.js";
 import "./console/menu.js";
 import "./console/staff.js";
 import "./console/screens.js";
+import "./console/printers.js";
 import "./console/settings.js";
 import "./console/audit.js";
 
@@ -45,6 +46,24 @@ function started(session) {
   $("who").textContent = `${session.staff.name} · ${roleName(session.staff.role)}`;
   for (const a of $("nav").querySelectorAll("a")) a.hidden = !can(a.dataset.perm);
   route();
+  refreshWarnings();
+}
+
+// -- warnings banner: a screen offline, payments stuck, WeChat Pay failing, a printer down ------
+const WARNING_SECONDS = 30;
+let warningTimer = null;
+
+async function refreshWarnings() {
+  clearTimeout(warningTimer);
+  if (!state.session || !can("floor.view")) return;
+  try {
+    const { warnings } = await api("/api/v1/floor/warnings");
+    const box = $("warnings");
+    box.replaceChildren(...warnings.map((w) => el("p", {},
+      (T[`warn_${w.kind}`] || w.kind).replace("{count}", w.count).replace("{detail}", w.detail || ""))));
+    box.hidden = warnings.length === 0;
+  } catch { /* the next round tries again; the page keeps working */ }
+  warningTimer = setTimeout(refreshWarnings, WARNING_SECONDS * 1000);
 }
 
 $("login-form").addEventListener("submit", async (ev) => {

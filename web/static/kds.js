@@ -28,6 +28,27 @@ const st = {
 
 const api = (path, { token = st.token, ...opts } = {}) => request(path, { ...opts, token });
 
+// -- printers: a printer down shows as a banner ("热菜打印机离线 3 分钟") until it prints again ----
+const printers = new Map();
+function showPrinters() {
+  const minutes = (iso) => Math.max(1, Math.round((Date.now() - new Date(iso).getTime()) / 60000));
+  const down = [...printers.values()].filter((p) => p.state !== "ok");
+  const banner = $("printers-down");
+  banner.textContent = down.map((p) => "🖨 " + (p.state === "down"
+    ? T.printer_down_for.replace("{name}", p.name).replace("{min}", minutes(p.down_since))
+    : T.printer_rejected.replace("{name}", p.name))).join("　");
+  banner.hidden = !down.length;
+}
+async function loadPrinters() {
+  try {
+    const { printers: list } = await api("/api/v1/kds/printers");
+    printers.clear();
+    for (const p of list) printers.set(p.id, p);
+    showPrinters();
+  } catch { /* the banner waits for the next event */ }
+}
+setInterval(showPrinters, 30000);  // the minutes keep counting
+
 // -- login: pair the screen (preferred) or a cook's account ----------------------------------
 function loginMode(pair) {
   $("mode-pair").setAttribute("aria-selected", String(pair));
@@ -109,6 +130,14 @@ function applyEvent(name, data) {
   if (gap) resume();
 }
 
+// Every few seconds the server says each station's latest seq: an event lost on its way (its
+// process died before sending it) shows up here, and the screen catches up from the server.
+function behindCheck(data) {
+  for (const [station, seq] of Object.entries(data.stations || {})) {
+    if (seq > (st.complete.get(station) ?? st.baseline)) return resume();
+  }
+}
+
 function resumePoint() {
   return st.complete.size ? Math.min(st.baseline, ...st.complete.values()) : st.baseline;
 }
@@ -148,7 +177,9 @@ function connect() {
   if (st.stations) auth.stations = st.stations;
   const socket = io("/kds", { auth, transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
   st.socket = socket;
-  socket.on("connect", () => { $("offline").hidden = true; st.resuming = false; flushPending(); resume(); refreshAllDay(); });
+  socket.on("connect", () => {
+    $("offline").hidden = true; st.resuming = false; flushPending(); resume(); refreshAllDay(); loadPrinters();
+  });
   socket.on("disconnect", () => { $("offline").hidden = false; });
   socket.on("connect_error", (err) => {
     $("offline").hidden = false;
@@ -157,7 +188,9 @@ function connect() {
   socket.on("ticket.created", (d) => applyEvent("ticket.created", d));
   socket.on("ticket.updated", (d) => applyEvent("ticket.updated", d));
   socket.on("snapshot", applySnapshot);
+  socket.on("kitchen.seq", behindCheck);
   socket.on("device.revoked", () => logout(T.revoked));
+  socket.on("printer.state", (d) => { printers.set(d.printer.id, d.printer); showPrinters(); });
 }
 
 // -- rendering -------------------------------------------------------------------------------
@@ -216,7 +249,8 @@ function card(t, index) {
     "data-ticket": t.id, "data-key": key ?? "", onclick: () => { st.selected = index; render(); } },
     el("header", {},
       key ? el("kbd", { class: "key", title: T.key_n.replace("{n}", key) }, String(key)) : null,
-      el("div", { class: "tcode" }, el("small", {}, T.table), t.table_code),
+      t.table_code ? el("div", { class: "tcode" }, el("small", {}, T.table), t.table_code)
+        : el("div", { class: "tcode takeaway" }, el("small", {}, T.takeaway), `#${t.pickup_number}`),
       el("div", { class: "tmeta" }, el("span", {}, T.order_n.replace("{n}", t.order_number)),
         el("span", { class: "station" }, stationName(t.station))),
       el("div", { class: "age", "data-created": t.created_at }, mmss(s))),
@@ -241,12 +275,12 @@ async function bump(t) {
     const data = await api(`/api/v1/kds/tickets/${t.id}/bump`, { method: "POST" });
     st.tickets.delete(t.id);  // the event confirms it on every screen, this one included
     render();
-    toast(T.bumped_n.replace("{code}", data.ticket.table_code));
+    toast(T.bumped_n.replace("{code}", data.ticket.table_code || `${T.takeaway} #${data.ticket.pickup_number}`));
   } catch (ex) {
     if (ex.status) { toast(say(ex)); return; }
     // No answer: keep the bump on this screen and send it when the network is back.
     st.pending.add(t.id); savePending(); render();
-    toast(T.bump_queued.replace("{code}", t.table_code));
+    toast(T.bump_queued.replace("{code}", t.table_code || `${T.takeaway} #${t.pickup_number}`));
   }
 }
 

@@ -11,7 +11,8 @@ const ACTIONS = ["item.create", "item.price", "item.update", "item.photo", "opti
   "payment.other", "payment.refund", "payment.overpaid", "payment.cancel", "table.rotate_qr", "table.disable",
   "table.enable", "store.update", "staff.create",
   "staff.role", "staff.update", "staff.deactivate", "staff.password_reset", "staff.password_change", "kds.device.create",
-  "kds.device.revoke"];
+  "kds.device.revoke", "discount.give", "check.move", "check.merge", "shift.open", "shift.close",
+  "printer.create", "printer.update", "printer.delete", "print.reprint"];
 
 async function viewAudit() {
   const { staff } = await api("/api/v1/admin/staff");

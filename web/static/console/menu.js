@@ -33,7 +33,9 @@ async function viewMenu(sub, id) {
     location.hash = `#menu/item/${item.id}`;
   });
   return [
-    el("h2", {}, T.menu, el("span", { class: "actions" }, btn(T.new_category, () => catForm(), "primary"))),
+    el("h2", {}, T.menu, el("span", { class: "actions" }, btn(T.new_category, () => catForm(), "primary"),
+      el("a", { class: "btn", id: "print-labels", href: "/console/menu/labels", target: "_blank", rel: "noopener" },
+        T.print_labels))),
     ...categories.map((cat) => el("section", { class: "card", "data-category": cat.name },
       el("h3", {}, cat.name, el("span", { class: "hint" }, `${T.sort} ${cat.sort}`),
         el("span", { class: "actions" }, btn(T.new_dish, () => newDish(cat), "primary"), btn(T.rename, () => catForm(cat)),
@@ -60,6 +62,7 @@ function itemEditor(item, categories, stations) {
     { name: "category_id", label: T.category, type: "select", options: categories.map((c) => [c.id, c.name]), value: item.category_id },
     { name: "station", label: T.station, type: "select", options: stations.map((s) => [s.code, s.name]), value: item.station },
     { name: "stock", label: T.stock, type: "number", value: item.stock ?? "", min: 0, hint: T.stock_hint, inputmode: "numeric" },
+    { name: "code", label: T.item_code, value: item.code ?? "", maxlength: 64, hint: T.item_code_hint },
     { name: "available_from", label: T.hours_from, type: "time", value: item.available_from ?? "", hint: T.hours_hint },
     { name: "available_until", label: T.hours_until, type: "time", value: item.available_until ?? "" },
     { name: "sort", label: T.sort, type: "number", value: item.sort, min: 0, max: 10000 },
@@ -79,7 +82,7 @@ function itemEditor(item, categories, stations) {
       const body = { name: v.name.trim(), price: money(v, "price"), category_id: Number(v.category_id), station: v.station,
         stock: v.stock === "" ? null : Number(v.stock), available_from: emptyToNull(v.available_from),
         available_until: emptyToNull(v.available_until), sort: Number(v.sort) || 0, description: v.description.trim(),
-        active: v.active, sold_out: v.sold_out };
+        active: v.active, sold_out: v.sold_out, code: emptyToNull(v.code.trim()) };
       await api(`/api/v1/admin/items/${item.id}`, { method: "PATCH", body });
       toast(T.saved);
       showErrors(form, { fields: {}, message: "" });

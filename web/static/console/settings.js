@@ -19,6 +19,10 @@ async function viewSettings() {
       hint: T.service_charge_hint },
     { name: "kds_warn_minutes", label: T.warn_minutes, type: "number", value: store.kds_warn_minutes, min: 1, max: 240 },
     { name: "kds_late_minutes", label: T.late_minutes, type: "number", value: store.kds_late_minutes, min: 1, max: 480 },
+    { name: "cashier_discount_bp", label: T.cashier_discount, value: (store.cashier_discount_bp / 100).toString(),
+      inputmode: "decimal", hint: T.discount_limit_hint },
+    { name: "manager_discount_bp", label: T.manager_discount, value: (store.manager_discount_bp / 100).toString(),
+      inputmode: "decimal" },
     { name: "max_portions_round", label: T.max_portions_round, type: "number", value: store.max_portions_round, min: 1,
       max: 2000, hint: T.max_portions_hint },
     { name: "max_portions_check", label: T.max_portions_check, type: "number", value: store.max_portions_check, min: 1,
@@ -34,10 +38,16 @@ async function viewSettings() {
     try {
       const pct = String(v.service_charge_bp).trim() || "0";
       if (!/^\d{1,2}(\.\d{1,2})?$/.test(pct)) throw invalid("service_charge_bp", T.service_charge_hint);
+      const limit = (name) => {  // a discount limit in percent, 0–100, as basis points
+        const text = String(v[name]).trim() || "0";
+        if (!/^\d{1,3}(\.\d{1,2})?$/.test(text) || Number(text) > 100) throw invalid(name, T.discount_limit_hint);
+        return Math.round(Number(text) * 100);
+      };
       await api("/api/v1/admin/store", { method: "PATCH", body: {
         name: v.name.trim(), pay_mode: v.pay_mode, opens_at: emptyToNull(v.opens_at), closes_at: emptyToNull(v.closes_at),
         service_charge_bp: Math.round(Number(pct) * 100), kds_warn_minutes: Number(v.kds_warn_minutes),
-        kds_late_minutes: Number(v.kds_late_minutes), max_portions_round: Number(v.max_portions_round),
+        kds_late_minutes: Number(v.kds_late_minutes), cashier_discount_bp: limit("cashier_discount_bp"),
+        manager_discount_bp: limit("manager_discount_bp"), max_portions_round: Number(v.max_portions_round),
         max_portions_check: Number(v.max_portions_check) } });
       showErrors(form, { fields: {}, message: "" });
       toast(T.saved);

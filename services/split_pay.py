@@ -1,0 +1,51 @@
+"""Paying a check by its lines (split by items): what those lines cost, and marking them paid once.
+
+Kept apart from ``services.payments`` so that every channel (cash, other, payment codes) can pay
+by lines through the same two calls, made inside the paying transaction with the check locked.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.errors import InvalidState, NotFound, ValidationFailed
+from domain.pricing import service_charge
+from models import Order, OrderItem, Payment, TableSession
+
+
+def _lines(session: Session, check: TableSession, ids: list[int]) -> list[tuple[OrderItem, Order]]:
+    rows = session.execute(
+        select(OrderItem, Order).join(Order, Order.id == OrderItem.order_id)
+        .where(OrderItem.id.in_(set(ids)), Order.table_session_id == check.id, Order.store_id == check.store_id)
+    ).all()
+    found = [(line, order) for line, order in rows]
+    if len(found) != len(set(ids)):
+        raise NotFound("some of these lines are not on this check", {"order_item_ids": ["not on this check"]})
+    return found
+
+
+def lines_amount(session: Session, check: TableSession, ids: list[int], amount: int | None, free: int) -> int:
+    """What the lines cost, with their orders' service charge, but no more than is ``free`` to
+    pay now (a discount or earlier shares may have paid part of them). Call with the check locked.
+
+    Raises NotFound (a line of another check), InvalidState (cancelled or already paid),
+    ValidationFailed (an ``amount`` that is not what the lines cost).
+    """
+    total = 0
+    for line, order in _lines(session, check, ids):
+        if line.status == "cancelled" or order.status == "cancelled":
+            raise InvalidState(f"{line.name} was cancelled", {"order_item_ids": [f"{line.id} cancelled"]})
+        if line.payment_id is not None:
+            raise InvalidState(f"{line.name} is already paid", {"order_item_ids": [f"{line.id} already paid"]})
+        total += line.line_total + service_charge(line.line_total, order.service_charge_bp)
+    if amount is not None and amount != total:
+        raise ValidationFailed("amount is not what these lines cost", {"amount": [f"these lines cost {total}"]})
+    return min(total, free)
+
+
+def claim_lines(session: Session, payment: Payment, ids: list[int]) -> None:
+    """Mark the lines paid by ``payment`` (after ``lines_amount`` in the same transaction)."""
+    check = session.get(TableSession, payment.table_session_id)
+    assert check is not None
+    for line, _ in _lines(session, check, ids):
+        line.payment_id = payment.id
