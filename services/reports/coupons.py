@@ -22,7 +22,7 @@ def coupon_report(store_id: int, first: date, last: date) -> list[dict[str, Any]
         claimed: dict[int, Any] = dict(s.execute(
             select(CouponClaim.coupon_id, func.count()).where(
                 CouponClaim.store_id == store_id, CouponClaim.claimed_at >= w.start, CouponClaim.claimed_at < w.end)
-            .group_by(CouponClaim.coupon_id)).all())  # type: ignore[arg-type]
+            .group_by(CouponClaim.coupon_id)).all())
         used_in = and_(CouponClaim.store_id == store_id, CouponClaim.status == "used",
                        CouponClaim.used_at >= w.start, CouponClaim.used_at < w.end)
         used = {cid: (int(n), int(d or 0)) for cid, n, d in s.execute(
@@ -36,7 +36,7 @@ def coupon_report(store_id: int, first: date, last: date) -> list[dict[str, Any]
             .join(Order, Order.table_session_id == checks.c.check_id)
             .join(OrderItem, OrderItem.order_id == Order.id)
             .where(Order.status != "cancelled", OrderItem.status != "cancelled")
-            .group_by(checks.c.coupon_id)).all())  # type: ignore[arg-type]
+            .group_by(checks.c.coupon_id)).all())
         rows = s.execute(select(Coupon.id, Coupon.name, Coupon.status).where(Coupon.store_id == store_id)
                          .order_by(Coupon.id.desc())).all()
         report = [{"id": cid, "name": name, "status": status, "claimed": int(claimed.get(cid, 0)),

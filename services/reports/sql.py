@@ -90,5 +90,5 @@ DISCOUNT_SOURCES: list[DiscountSource] = [coupon_discounts, staff_discounts]
 def discounts(store_id: int, start: datetime, end: datetime) -> Any:
     """All discounts given in the window, as one subquery with columns kind, amount, staff_id, at."""
     selects: list[Any] = [source(store_id, start, end) for source in DISCOUNT_SOURCES]
-    union: Any = selects[0] if len(selects) == 1 else union_all(*selects)  # type: ignore[misc]
+    union: Any = selects[0] if len(selects) == 1 else union_all(*selects)
     return union.subquery("discounts")
