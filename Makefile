@@ -28,8 +28,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 translations/zh_Hans_CN/LC_MESSAGES/messages.mo: translations/zh_Hans_CN/LC_MESSAGES/messages.po | $(VENV)/.deps
 	$(BIN)/pybabel compile -d translations
 
-deps: $(VENV)/.deps node_modules/.package-lock.json translations/zh_Hans_CN/LC_MESSAGES/messages.mo
-dev-deps: $(VENV)/.dev-deps node_modules/.package-lock.json translations/zh_Hans_CN/LC_MESSAGES/messages.mo
+# The console's charts: only the ECharts parts used, bundled once (see web/bundles/echarts.js).
+ECHARTS_BUNDLE := node_modules/.diancan/echarts.js
+$(ECHARTS_BUNDLE): web/bundles/echarts.js node_modules/.package-lock.json
+	node_modules/.bin/esbuild web/bundles/echarts.js --bundle --format=esm --minify --legal-comments=eof \
+		--log-level=warning --outfile=$@
+
+deps: $(VENV)/.deps node_modules/.package-lock.json $(ECHARTS_BUNDLE) translations/zh_Hans_CN/LC_MESSAGES/messages.mo
+dev-deps: $(VENV)/.dev-deps node_modules/.package-lock.json $(ECHARTS_BUNDLE) translations/zh_Hans_CN/LC_MESSAGES/messages.mo
 
 # After adding or changing page strings: extract them and refresh the Chinese catalogue.
 translations-update: deps

@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
         admin_menu,
         admin_printers,
         admin_staff,
+        coupons,
         devices,
         diner,
         floor,
@@ -46,11 +47,13 @@ def init_app(app: Flask) -> None:
         limits,
         payments,
         pos,
+        reports,
         staff,
         table_service,
+        together,
     )
 
     limits.init_app(app)
     for module in (diner, staff, kds, admin, admin_menu, admin_printers, admin_staff, table_service, devices,
-                   payments, floor, incidents, pos):
+                   payments, floor, incidents, pos, reports, coupons, together):
         api.register_blueprint(module.blp)

@@ -126,6 +126,7 @@ class StationsQuery(RequestSchema):
 class AllDayRow(Schema):
     item_id = fields.Int()
     name = fields.Str()
+    sold_out = fields.Bool()
     qty = fields.Int()
 
 

@@ -19,6 +19,8 @@ blp = Blueprint("payments", __name__, url_prefix="/api/v1", description="Payment
 
 class PaymentRequest(RequestSchema):
     client_key = fields.Str(required=True, validate=validate.Length(8, 64))
+    coupon_id = fields.Int(strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 2**31 - 1),
+                           metadata={"description": "one of the diner's claimed coupons, taken off this payment"})
 
 
 class OfflinePaymentRequest(RequestSchema):
@@ -63,7 +65,7 @@ class PaymentEnvelope(Schema):
 def _start(body: dict[str, Any], **target: int) -> tuple[dict[str, Any], int]:
     diner_id = current_diner()
     assert diner_id is not None
-    started = payments.start_wechat_payment(diner_id, body["client_key"], **target)
+    started = payments.start_wechat_payment(diner_id, body["client_key"], coupon_id=body["coupon_id"], **target)
     return {"payment": started.payment, "request_payment": started.request_payment}, 201
 
 

@@ -33,6 +33,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "printers.manage": frozenset({"owner", "manager"}),
     "settings.manage": frozenset({"owner", "manager"}),
     "audit.read": frozenset({"owner", "manager"}),
+    "reports": frozenset({"owner", "manager"}),
+    "promotions.manage": frozenset({"owner", "manager"}),
     "staff.manage": frozenset({"owner", "manager"}),
     # owners and managers are made, changed and ended by an owner only
     "staff.manage_managers": frozenset({"owner"}),

@@ -18,7 +18,12 @@ def kds_strings() -> dict[str, str]:
         "not_allowed": _("This account may not use the kitchen display."), "revoked": _("This screen was unpaired."),
         "sold_out": _("Sold out"), "mark_sold_out": _("Mark this dish sold out for every diner"),
         "confirm_sold_out": _("Mark {name} sold out? Diners can no longer order it."),
-        "marked_sold_out": _("{name} is now sold out."),
+        "marked_sold_out": _("{name} is now sold out."), "mark_sold_out_short": _("Sell out"),
+        "undo_sold_out": _("Undo sold out"), "back_on_menu": _("{name} is back on the menu."),
+        "back_on_menu_hint": _("Put this dish back on the menu for every diner"),
+        "more_n": _("+{n} tickets"), "key_n": _("Key {n} bumps this ticket"), "cooking": _("Cooking"),
+        "bump_pending": _("Bumped offline: sent when the network is back"),
+        "bump_queued": _("No network: table {code} will be bumped when it is back"),
         "printer_down_for": _("{name} offline {min} min"), "printer_rejected": _("{name} refused by the cloud"),
         "station_hot": _("Hot"), "station_cold": _("Cold"), "station_bar": _("Bar"), "remark": _("Remark"),
     }

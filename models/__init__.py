@@ -8,13 +8,14 @@ from models.orders import Discount, Order, OrderItem, TableSession
 from models.payments import Payment, PaymentAnomaly, Refund
 from models.people import Diner, RevokedStaffSession, Staff
 from models.printing import Printer, PrintJob
+from models.promotions import Coupon, CouponClaim
 from models.shifts import Shift
 from models.store import Area, Station, Store, StoreCounter, Table, WxaCode
 from models.table_service import CartLine, WaiterCall
 
 __all__ = [
-    "Area", "AuditLog", "Base", "CartLine", "Category", "Diner", "Discount", "Item", "ItemPhoto", "KitchenDevice",
-    "KitchenEvent", "Option", "OptionGroup", "Order", "OrderItem", "Payment", "PaymentAnomaly", "PrintJob", "Printer",
-    "Refund", "RevokedStaffSession", "Shift", "Staff", "Station", "Store", "StoreCounter", "Table", "TableSession",
-    "Ticket", "TicketItem", "WaiterCall", "WxaCode", "db", "utcnow",
+    "Area", "AuditLog", "Base", "CartLine", "Category", "Coupon", "CouponClaim", "Diner", "Discount", "Item",
+    "ItemPhoto", "KitchenDevice", "KitchenEvent", "Option", "OptionGroup", "Order", "OrderItem", "Payment",
+    "PaymentAnomaly", "PrintJob", "Printer", "Refund", "RevokedStaffSession", "Shift", "Staff", "Station", "Store",
+    "StoreCounter", "Table", "TableSession", "Ticket", "TicketItem", "WaiterCall", "WxaCode", "db", "utcnow",
 ]

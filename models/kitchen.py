@@ -15,9 +15,11 @@ if TYPE_CHECKING:
 
 class Ticket(Base):
     __tablename__ = "tickets"
-    # The second index answers the metrics scrape (open tickets and the oldest, per station).
+    # The second index answers the metrics scrape (open tickets and the oldest, per station); the
+    # third the reports (a store's tickets of a day).
     __table_args__ = (UniqueConstraint("order_id", "station"),
-                      Index("ix_tickets_status_store_station", "status", "store_id", "station", "created_at"))
+                      Index("ix_tickets_status_store_station", "status", "store_id", "station", "created_at"),
+                      Index("ix_tickets_store_created", "store_id", "created_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
@@ -25,6 +27,7 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(16), default="new")  # new cooking done bumped
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     bumped_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    recalls: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # times brought back after a bump
     items: Mapped[list[TicketItem]] = relationship(back_populates="ticket", order_by="TicketItem.id")
     order: Mapped[Order] = relationship()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Key, UTCDateTime, utcnow
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 class TableSession(Base):
     __tablename__ = "table_sessions"
+    __table_args__ = (Index("ix_table_sessions_store_closed", "store_id", "closed_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     # None for a takeaway (walk-in) check, which belongs to no table.
@@ -24,6 +25,8 @@ class TableSession(Base):
     # Non-null only while open: the unique key makes "one open check per table" a database fact.
     open_key: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
     paid: Mapped[int] = mapped_column(BigInteger, default=0)  # a sum: can outgrow 32 bits
+    # Taken off by coupons on credited payments (fen): owed no longer, but not money received either.
+    coupon_discount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     orders: Mapped[list[Order]] = relationship(back_populates="table_session", order_by="Order.id")
@@ -41,7 +44,7 @@ class TableSession(Base):
 
     @property
     def due(self) -> int:
-        return max(self.total - self.discount - self.paid, 0)
+        return max(self.total - self.discount - (self.coupon_discount or 0) - self.paid, 0)
 
     @property
     def pickup_number(self) -> int | None:
@@ -50,12 +53,13 @@ class TableSession(Base):
     @property
     def overpaid(self) -> int:
         """Paid beyond the total: only while a credit that overpaid is being refunded."""
-        return max(self.paid - (self.total - self.discount), 0)
+        return max(self.paid - (self.total - self.discount - (self.coupon_discount or 0)), 0)
 
 
 class Order(Base):
     __tablename__ = "orders"
-    __table_args__ = (UniqueConstraint("store_id", "client_key"), UniqueConstraint("store_id", "number"))
+    __table_args__ = (UniqueConstraint("store_id", "client_key"), UniqueConstraint("store_id", "number"),
+                      Index("ix_orders_store_created", "store_id", "created_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     table_session_id: Mapped[int] = mapped_column(ForeignKey("table_sessions.id"), index=True)

@@ -12,9 +12,11 @@ from models.base import Base, Key, UTCDateTime, utcnow
 
 class Payment(Base):
     __tablename__ = "payments"
-    # The index answers the metrics scrape and reconcile: payments still paying, oldest first.
-    __table_args__ = (UniqueConstraint("store_id", "client_key"), Index("ix_payments_status_created", "status",
-                                                                        "created_at"))
+    # The indexes answer the metrics scrape and reconcile (payments still paying, oldest first)
+    # and the reports (a store's payments of a day).
+    __table_args__ = (UniqueConstraint("store_id", "client_key"),
+                      Index("ix_payments_status_created", "status", "created_at"),
+                      Index("ix_payments_store_paid", "store_id", "paid_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     table_session_id: Mapped[int] = mapped_column(ForeignKey("table_sessions.id"), index=True)
@@ -63,7 +65,8 @@ class Refund(Base):
     conditional UPDATE, so refunds can never add up to more than was paid, even when racing."""
 
     __tablename__ = "refunds"
-    __table_args__ = (UniqueConstraint("store_id", "client_key"),)
+    __table_args__ = (UniqueConstraint("store_id", "client_key"),
+                      Index("ix_refunds_store_done", "store_id", "done_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)

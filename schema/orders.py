@@ -42,7 +42,8 @@ class TableSessionSchema(Schema):
     total = fields.Int()
     discount = fields.Int(metadata={"description": "fen taken off by staff discounts"})
     paid = fields.Int()
-    due = fields.Int(metadata={"description": "total - discount - paid"})
+    coupon_discount = fields.Int(metadata={"description": "taken off by coupons on payments that went through"})
+    due = fields.Int(metadata={"description": "total - discount - coupon_discount - paid"})
     overpaid = fields.Int(metadata={"description": "paid beyond the total, being refunded automatically"})
     pickup_number = fields.Int(allow_none=True)
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from domain.errors import Unauthorized
 from domain.tokens import TokenInvalid
-from models import CartLine, Diner, Order, Payment, db, utcnow
+from models import CartLine, CouponClaim, Diner, Order, Payment, db, utcnow
 from services.context import cipher, setting, signer
 from services.uow import keys_revoked, transaction
 from wechat.miniprogram import code_to_openid
@@ -92,7 +92,7 @@ def forget(diner_id: int) -> None:
 
 def _forget_many(diner_ids: list[int]) -> None:
     with transaction() as tx:
-        for model in (Order, CartLine, Payment):
+        for model in (Order, CartLine, Payment, CouponClaim):  # claims stay counted, pointing at no one
             tx.session.execute(
                 update(model).where(model.diner_id.in_(diner_ids)).values(diner_id=None)
                 .execution_options(synchronize_session=False))

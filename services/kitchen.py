@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from domain import order_state
 from domain.errors import NotFound
-from models import KitchenEvent, Order, OrderItem, Station, Store, Ticket, TicketItem, db, utcnow
+from models import Item, KitchenEvent, Order, OrderItem, Station, Store, Ticket, TicketItem, db, utcnow
 from services import counters, printing
 from services.uow import Outgoing, Tx, transaction
 from services.views import order_view, ticket_data, ticket_view
@@ -146,6 +146,7 @@ def recall_ticket(store_id: int, ticket_id: int, stations: Iterable[str] | None 
         ticket = _load_ticket(tx.session, store_id, ticket_id, stations)
         ticket.status = order_state.ticket_transition(ticket.status, "done")
         ticket.bumped_at = None
+        ticket.recalls = (ticket.recalls or 0) + 1  # the daily close counts them per station
         record_ticket_event(tx, ticket, "ticket.updated")
         sync_order(tx, ticket.order)
     return ticket
@@ -222,17 +223,21 @@ def undo_last_bump(store_id: int, stations: Iterable[str] | None = None) -> Tick
 
 def all_day_counts(store_id: int, stations: Iterable[str] | None = None) -> list[dict[str, Any]]:
     """What is still to cook, per dish, over every open ticket: the kitchen's all-day view."""
-    query = (select(OrderItem.item_id, OrderItem.name, func.sum(OrderItem.qty))
+    # With each dish's sold-out (估清) state, so the screen shows which are off and can undo it.
+    query = (select(OrderItem.item_id, OrderItem.name, Item.sold_out, func.sum(OrderItem.qty))
              .join(TicketItem, TicketItem.order_item_id == OrderItem.id)
              .join(Ticket, Ticket.id == TicketItem.ticket_id)
+             .join(Item, Item.id == OrderItem.item_id)
              .where(Ticket.store_id == store_id, Ticket.status.in_(OPEN_STATUSES),
                     TicketItem.status.in_(("new", "cooking")))
-             .group_by(OrderItem.item_id, OrderItem.name).order_by(func.sum(OrderItem.qty).desc(), OrderItem.name))
+             .group_by(OrderItem.item_id, OrderItem.name, Item.sold_out)
+             .order_by(func.sum(OrderItem.qty).desc(), OrderItem.name))
     if stations:
         query = query.where(Ticket.station.in_(list(stations)))
     rows = db.session.execute(query).all()
     db.session.commit()
-    return [{"item_id": item_id, "name": name, "qty": int(qty)} for item_id, name, qty in rows]
+    return [{"item_id": item_id, "name": name, "sold_out": bool(sold_out), "qty": int(qty)}
+            for item_id, name, sold_out, qty in rows]
 
 
 def screen_settings(store_id: int) -> tuple[Store, list[Station]]:

@@ -19,7 +19,7 @@ from models import Discount, Order, Payment, TableSession
 
 @dataclass(frozen=True)
 class Ledger:
-    total: int  # orders not cancelled, less staff discounts, fen
+    total: int  # orders not cancelled, less staff discounts and what coupons took off, fen
     paid: int  # credited less refunded
     in_flight: int  # WeChat payments the diner may still pay
 
@@ -56,4 +56,4 @@ def ledger(session: Session, check: TableSession) -> Ledger:
     total = int(total) - min(int(discounts), int(total))
     in_flight = session.execute(select(func.coalesce(func.sum(Payment.amount), 0)).where(
         Payment.table_session_id == check.id, Payment.status.in_(IN_FLIGHT))).scalar_one()
-    return Ledger(total=int(total), paid=check.paid, in_flight=int(in_flight))
+    return Ledger(total=int(total) - (check.coupon_discount or 0), paid=check.paid, in_flight=int(in_flight))

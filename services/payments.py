@@ -25,7 +25,7 @@ from domain.checkout import cash_change
 from domain.errors import Conflict, InvalidState, NotFound, UpstreamError, ValidationFailed
 from domain.payment_state import CREDITABLE, IN_FLIGHT, Expected, flight_key, mismatch, new_out_trade_no, overpaid_by
 from models import Diner, Order, Payment, Store, TableSession, db, utcnow
-from services import audit, ledger, split_pay
+from services import audit, coupons, ledger, split_pay
 from services.context import cipher, setting
 from services.kitchen import record_order_update, send_to_kitchen
 from services.orders import diner_in_session
@@ -46,7 +46,7 @@ class Started:
 
 
 def start_wechat_payment(diner_id: int, client_key: str, order_id: int | None = None,
-                         table_session_id: int | None = None) -> Started:
+                         table_session_id: int | None = None, coupon_id: int | None = None) -> Started:
     """Pay an order (pay first) or what is due on a check (pay later) with WeChat Pay JSAPI.
 
     Idempotent on ``client_key``: a retry returns the same payment and a fresh signature for
@@ -54,10 +54,11 @@ def start_wechat_payment(diner_id: int, client_key: str, order_id: int | None = 
     first closes the one in flight at WeChat, so only the newest sheet can take money; if that
     one was paid meanwhile it is credited and this attempt pays only what is left. Raises
     NotFound (not this diner's), InvalidState (nothing to pay, wrong mode, replaced or already
-    paid), Conflict (others keep starting payments on this check), UpstreamError (WeChat Pay).
+    paid), Conflict (others keep starting payments on this check), UpstreamError (WeChat Pay);
+    with ``coupon_id``, also what ``coupons.apply_coupon`` raises.
     """
     for _ in range(SUPERSEDE_TRIES):
-        payment, rivals, openid = _claim(diner_id, client_key, order_id, table_session_id)
+        payment, rivals, openid = _claim(diner_id, client_key, order_id, table_session_id, coupon_id)
         if payment is not None:
             break
         for pid, out_trade_no in rivals:
@@ -93,13 +94,16 @@ def _release_unprepaid(payment_id: int, check_id: int) -> None:
     must not keep the check's due from the cashier (a retry answers 409 and starts anew)."""
     with transaction() as tx:
         ledger.lock_check(tx.session, check_id)
-        tx.session.execute(
+        moved = tx.session.execute(
             update(Payment).where(Payment.id == payment_id, Payment.status == "created", Payment.prepay_id.is_(None))
-            .values(status="closed", flight_key=None).execution_options(synchronize_session=False))
+            .values(status="closed", flight_key=None).execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        if moved:
+            coupons.coupon_released(tx.session, payment_id)
 
 
-def _claim(diner_id: int, client_key: str, order_id: int | None,
-           table_session_id: int | None) -> tuple[Payment | None, list[tuple[int, str]], str]:
+def _claim(diner_id: int, client_key: str, order_id: int | None, table_session_id: int | None,
+           coupon_id: int | None = None) -> tuple[Payment | None, list[tuple[int, str]], str]:
     """Our payment for this key (found or made now), or the payments in flight in its scope
     that must be closed first."""
     with transaction() as tx:
@@ -115,6 +119,8 @@ def _claim(diner_id: int, client_key: str, order_id: int | None,
                 if rivals:
                     return None, [(r.id, r.out_trade_no) for r in rivals], ""
                 payment = _new_payment(tx, check, diner_id, client_key, order_id, scope)
+                if coupon_id is not None:  # priced here, once: a retry with the same key keeps this price
+                    coupons.apply_coupon(tx, payment, coupon_id, diner_id)
         if payment.status == "paid":
             raise InvalidState("this payment is already paid")
         if payment.status == "closed":
@@ -201,6 +207,7 @@ def close_in_flight(payment_id: int, out_trade_no: str, give_up: bool, staff_id:
             payment = _reread(tx, payment_id)
             _mark_orders(tx, payment, "unpaid")
             tx.note("payment", channel=payment.channel, status="closed")
+            coupons.coupon_released(tx.session, payment_id)  # the diner keeps the coupon for another try
             if staff_id is not None:
                 audit.record(tx, payment.store_id, staff_id, "payment.cancel", "payment", payment.id,
                              {"status": "paying"}, {"status": "closed", "amount": payment.amount})
@@ -366,6 +373,7 @@ def _apply_credit(tx: Tx, payment: Payment) -> int:
     """Add a paid payment to its check (locked by the caller); returns the fen it overpaid."""
     check = ledger.lock_check(tx.session, payment.table_session_id)
     assert check is not None
+    coupons.coupon_credited(tx.session, payment, check)  # first: what the coupon took off is no longer owed
     before = ledger.ledger(tx.session, check)
     excess = overpaid_by(before.total, before.paid, payment.amount)
     check.paid += payment.amount

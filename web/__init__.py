@@ -21,6 +21,7 @@ VENDOR = {  # npm package files the pages load, served from node_modules (never 
     "socket.io.min.js": NODE / "socket.io-client" / "dist" / "socket.io.min.js",
     "idb.js": NODE / "idb" / "build" / "index.js",  # IndexedDB with promises, as an ES module
     "zxing-browser.min.js": NODE / "@zxing" / "browser" / "umd" / "zxing-browser.min.js",  # barcode scanning
+    "echarts.js": NODE / ".diancan" / "echarts.js",  # bundled by `make deps` from web/bundles/echarts.js
 }
 
 

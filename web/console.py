@@ -17,6 +17,7 @@ from domain.errors import NotFound, Unauthorized
 from models import Store, db
 from services import menu, staff, tables
 from services.uow import reading
+from web.console_reports import report_strings
 
 bp = Blueprint("console", __name__)
 
@@ -153,7 +154,8 @@ def permission_labels() -> dict[str, str]:
         "console.use": _("Open the console"), "tables.manage": _("Tables and QR codes"),
         "menu.manage": _("Menu and prices"), "stations.manage": _("Kitchen stations"),
         "screens.manage": _("Pair kitchen screens"), "settings.manage": _("Store settings"),
-        "audit.read": _("Read the audit log"), "staff.manage": _("Manage cashiers, waiters and cooks"),
+        "audit.read": _("Read the audit log"), "reports": _("Reports and daily close"),
+        "promotions.manage": _("Coupons"), "staff.manage": _("Manage cashiers, waiters and cooks"),
         "staff.manage_managers": _("Manage owners and managers"),
         "printers.manage": _("Manage printers"), "print.reprint": _("Reprint tickets and print receipts"),
     }
@@ -162,7 +164,8 @@ def permission_labels() -> dict[str, str]:
 @bp.get("/console")
 def console_page() -> str:
     matrix = [[perm, sorted(roles)] for perm, roles in permissions.MATRIX.items()]  # a list keeps the order
-    return render_template("console.html", strings=console_strings(), roles=permissions.ROLES, matrix=matrix,
+    strings = console_strings() | report_strings()
+    return render_template("console.html", strings=strings, roles=permissions.ROLES, matrix=matrix,
                            permission_labels=permission_labels())
 
 

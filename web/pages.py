@@ -45,6 +45,10 @@ def diner_strings() -> dict[str, str]:
         "confirm_forget": _("Delete what we keep about you? Your orders stay with the restaurant, but no longer "
                             "point at you. This cannot be undone."),
         "forgotten": _("Deleted. We no longer know who you are; scanning again starts afresh."),
+        "coupon_percent": _("{percent} percent off"), "coupon_amount": _("{amount} off"),
+        "coupon_min_spend": _("on {amount} or more"), "coupon_claim": _("Claim"), "coupon_claimed": _("Claimed"),
+        "coupon_used": _("Used"), "use_coupon": _("Coupon"), "no_coupon": _("No coupon"),
+        "often_with": _("Often ordered with"), "often_with_list": _(": {dishes}"),
     }
 
 

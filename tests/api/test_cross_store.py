@@ -20,6 +20,7 @@ from models import (
     Area,
     AuditLog,
     Category,
+    Coupon,
     Discount,
     Item,
     ItemPhoto,
@@ -46,6 +47,9 @@ from tests.helpers import auth, diner_token, make_item, make_staff, make_store, 
 PUBLIC = {
     "diner.store_menu",  # a store's menu is what its QR page shows anyone
     "item_photo",  # dish photos are on that menu
+    "coupons.offers",  # a store's coupons are shown on that menu
+    "coupons.claim",  # and any diner who sees them may claim one (their limits hold: tests/reports)
+    "together.store_pairings",  # "often ordered with" is shown on that menu
 }
 # Routes keyed by a table's QR token: holding the printed code is the right to use them.
 BY_QR_TOKEN = re.compile(r"<string:qr_token>")
@@ -117,6 +121,10 @@ def store_b(app, live_server):  # type: ignore[no-untyped-def]
         "name": "B 热菜", "kind": "escpos", "host": "192.0.2.1", "port": 9100, "stations": ["hot"]})
     printer_id = printer.get_json()["printer"]["id"]
     job = client.post(f"/api/v1/admin/printers/{printer_id}/test", json={}, headers=auth(owner)).get_json()["job"]
+    coupon = client.post("/api/v1/admin/coupons", headers=auth(owner), json={
+        "name": "B券", "kind": "amount_off", "value": 100, "starts_at": "2026-01-01T00:00:00+08:00",
+        "ends_at": "2099-01-01T00:00:00+08:00"})
+    assert coupon.status_code == 201, coupon.get_data(as_text=True)
     s = db.session
     # Printed already: no print worker (the live server runs one) changes B's rows during the walk.
     s.query(PrintJob).filter(PrintJob.store_id == store.id).update({"status": "printed"})
@@ -130,7 +138,7 @@ def store_b(app, live_server):  # type: ignore[no-untyped-def]
         "ticket_item_id": s.execute(select(TicketItem.id).where(TicketItem.store_id == store.id)).scalars().first(),
         "call_id": s.execute(select(WaiterCall.id).where(WaiterCall.store_id == store.id)).scalars().first(),
         "store_id": store.id, "code": "B-SHELF-1", "shift_id": shift.get_json()["shift"]["id"],
-        "printer_id": printer_id, "job_id": job["id"],
+        "printer_id": printer_id, "job_id": job["id"], "coupon_id": coupon.get_json()["coupon"]["id"],
     }
     s.commit()
     assert all(ids.values()), ids
@@ -147,7 +155,7 @@ def snapshot(store_id: int) -> dict[str, object]:
     rows = {
         model.__name__: sorted(columns(r) for r in s.execute(select(model).where(model.store_id == store_id)).scalars())
         for model in (Area, Table, Category, Item, OptionGroup, Option, Staff, Station, TableSession, Order,
-                      Payment, Ticket, TicketItem, WaiterCall, AuditLog, Discount, Shift, Printer, PrintJob)
+                      Payment, Ticket, TicketItem, WaiterCall, AuditLog, Discount, Shift, Printer, PrintJob, Coupon)
     }
     photos = s.execute(select(ItemPhoto).where(ItemPhoto.store_id == store_id)).scalars()
     rows["photos"] = sorted(p.etag for p in photos)
@@ -216,7 +224,8 @@ def test_every_body_route_with_ids_has_a_valid_body_here(app):
                and rule.endpoint not in {"admin_menu.put_photo", "admin.rotate_qr", "kds.bump", "kds.recall",
                                          "admin_staff.reset_password", "table_service.finish_call",
                                          "diner.close_table_session", "kds_devices.revoke_device",
-                                         "payments.cancel_payment"}]
+                                         "payments.cancel_payment", "coupons.pause", "coupons.resume",
+                                         "coupons.end"}]
     assert missing == []
 
 

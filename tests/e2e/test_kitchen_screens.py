@@ -100,7 +100,7 @@ def test_a_cook_marks_a_dish_sold_out_from_the_screen_and_phones_see_it(client, 
         kitchen.on("dialog", lambda d: d.accept())
         kitchen.locator("#toggle-allday").click()
         row = kitchen.locator("#allday-list li", has_text="水煮鱼")
-        row.get_by_role("button", name="售罄").click()
+        row.get_by_role("button", name="估清").click()  # 估清: the kitchen word for it
         expect(kitchen.locator(".toast")).to_contain_text("已售罄")
         expect(dish.locator(".badge")).to_have_text("已售罄")  # the phone heard it at once
     finally:

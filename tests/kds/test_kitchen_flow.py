@@ -62,10 +62,10 @@ def test_all_day_counts_what_is_still_to_cook(client, live_server):
     _order(client, table, diner, (hot, 2), (cold, 1))
     _order(client, table, diner, (hot, 3))
     counts = client.get("/api/v1/kds/all-day", headers=auth(cook)).get_json()["items"]
-    assert counts == [{"item_id": hot.id, "name": "宫保鸡丁", "qty": 5},
-                      {"item_id": cold.id, "name": "拍黄瓜", "qty": 1}]
+    assert counts == [{"item_id": hot.id, "name": "宫保鸡丁", "sold_out": False, "qty": 5},
+                      {"item_id": cold.id, "name": "拍黄瓜", "sold_out": False, "qty": 1}]
     first_hot = next(t for t in _open(client, cook, "hot")["tickets"])
     client.post(f"/api/v1/kds/ticket-items/{first_hot['items'][0]['id']}/status", json={"status": "done"},
                 headers=auth(cook))
     counts = client.get("/api/v1/kds/all-day?stations=hot", headers=auth(cook)).get_json()["items"]
-    assert counts == [{"item_id": hot.id, "name": "宫保鸡丁", "qty": 3}]
+    assert counts == [{"item_id": hot.id, "name": "宫保鸡丁", "sold_out": False, "qty": 3}]

@@ -11,6 +11,7 @@ import "./console/screens.js";
 import "./console/printers.js";
 import "./console/settings.js";
 import "./console/audit.js";
+import "./console/reports.js";
 
 // --- the shell: session, navigation --------------------------------------------------------
 

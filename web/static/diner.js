@@ -6,7 +6,9 @@ import { pending, refreshCart, resumePending, submitRound } from "./diner/cart.j
 import { $, T, authed, openSheet, show, showError, state, tablePath, login } from "./diner/core.js";
 import { connectSocket } from "./diner/live.js";
 import { loadMenu, showMenu } from "./diner/menu.js";
-import { refreshOrders } from "./diner/orders.js";
+import { loadCoupons } from "./diner/coupons.js";
+import { loadPairings } from "./diner/together.js";
+import { refreshOrders, renderCheck } from "./diner/orders.js";
 import "./diner/privacy.js";
 
 // The page arrives with the table and its menu, or says the table code is unknown.
@@ -35,6 +37,8 @@ async function start() {
       show("menu");
     }
     boot = null;  // a retry asks the server afresh
+    loadCoupons(renderCheck);
+    loadPairings();
     $("call-waiter").disabled = false;
     await refreshCart();
     connectSocket();

@@ -11,6 +11,9 @@ let WARN = Number(root.dataset.warn) * 60, LATE = Number(root.dataset.late) * 60
 const stationNames = new Map();
 const stationName = (code) => stationNames.get(code) || T[`station_${code}`] || code;
 const OPEN = new Set(["new", "cooking", "done"]);
+const PENDING = "diancan.kds.pending-bumps";
+// Only the catalogue speaks to the cook: a network failure has no status and gets our own words.
+const say = (ex) => (ex.status ? ex.message : T.network_error);
 
 const st = {
   token: localStorage.getItem("diancan.kds.token"),
@@ -18,6 +21,8 @@ const st = {
   sound: localStorage.getItem("diancan.kds.sound") !== "off",
   tickets: new Map(), gone: new Map(), baseline: 0, complete: new Map(),
   resuming: false, dirty: false, socket: null, selected: 0, audio: null,
+  keys: new Map(),  // ticket id -> bump key 1–9, kept until the ticket leaves so a bump never moves keys
+  pending: new Set(JSON.parse(localStorage.getItem(PENDING) || "[]")),  // bumps made offline, by ticket id
 };
 
 
@@ -173,7 +178,7 @@ function connect() {
   const socket = io("/kds", { auth, transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
   st.socket = socket;
   socket.on("connect", () => {
-    $("offline").hidden = true; st.resuming = false; resume(); refreshAllDay(); loadPrinters();
+    $("offline").hidden = true; st.resuming = false; flushPending(); resume(); refreshAllDay(); loadPrinters();
   });
   socket.on("disconnect", () => { $("offline").hidden = false; });
   socket.on("connect_error", (err) => {
@@ -197,52 +202,122 @@ function age(t) { return Math.max(0, Math.floor((Date.now() - Date.parse(t.creat
 function mmss(s) { return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`; }
 function ageClass(s) { return s >= LATE ? "late" : s >= WARN ? "warn" : "ok"; }
 
+// A key belongs to a ticket from its arrival to its departure; new tickets take the lowest free key.
+function assignKeys(list) {
+  const here = new Set(list.map((t) => t.id));
+  for (const id of st.keys.keys()) if (!here.has(id)) st.keys.delete(id);
+  const used = new Set(st.keys.values());
+  for (const t of list) {
+    if (st.keys.has(t.id)) continue;
+    const free = [1, 2, 3, 4, 5, 6, 7, 8, 9].find((k) => !used.has(k));
+    if (!free) break;
+    st.keys.set(t.id, free); used.add(free);
+  }
+}
+
 function render() {
   const list = ordered();
   const box = $("tickets");
+  assignKeys(list);
   st.selected = Math.min(st.selected, Math.max(0, list.length - 1));
   box.replaceChildren(...list.map((t, i) => card(t, i)));
   $("open-count").textContent = list.length;
   $("empty").hidden = list.length > 0 || !$("loading").hidden;
+  countHidden();
   refreshAllDaySoon();
 }
 
+// "+N 单": tickets not wholly on screen (below the fold) are counted so the cook knows there are more.
+function countHidden() {
+  requestAnimationFrame(() => {
+    const bottom = window.innerHeight;
+    const n = [...document.querySelectorAll("#tickets .ticket")].filter((c) => c.getBoundingClientRect().bottom > bottom + 1).length;
+    $("more").hidden = n === 0;
+    $("more").textContent = T.more_n.replace("{n}", n);
+  });
+}
+$("more").onclick = () => window.scrollBy(0, window.innerHeight * 0.8);
+window.addEventListener("scroll", countHidden, { passive: true });
+window.addEventListener("resize", countHidden);
+
 function card(t, index) {
   const s = age(t);
+  const key = st.keys.get(t.id), pending = st.pending.has(t.id);
   const fresh = st.tickets.get(t.id)?.fresh;
   if (fresh) st.tickets.get(t.id).fresh = false;
-  return el("article", { class: `ticket ${ageClass(s)}${index === st.selected ? " selected" : ""}${fresh ? " arrived" : ""} st-${t.status}`,
-    "data-ticket": t.id, onclick: () => { st.selected = index; render(); } },
+  return el("article", { class: `ticket ${ageClass(s)}${index === st.selected ? " selected" : ""}${fresh ? " arrived" : ""}${pending ? " pending" : ""} st-${t.status}`,
+    "data-ticket": t.id, "data-key": key ?? "", onclick: () => { st.selected = index; render(); } },
     el("header", {},
+      key ? el("kbd", { class: "key", title: T.key_n.replace("{n}", key) }, String(key)) : null,
       t.table_code ? el("div", { class: "tcode" }, el("small", {}, T.table), t.table_code)
         : el("div", { class: "tcode takeaway" }, el("small", {}, T.takeaway), `#${t.pickup_number}`),
       el("div", { class: "tmeta" }, el("span", {}, T.order_n.replace("{n}", t.order_number)),
         el("span", { class: "station" }, stationName(t.station))),
       el("div", { class: "age", "data-created": t.created_at }, mmss(s))),
-    el("ol", {}, t.items.map((it) => el("li", { class: `it-${it.status}`,
-      onclick: (e) => { e.stopPropagation(); cycleItem(it); } },
+    el("ol", {}, sameDishes(t.items).map((it) => el("li", { class: `it-${it.status}`,
+      onclick: async (e) => { e.stopPropagation(); for (const line of it.lines) await cycleItem(line); } },
       el("span", { class: "qty" }, `${it.qty}×`),
-      el("div", {}, el("span", { class: "name" }, it.name),
+      el("div", {}, el("span", { class: "name" }, it.name,
+          it.status === "cooking" ? el("span", { class: "cooking" }, T.cooking) : null),
         it.options.length ? el("span", { class: "opts" }, it.options.join(" · ")) : null,
         it.note ? el("span", { class: "note" }, `⚑ ${it.note}`) : null)))),
     t.remark ? el("p", { class: "remark" }, `${T.remark}: ${t.remark}`) : null,
-    el("button", { type: "button", class: "bump-btn", onclick: (e) => { e.stopPropagation(); bump(t); } },
-      `${T.bump}${index < 9 ? ` (${index + 1})` : ""}`));
+    pending ? el("p", { class: "pending-note", role: "status" }, T.bump_pending) : null,
+    el("button", { type: "button", class: "bump-btn", disabled: pending, onclick: (e) => { e.stopPropagation(); bump(t); } },
+      `${T.bump}${key ? ` (${key})` : ""}`));
 }
 
+function savePending() { localStorage.setItem(PENDING, JSON.stringify([...st.pending])); }
+
 async function bump(t) {
+  if (st.pending.has(t.id)) return;
   try {
     const data = await api(`/api/v1/kds/tickets/${t.id}/bump`, { method: "POST" });
     st.tickets.delete(t.id);  // the event confirms it on every screen, this one included
     render();
     toast(T.bumped_n.replace("{code}", data.ticket.table_code || `${T.takeaway} #${data.ticket.pickup_number}`));
-  } catch (ex) { toast(ex.message || T.network_error); }
+  } catch (ex) {
+    if (ex.status) { toast(say(ex)); return; }
+    // No answer: keep the bump on this screen and send it when the network is back.
+    st.pending.add(t.id); savePending(); render();
+    toast(T.bump_queued.replace("{code}", t.table_code || `${T.takeaway} #${t.pickup_number}`));
+  }
+}
+
+// Send the bumps made offline, each once: a ticket already bumped (409) or gone (404) counts as sent.
+let flushing = false;
+async function flushPending() {
+  if (flushing || !st.pending.size) return;
+  flushing = true;
+  try {
+    for (const id of [...st.pending]) {
+      try {
+        await api(`/api/v1/kds/tickets/${id}/bump`, { method: "POST" });
+      } catch (ex) {
+        if (!ex.status || ex.status === 401 || ex.status >= 500) break;  // still offline: try again later
+      }
+      st.pending.delete(id); st.tickets.delete(id); savePending();
+    }
+  } finally { flushing = false; render(); }
+}
+window.addEventListener("online", flushPending);
+
+// The same dish, done the same way, ordered by two diners is one line "2×" for the cook; the
+// lines behind it still change status together.
+function sameDishes(items) {
+  const lines = new Map();
+  for (const it of items) {
+    const k = JSON.stringify([it.name, it.options, it.note || "", it.status]);
+    const line = lines.get(k);
+    if (line) { line.qty += it.qty; line.lines.push(it); } else lines.set(k, { ...it, lines: [it] });
+  }
+  return [...lines.values()];
 }
 
 async function cycleItem(it) {
   const next = { new: "cooking", cooking: "done", done: "cooking" }[it.status];
   try { await api(`/api/v1/kds/ticket-items/${it.id}/status`, { method: "POST", body: { status: next } }); }
-  catch (ex) { toast(ex.message || T.network_error); }
+  catch (ex) { toast(say(ex)); }
 }
 
 async function undo() {
@@ -250,16 +325,21 @@ async function undo() {
     const q = st.stations ? `?stations=${encodeURIComponent(st.stations.join(","))}` : "";
     await api(`/api/v1/kds/undo${q}`, { method: "POST" });
     toast(T.undone);
-  } catch (ex) { toast(ex.status === 404 ? T.nothing_to_undo : (ex.message || T.network_error)); }
+  } catch (ex) { toast(ex.status === 404 ? T.nothing_to_undo : say(ex)); }
 }
 $("undo").onclick = undo;
 
-async function markSoldOut(row) {
-  if (!window.confirm(T.confirm_sold_out.replace("{name}", row.name))) return;
+// 估清 is a toggle: a dish marked here shows it and can be put back on the menu with one more tap.
+// Dishes marked from this screen stay listed (even with nothing left to cook) so the undo is at hand.
+const markedHere = new Map();  // item id -> row
+async function setSoldOut(row, soldOut) {
+  if (soldOut && !window.confirm(T.confirm_sold_out.replace("{name}", row.name))) return;
   try {
-    await api(`/api/v1/kds/items/${row.item_id}/sold-out`, { method: "POST", body: { sold_out: true } });
-    toast(T.marked_sold_out.replace("{name}", row.name));
-  } catch (ex) { toast(ex.message || T.network_error); }
+    await api(`/api/v1/kds/items/${row.item_id}/sold-out`, { method: "POST", body: { sold_out: soldOut } });
+    if (soldOut) markedHere.set(row.item_id, row); else markedHere.delete(row.item_id);
+    toast((soldOut ? T.marked_sold_out : T.back_on_menu).replace("{name}", row.name));
+    refreshAllDay();
+  } catch (ex) { toast(say(ex)); }
 }
 
 let allDayTimer = null;
@@ -269,9 +349,14 @@ async function refreshAllDay() {
   const q = st.stations ? `?stations=${encodeURIComponent(st.stations.join(","))}` : "";
   try {
     const data = await api(`/api/v1/kds/all-day${q}`);
-    $("allday-list").replaceChildren(...data.items.map((r) => el("li", {}, el("b", {}, r.qty), el("span", {}, r.name),
-      el("button", { type: "button", class: "soldout-btn", title: T.mark_sold_out, onclick: () => markSoldOut(r) },
-        T.sold_out))));
+    const listed = new Set(data.items.map((r) => r.item_id));
+    const rows = [...data.items, ...[...markedHere.values()].filter((r) => !listed.has(r.item_id))
+      .map((r) => ({ ...r, qty: 0, sold_out: true }))];
+    $("allday-list").replaceChildren(...rows.map((r) => el("li", { class: r.sold_out ? "is-sold-out" : "" },
+      el("b", {}, r.qty), el("span", {}, r.name, r.sold_out ? el("em", { class: "sold-tag" }, T.sold_out) : null),
+      el("button", { type: "button", class: "soldout-btn", "aria-pressed": String(r.sold_out),
+        title: r.sold_out ? T.back_on_menu_hint : T.mark_sold_out,
+        onclick: () => setSoldOut(r, !r.sold_out) }, r.sold_out ? T.undo_sold_out : T.mark_sold_out_short))));
   } catch { /* the next change retries */ }
 }
 $("toggle-allday").onclick = () => {
@@ -309,7 +394,12 @@ function toast(text) {
 document.addEventListener("keydown", (e) => {
   if ($("board").hidden || e.target.tagName === "INPUT") return;
   const list = ordered();
-  if (/^[1-9]$/.test(e.key) && list[Number(e.key) - 1]) { bump(list[Number(e.key) - 1]); return; }
+  if (/^[1-9]$/.test(e.key)) {
+    const t = list.find((x) => st.keys.get(x.id) === Number(e.key));
+    if (t) bump(t);
+    return;
+  }
+  if (e.key === "PageDown" || e.key === " ") { window.scrollBy(0, window.innerHeight * 0.8); e.preventDefault(); return; }
   if (e.key === "ArrowRight" || e.key === "ArrowDown") st.selected = Math.min(list.length - 1, st.selected + 1);
   else if (e.key === "ArrowLeft" || e.key === "ArrowUp") st.selected = Math.max(0, st.selected - 1);
   else if ((e.key === "Enter" || e.key.toLowerCase() === "b") && list[st.selected]) { bump(list[st.selected]); return; }

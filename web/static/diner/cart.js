@@ -4,6 +4,7 @@ import { ApiError, el, fmt, yuan } from "../dom.js";
 import { refreshItem } from "./menu.js";
 import { rememberOrder, refreshOrders } from "./orders.js";
 import { $, PENDING_KEY, T, authed, banner, closeSheets, openSheet, show, state, tablePath } from "./core.js";
+import { showTogether } from "./together.js";
 
 export async function addToCart(item, qty, optionIds, note) {
   try {
@@ -37,6 +38,7 @@ export function setCart(cart) {
 function renderCartLines() {
   const box = $("cart-lines");
   box.replaceChildren();
+  showTogether($("cart-together"), state.cart.lines.map((line) => line.item_id));
   if (!state.cart.lines.length) {
     box.append(el("p", { class: "empty" }, T.cart_empty));
     return;

@@ -2,6 +2,7 @@
 import { delta, el, fmt, yuan } from "../dom.js";
 import { addToCart } from "./cart.js";
 import { $, T, api, authed, banner, closeSheets, openSheet, state, tablePath } from "./core.js";
+import { showTogether } from "./together.js";
 
 export async function loadMenu() {
   showMenu(await api(`/api/v1/stores/${state.store.id}/menu`, { auth: false }));
@@ -90,6 +91,7 @@ let choosing = null;
 function openOptions(item) {
   choosing = { item, chosen: new Map(item.option_groups.map((g) => [g.id, new Set()])), qty: 1 };
   $("opt-name").textContent = item.name;
+  showTogether($("opt-together"), [item.id]);
   $("opt-note").value = "";
   const body = $("opt-groups");
   body.replaceChildren();

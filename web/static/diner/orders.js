@@ -1,6 +1,7 @@
 // The check: every round with its progress, what is due, and paying it with WeChat Pay
 // (wx.requestPayment inside WeChat; the sandbox's sheet elsewhere).
 import { el, fmt, yuan } from "../dom.js";
+import { chosenCoupon, loadCoupons, renderChoice } from "./coupons.js";
 import { $, SESSION_KEY, T, api, authed, closeSheets, openSheet, state } from "./core.js";
 
 export function rememberOrder(order) {
@@ -35,11 +36,14 @@ export function renderCheck() {
   if (!c) return;
   $("check-total").textContent = yuan(c.total);
   $("check-paid").textContent = yuan(c.paid);
+  $("check-coupon-row").hidden = !c.coupon_discount;
+  $("check-coupon").textContent = yuan(-(c.coupon_discount || 0));
   $("check-due").textContent = yuan(c.due);
   $("check-due").classList.toggle("settled", c.due === 0);
   const payLater = state.store?.pay_mode === "pay_later";
   $("pay-check").hidden = !payLater || c.due <= 0;
   $("pay-check").textContent = fmt(T.pay_x, { amount: yuan(c.due) });
+  renderChoice(payLater ? c.due : 0);
 }
 
 function renderOrders() {
@@ -66,10 +70,11 @@ function renderOrders() {
 
 // -- paying: WeChat Pay (wx.requestPayment in WeChat; the sandbox's sheet elsewhere) -----------
 let paying = null;
-$("pay-check").onclick = () => pay({ sessionId: state.sessionId, amount: state.check.due });
+$("pay-check").onclick = () => pay({ sessionId: state.sessionId, amount: state.check.due, couponId: chosenCoupon() });
 
-async function pay({ orderId, sessionId, amount }) {
-  const key = `diancan.pay.${orderId ? `o${orderId}` : `s${sessionId}`}`;
+async function pay({ orderId, sessionId, amount, couponId = null }) {
+  // one key per check and coupon: paying with a coupon after backing out of paying without is a new payment
+  const key = `diancan.pay.${orderId ? `o${orderId}` : `s${sessionId}`}${couponId ? `.c${couponId}` : ""}`;
   const clientKey = localStorage.getItem(key) || crypto.randomUUID();
   localStorage.setItem(key, clientKey);  // a retry is the same payment, never a second one
   const path = orderId ? `/api/v1/orders/${orderId}/payments` : `/api/v1/table-sessions/${sessionId}/payments`;
@@ -79,8 +84,9 @@ async function pay({ orderId, sessionId, amount }) {
   $("wx-confirm").disabled = true;
   openSheet("pay-sheet");
   try {
-    const data = await authed(path, { method: "POST", body: { client_key: clientKey } });
+    const data = await authed(path, { method: "POST", body: { client_key: clientKey, ...(couponId ? { coupon_id: couponId } : {}) } });
     paying = { key, orderId, request: data.request_payment };
+    $("wx-amount").textContent = yuan(data.payment.amount);  // the server's price, coupon taken off
     if (window.WeixinJSBridge) {  // inside WeChat: the real payment sheet
       window.WeixinJSBridge.invoke("getBrandWCPayRequest", data.request_payment, () => {});
       $("wx-state").textContent = T.waiting_for_wechat;
@@ -114,6 +120,7 @@ function isPaid() {
 
 function paid() {
   localStorage.removeItem(paying.key);
+  loadCoupons();
   paying = null;
   $("wx-state").textContent = T.paid_ok; $("wx-state").className = "wx-state ok";
   setTimeout(closeSheets, 1200);
