@@ -37,11 +37,13 @@ $(ECHARTS_BUNDLE): web/bundles/echarts.js node_modules/.package-lock.json
 deps: $(VENV)/.deps node_modules/.package-lock.json $(ECHARTS_BUNDLE) translations/zh_Hans_CN/LC_MESSAGES/messages.mo
 dev-deps: $(VENV)/.dev-deps node_modules/.package-lock.json $(ECHARTS_BUNDLE) translations/zh_Hans_CN/LC_MESSAGES/messages.mo
 
-# After adding or changing page strings: extract them and refresh the Chinese catalogue.
+# After adding or changing page strings: extract them and merge them into the Chinese catalogue
+# (translations/zh_Hans_CN/LC_MESSAGES/messages.po is the source translators edit; new strings arrive empty).
 translations-update: deps
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k lazy_gettext --no-location --omit-header \
 		-o translations/messages.pot .
-	$(BIN)/python scripts/zh_cn.py
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l zh_Hans_CN --no-fuzzy-matching \
+		--ignore-obsolete
 	$(BIN)/pybabel compile -d translations
 
 browser:

@@ -1,0 +1,32 @@
+"""Every string a page or the server shows has its Chinese translation in the catalogue translators edit."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_string_of_the_catalogue_has_a_chinese_translation() -> None:
+    with open(ROOT / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalog = read_po(fh)
+    missing = [str(m.id) for m in catalog if m.id and not m.string]
+    assert missing == [], f"untranslated (add them to messages.po): {missing[:10]}"
+    assert not catalog.fuzzy
+
+
+def test_the_catalogue_holds_every_string_the_code_uses(tmp_path: Path) -> None:
+    """As `make translations-update` extracts them: a string added without updating the catalogue fails here."""
+    pot = tmp_path / "messages.pot"
+    subprocess.run([str(Path(sys.executable).with_name("pybabel")), "extract", "-F", "babel.cfg", "-k", "_",
+                    "-k", "gettext", "-k", "lazy_gettext", "--no-location", "--omit-header", "-o", str(pot),
+                    "."], cwd=ROOT, check=True)
+    with open(pot, "rb") as fh:
+        template = read_po(fh)
+    with open(ROOT / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalog = read_po(fh)
+    absent = [str(m.id) for m in template if m.id and m.id not in catalog]
+    assert absent == [], f"run `make translations-update`: {absent[:10]}"
