@@ -75,7 +75,8 @@ def send(session: requests.Session, build: Callable[[], requests.Request], polic
         req = build()
         timeout = (min(CONNECT_TIMEOUT, max(left, 0.5)), min(policy.read_timeout, max(left, 0.5)))
         try:  # through session.request, so the environment's proxies and CA bundle apply
-            resp = session.request(req.method, req.url, data=req.data or None, headers=req.headers, timeout=timeout)
+            resp = session.request(str(req.method), str(req.url), data=req.data or None, headers=req.headers,
+                                   timeout=timeout)
         except (requests.ConnectionError, requests.Timeout) as exc:
             if not (never_reached(exc) or policy.repeatable) or not _again(attempt, policy, deadline):
                 raise
