@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         logging.getLogger(__name__).warning(
             "WECHAT_SANDBOX is on: /wechat-sandbox/pay/confirm marks any payment paid without authentication, "
             "WeChat login and pay go to the sandbox, and the demo store's passwords are public. "
-            "Never on a public server: use an https PUBLIC_BASE_URL or WECHAT_SANDBOX=0.")
+            "Never on a public server: use an https PUBLIC_BASE_URL, or turn the sandbox off.")
         from printers.feie_sandbox import bp as feie_sandbox_bp
 
         app.register_blueprint(feie_sandbox_bp)

@@ -118,5 +118,8 @@ def _print_links(slug: str) -> None:
     ).scalars().first()
     click.echo(f"  diner page (table {table.code if table else '-'}): {qr_url(table) if table else '-'}")
     click.echo(f"  kitchen display:  {base}/kds   (cook / cook-demo-pass)")
+    click.echo(f"  cashier (phone):  {base}/pos   (cashier / cashier-demo-pass)")
+    click.echo(f"  console:          {base}/console   (store demo, owner / owner-demo-pass)")
+    click.echo(f"  start page:       {base}/")
     click.echo(f"  API document:     {base}/api/v1/openapi.json")
     click.echo(f"  health:           {base}/healthz")
