@@ -10,6 +10,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from tests.servers import read_http_request
+
 
 class AnswerDroppingProxy:
     def __init__(self, upstream_port: int, drop_rate: float, seed: int = 7) -> None:
@@ -43,24 +45,10 @@ class AnswerDroppingProxy:
         """One request per connection (clients send ``Connection: close``)."""
         with client, socket.create_connection(("127.0.0.1", self.upstream_port), timeout=30) as upstream:
             client.settimeout(30)
-            request = b""
-            while b"\r\n\r\n" not in request:
-                chunk = client.recv(65536)
-                if not chunk:
-                    return
-                request += chunk
-            head, _, body = request.partition(b"\r\n\r\n")
-            length = 0
-            for line in head.split(b"\r\n")[1:]:
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length":
-                    length = int(value.strip())
-            while len(body) < length:
-                chunk = client.recv(65536)
-                if not chunk:
-                    return
-                body += chunk
-            upstream.sendall(head + b"\r\n\r\n" + body)
+            request = read_http_request(client)
+            if request is None:
+                return
+            upstream.sendall(request)
             reply = b""
             while chunk := upstream.recv(65536):
                 reply += chunk

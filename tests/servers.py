@@ -64,3 +64,25 @@ def gunicorn_server(env: dict[str, str], log_path: Path, port: int | None = None
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(proc)
+
+
+def read_http_request(sock: socket.socket) -> bytes | None:
+    """One whole HTTP/1.1 request (head and Content-Length body) from a socket; None if it closes first."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return None
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return None
+        body += chunk
+    return head + b"\r\n\r\n" + body

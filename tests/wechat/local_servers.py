@@ -15,6 +15,7 @@ from typing import Any
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from tests.servers import read_http_request
 from wechat.sandbox.standalone import create_sandbox_app
 
 
@@ -105,7 +106,7 @@ class IdleKiller:
 
     def _serve(self, client: socket.socket) -> None:
         with client:
-            first = _read_request(client)
+            first = read_http_request(client)
             if first is None:
                 return
             answer = _forward(self.upstream, first)
@@ -116,31 +117,10 @@ class IdleKiller:
                 self._reset(client)
                 return
             client.sendall(answer)
-            if _read_request(client) is not None:  # reused: kill it, the server never sees this request
+            if read_http_request(client) is not None:  # reused: kill it, the server never sees this request
                 with self._lock:
                     self.killed += 1
                 self._reset(client)
-
-
-def _read_request(sock: socket.socket) -> bytes | None:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            return None
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value.strip())
-    while len(body) < length:
-        chunk = sock.recv(65536)
-        if not chunk:
-            return None
-        body += chunk
-    return head + b"\r\n\r\n" + body
 
 
 def _forward(upstream: tuple[str, int], request: bytes) -> bytes:
