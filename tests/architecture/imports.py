@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("domain", "models", "services", "schema", "api", "kds", "web", "wechat", "printers", "config",
+PACKAGES = ("domain", "models", "services", "schema", "api", "kds", "web", "wechat", "alipay", "printers", "config",
             "monitoring")
 MODULES = ("app", "cli", "wsgi", "access_log")
 

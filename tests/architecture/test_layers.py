@@ -9,10 +9,11 @@ ALLOWED = {
     "domain": set(),
     "models": {"domain"},
     "wechat": {"config", "domain"},
+    "alipay": {"config", "domain"},  # Alipay's open API (face-to-face) and its sandbox: like wechat/
     "printers": {"domain"},  # the printer kinds, the emulator and the Feie sandbox: like wechat/
-    "services": {"config", "domain", "models", "wechat", "printers"},
+    "services": {"config", "domain", "models", "wechat", "alipay", "printers"},
     "schema": {"domain", "models", "services", "printers"},
-    "api": {"config", "domain", "models", "schema", "services", "wechat", "printers"},
+    "api": {"config", "domain", "models", "schema", "services", "wechat", "alipay", "printers"},
     "kds": {"domain", "models", "schema", "services"},
     "web": {"config", "domain", "models", "schema", "services"},
     # metrics, readiness and logs: beside the other outer layers, never imported by them (services

@@ -1,0 +1,1 @@
+"""Alipay open API (face-to-face payments) and its sandbox: the only code that speaks to Alipay."""
