@@ -24,6 +24,11 @@ def logged_path(environ: dict[str, Any]) -> str:
 
 
 class RouteLogger(glogging.Logger):  # type: ignore[misc]
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+        if environ.get("PATH_INFO") == "/healthz":  # polled by load balancers many times a second
+            return
+        super().access(resp, req, environ, request_time)
+
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:
         atoms = super().atoms(resp, req, environ, request_time)
         path = logged_path(environ)

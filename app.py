@@ -5,7 +5,7 @@ import logging
 import re
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask
 
 import access_log
 from config import Settings
@@ -48,12 +48,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     _reconcile_in_background(app)
     _print_in_background(app)
     _behind_proxies(app)
+    from monitoring.health import HealthMiddleware
 
-    @app.get("/healthz")
-    def healthz():  # type: ignore[no-untyped-def]
-        """The process is alive and serving: no database, no gate, nothing it could wait behind."""
-        return jsonify({"status": "ok"})
-
+    # The process is alive and serving: no database, no gate, nothing it could wait behind.
+    app.wsgi_app = HealthMiddleware(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from api.auth import current_diner, current_staff, diner_required, permission_required, require_staff
 from api.limits import diner_or_ip, limiter, table_key
+from api.prepared import prepare, respond
 from domain.errors import NotFound, Unauthorized
 from domain.pricing import LineRequest
 from schema import RequestSchema
@@ -17,12 +18,12 @@ from schema.diner import (
     DinerLoginResponse,
     MenuResponse,
     TableLookupResponse,
-    menu_answer,
+    dump_menu,
     table_answer,
 )
 from schema.orders import OrderCreateRequest, OrderEnvelopeSchema, TableSessionEnvelopeSchema
 from schema.pos import StaffTableSessionEnvelope
-from services import diners, orders, tables
+from services import diners, menu, orders, tables
 from services.context import setting
 
 blp = Blueprint("diner", __name__, url_prefix="/api/v1", description="Diners: login, menu, orders")
@@ -47,7 +48,8 @@ def table_lookup(qr_token: str) -> dict[str, Any]:
 @blp.response(200, MenuResponse)
 def store_menu(store_id: int) -> Response:
     """The menu a diner orders from; cached per menu version, with live stock and sold-out."""
-    return jsonify(menu_answer(store_id))  # already in the response's shape: not dumped a second time
+    # already in the response's shape, encoded and compressed once per version: not dumped again
+    return respond(menu.menu_answer(store_id, dump_menu, prepare))
 
 
 @blp.post("/orders")

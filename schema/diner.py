@@ -97,7 +97,12 @@ def table_answer(found: Any) -> dict[str, Any]:
     return data
 
 
+def dump_menu(cats: list[tuple[Any, list[Any]]]) -> dict[str, Any]:
+    data: dict[str, Any] = MenuResponse().dump(
+        {"categories": [{"id": c.id, "name": c.name, "items": items} for c, items in cats]})
+    return data
+
+
 def menu_answer(store_id: int) -> dict[str, Any]:
     """``GET /stores/{id}/menu``'s answer, cached per menu version with live stock and sold-out."""
-    return menu.menu_payload(store_id, lambda cats: MenuResponse().dump(
-        {"categories": [{"id": c.id, "name": c.name, "items": items} for c, items in cats]}))
+    return menu.menu_payload(store_id, dump_menu)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.errors import NotFound
@@ -30,33 +30,70 @@ def store_menu(store_id: int) -> list[tuple[Category, list[Item]]]:
 
 # store_id -> (menu_version, ids of the items on the menu, the menu as JSON-ready data)
 _CACHE: dict[int, tuple[int, frozenset[int], dict[str, Any]]] = {}
+# store_id -> (menu_version and every item's live stock and sold-out, the answer as the caller encoded it)
+_ANSWERS: dict[int, tuple[tuple[Any, ...], Any]] = {}
 _CACHE_STORES = 512
+Dump = Callable[[list[tuple[Category, list[Item]]]], dict[str, Any]]
+T = TypeVar("T")
 
 
-def menu_payload(store_id: int, dump: Callable[[list[tuple[Category, list[Item]]]], dict[str, Any]]) -> dict[str, Any]:
-    """The diner's menu as JSON-ready data, built once per menu version and process.
+# built once: constructing the statement costs more than running it from SQLAlchemy's cache
+_LIVE = (select(Store.menu_version, Item.id, Item.stock, Item.sold_out).select_from(Store)
+         .outerjoin(Item, and_(Item.store_id == Store.id, Item.active.is_(True)))
+         .where(Store.id == bindparam("store_id")).order_by(Item.id))
 
-    Two small queries per request: the store's ``menu_version`` (bumped by every console change)
-    and each item's live stock and sold-out flag, laid over the cached menu. A set of items that
-    differs from the cached one (added or taken off by any path) rebuilds it too.
-    """
-    version = db.session.execute(select(Store.menu_version).where(Store.id == store_id)).scalar_one_or_none()
-    if version is None:
-        db.session.commit()
+
+def _live(store_id: int) -> tuple[int, dict[int, tuple[int | None, bool]]]:
+    """The store's ``menu_version`` and each active item's live (stock, sold_out), in one query,
+    on a connection of its own (not the ORM session: half the cost). Raises NotFound for an unknown store."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(_LIVE, {"store_id": store_id}).all()
+    if not rows:
         raise NotFound("unknown store")
-    live = {row.id: (row.stock, row.sold_out) for row in db.session.execute(
-        select(Item.id, Item.stock, Item.sold_out).where(Item.store_id == store_id, Item.active.is_(True)))}
+    return rows[0][0], {row[1]: (row[2], row[3]) for row in rows if row[1] is not None}
+
+
+def _keep(cache: dict[int, Any], store_id: int, value: Any) -> None:
+    if store_id not in cache and len(cache) >= _CACHE_STORES:
+        cache.pop(next(iter(cache)))
+    cache[store_id] = value
+
+
+def _overlay(store_id: int, version: int, live: dict[int, tuple[int | None, bool]], dump: Dump) -> dict[str, Any]:
     cached = _CACHE.get(store_id)
     if cached is None or cached[0] != version or cached[1] != frozenset(live):
         cached = (version, frozenset(live), dump(store_menu(store_id)))
-        if len(_CACHE) >= _CACHE_STORES:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[store_id] = cached
-    db.session.commit()
+        db.session.commit()
+        _keep(_CACHE, store_id, cached)
     return {"categories": [
         {**cat, "items": [{**item, "stock": live[item["id"]][0], "sold_out": live[item["id"]][1]}
                           for item in cat["items"]]}
         for cat in cached[2]["categories"]]}
+
+
+def menu_payload(store_id: int, dump: Dump) -> dict[str, Any]:
+    """The diner's menu as JSON-ready data, built once per menu version and process.
+
+    One small query per request: the store's ``menu_version`` (bumped by every console change)
+    with each item's live stock and sold-out flag, laid over the cached menu. A set of items that
+    differs from the cached one (added or taken off by any path) rebuilds it too.
+    """
+    version, live = _live(store_id)
+    return _overlay(store_id, version, live, dump)
+
+
+def menu_answer(store_id: int, dump: Dump, encode: Callable[[dict[str, Any]], T]) -> T:
+    """``encode(menu_payload(...))``, kept while neither the menu version nor any item's stock or
+    sold-out changes: the one query of ``menu_payload`` and nothing else per request."""
+    version, live = _live(store_id)
+    key = (version, *live.items())
+    hit = _ANSWERS.get(store_id)
+    if hit is not None and hit[0] == key:
+        answer: T = hit[1]
+        return answer
+    answer = encode(_overlay(store_id, version, live, dump))
+    _keep(_ANSWERS, store_id, (key, answer))
+    return answer
 
 
 def to_menu_item(item: Item) -> MenuItem:

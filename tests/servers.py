@@ -21,13 +21,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(env: dict[str, str], log_path: Path, port: int) -> subprocess.Popen[bytes]:
-    """Start ``wsgi:app`` (own process group, so a test can SIGKILL master and worker together)."""
+def start_gunicorn(env: dict[str, str], log_path: Path, port: int, app: str = "wsgi:app") -> subprocess.Popen[bytes]:
+    """Start ``app`` (``wsgi:app``; own process group, so a test can SIGKILL master and worker together)."""
     full_env = {**os.environ, **env, "PORT": str(port), "HOST": "127.0.0.1", "PYTHONPATH": str(ROOT)}
     full_env.setdefault("GRACEFUL_TIMEOUT", "1")
     log = open(log_path, "a")  # noqa: SIM115 - the child keeps writing to it
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app],
         cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     log.close()
