@@ -25,6 +25,7 @@ from schema.orders import OrderCreateRequest, OrderEnvelopeSchema, TableSessionE
 from schema.pos import StaffTableSessionEnvelope
 from services import diners, menu, orders, tables
 from services.context import setting
+from services.views import order_view
 
 blp = Blueprint("diner", __name__, url_prefix="/api/v1", description="Diners: login, menu, orders")
 
@@ -66,7 +67,8 @@ def create_order(body: dict[str, Any]) -> Any:
                          note=ln["note"].strip()) for ln in body["items"]]
     order, created = orders.place_order(orders.Orderer(diner_id=current_diner()), body["table_token"],
                                         body["client_key"], lines, body["remark"].strip())
-    return {"order": order}, 201 if created else 200
+    # the same view the table's phones get (OrderSchema's fields): not walked by the schema again
+    return jsonify({"order": order_view(order)}), 201 if created else 200
 
 
 def _may_see_session(table_session_id: int, store_id: int) -> bool:

@@ -106,7 +106,8 @@ def measure(args: argparse.Namespace, drive: Any, bare_url: str) -> None:
             if name == "floor":
                 line += "   bare WSGI hello on the same gunicorn/gevent setup (bench/bare_app.py)"
             else:
-                line += f"   {rate / floor:.2f}× the floor; target ≥ {TARGETS[name]:.0f}: {rate / TARGETS[name]:.2f}× of it"
+                line += (f"   {rate / floor:.2f}× the floor; target ≥ {TARGETS[name]:.0f}:"
+                         f" {rate / TARGETS[name]:.2f}× of it")
             print(line)
         print(f"  load average during the run: {os.getloadavg()[0]:.1f} (2 cores: the server gets a share of one)")
 

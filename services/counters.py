@@ -1,7 +1,7 @@
 """Per-store gapless counters (see models.store.StoreCounter)."""
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from models import StoreCounter
@@ -12,36 +12,60 @@ ALL_COUNTERS = (KITCHEN_SEQ, ORDER_NUMBER)
 
 
 def next_value(session: Session, store_id: int, name: str) -> int:
-    """Bump and return the counter; its row stays locked until this transaction ends."""
+    """Bump and return the counter in one statement; its row stays locked until this transaction ends.
+
+    MariaDB/MySQL hand the new value back through ``LAST_INSERT_ID(expr)`` (the OK packet's
+    insert id), SQLite through ``RETURNING``; any other database reads it with a second query.
+    """
+    where = (StoreCounter.store_id == store_id, StoreCounter.name == name)
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        value = session.execute(
+            update(StoreCounter).where(*where).values(value=StoreCounter.value + 1).returning(StoreCounter.value)
+            .execution_options(synchronize_session=False)
+        ).scalar_one_or_none()
+        if value is None:
+            raise LookupError(f"store {store_id} has no counter {name}")
+        return int(value)
+    mysql = dialect in ("mysql", "mariadb")
     result = session.execute(
-        update(StoreCounter)
-        .where(StoreCounter.store_id == store_id, StoreCounter.name == name)
-        .values(value=StoreCounter.value + 1)
+        update(StoreCounter).where(*where)
+        .values(value=func.last_insert_id(StoreCounter.value + 1) if mysql else StoreCounter.value + 1)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise LookupError(f"store {store_id} has no counter {name}")
-    return int(session.execute(
-        select(StoreCounter.value).where(StoreCounter.store_id == store_id, StoreCounter.name == name)
-    ).scalar_one())
+    if mysql:
+        return int(result.lastrowid)  # type: ignore[attr-defined]
+    return int(session.execute(select(StoreCounter.value).where(*where)).scalar_one())
 
 
 def swap(session: Session, store_id: int, name: str, value: int) -> int:
     """Set a counter to ``value`` and return what it held (0 if new).
 
     Only for counters written while this transaction already holds the store's kitchen_seq row
-    lock (so two writers never meet here), e.g. the last seq of each station.
+    lock (so two writers never meet here), e.g. the last seq of each station. On MariaDB/MySQL
+    one statement: the old value leaves through ``LAST_INSERT_ID(value)`` (evaluated before
+    the assignment), multiplied by zero so it does not change what is written.
     """
-    old = session.execute(
-        select(StoreCounter.value).where(StoreCounter.store_id == store_id, StoreCounter.name == name)
-    ).scalar_one_or_none()
+    where = (StoreCounter.store_id == store_id, StoreCounter.name == name)
+    if session.get_bind().dialect.name in ("mysql", "mariadb"):
+        result = session.execute(
+            update(StoreCounter).where(*where).values(value=value + 0 * func.last_insert_id(StoreCounter.value))
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]  # matched (FOUND_ROWS), changed or not
+            return int(result.lastrowid)  # type: ignore[attr-defined]
+        session.add(StoreCounter(store_id=store_id, name=name, value=value))
+        session.flush()
+        return 0
+    old = session.execute(select(StoreCounter.value).where(*where)).scalar_one_or_none()
     if old is None:
         session.add(StoreCounter(store_id=store_id, name=name, value=value))
         session.flush()
         return 0
     session.execute(
-        update(StoreCounter).where(StoreCounter.store_id == store_id, StoreCounter.name == name)
-        .values(value=value).execution_options(synchronize_session=False)
+        update(StoreCounter).where(*where).values(value=value).execution_options(synchronize_session=False)
     )
     return int(old)
 

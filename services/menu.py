@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from domain.errors import NotFound
 from domain.pricing import MenuGroup, MenuItem, MenuOption
@@ -46,7 +46,9 @@ _LIVE = (select(Store.menu_version, Item.id, Item.stock, Item.sold_out).select_f
 def _live(store_id: int) -> tuple[int, dict[int, tuple[int | None, bool]]]:
     """The store's ``menu_version`` and each active item's live (stock, sold_out), in one query,
     on a connection of its own (not the ORM session: half the cost). Raises NotFound for an unknown store."""
-    with db.engine.connect() as conn:
+    engine = db.engine
+    assert engine is not None
+    with engine.connect() as conn:
         rows = conn.execute(_LIVE, {"store_id": store_id}).all()
     if not rows:
         raise NotFound("unknown store")
@@ -110,10 +112,10 @@ def to_menu_item(item: Item) -> MenuItem:
 
 def menu_for_pricing(session: Session, store_id: int, item_ids: Iterable[int]) -> dict[int, MenuItem]:
     """The store's active items among ``item_ids``; another store's ids simply are not found."""
-    items = session.execute(
+    items = session.execute(  # one statement (joined), not one per level (selectin)
         select(Item).where(Item.store_id == store_id, Item.id.in_(set(item_ids)), Item.active.is_(True))
-        .options(selectinload(Item.option_groups).selectinload(OptionGroup.options))
-    ).scalars().all()
+        .options(joinedload(Item.option_groups).joinedload(OptionGroup.options))
+    ).unique().scalars().all()
     return {i.id: to_menu_item(i) for i in items}
 
 

@@ -100,16 +100,11 @@ def place_order(who: Orderer, table_token: str, client_key: str, lines: list[Lin
 def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequest] | None,
            remark: str) -> tuple[Order, bool]:
     with transaction() as tx:
-        resolved = tables.resolve(table_token, tx.session, with_check=False)
-        store, table = resolved.store, resolved.table
-        if who.staff_id is not None and who.staff_store_id != store.id:
-            raise Forbidden("this table belongs to another store")
-        found = existing_order(tx.session, store.id, client_key)
-        if found is not None:
-            return same_author(found, who, table.id), False
         # The table lock serialises this table's cart and check, so the key check below cannot
         # race with a retry of the same round. Lock order everywhere: table, items, counters.
-        tables.lock_table(tx.session, table.id)
+        store, table = tables.resolve_locked(table_token, tx.session)
+        if who.staff_id is not None and who.staff_store_id != store.id:
+            raise Forbidden("this table belongs to another store")
         found = existing_order(tx.session, store.id, client_key)
         if found is not None:
             return same_author(found, who, table.id), False
@@ -143,9 +138,7 @@ def record_round(tx: Tx, store: Store, table: Table | None, check: TableSession,
     # pay_later: straight to the kitchen; pay_first: the kitchen sees it once it is paid.
     status = "accepted" if store.pay_mode == "pay_later" else "submitted"
     order = _new_order(tx, store.id, table, check, who, client_key, number, priced, remark, status,
-                       store.service_charge_bp)
-    order.pickup_number = pickup_number
-    tx.session.flush()
+                       store.service_charge_bp, pickup_number)
     if status == "accepted":
         send_to_kitchen(tx, order)
     record_order_update(tx, order)
@@ -155,11 +148,12 @@ def record_round(tx: Tx, store: Store, table: Table | None, check: TableSession,
 
 def _within_limits(session: Session, store: Store, check: TableSession, priced: PricedOrder) -> None:
     """The store's portion caps and the ¥100,000 ceiling, for this round and the check it joins."""
-    check_total = session.execute(select(func.coalesce(func.sum(Order.total), 0)).where(
-        Order.table_session_id == check.id, Order.status != "cancelled")).scalar_one()
-    check_portions = session.execute(
+    check_total, check_portions = session.execute(select(
+        select(func.coalesce(func.sum(Order.total), 0))
+        .where(Order.table_session_id == check.id, Order.status != "cancelled").scalar_subquery(),
         select(func.coalesce(func.sum(OrderItem.qty), 0)).join(Order, Order.id == OrderItem.order_id)
-        .where(Order.table_session_id == check.id, OrderItem.status != "cancelled")).scalar_one()
+        .where(Order.table_session_id == check.id, OrderItem.status != "cancelled").scalar_subquery(),
+    )).one()
     total = priced.total + service_charge(priced.total, store.service_charge_bp)
     portions = sum(line.qty for line in priced.lines)
     check_round(total, portions, int(check_total), int(check_portions),
@@ -173,11 +167,12 @@ def _set_total(order: Order, subtotal: int) -> None:
 
 
 def _new_order(tx: Tx, store_id: int, table: Table | None, check: TableSession, who: Orderer, client_key: str,
-               number: int, priced: PricedOrder, remark: str, status: str, service_charge_bp: int) -> Order:
+               number: int, priced: PricedOrder, remark: str, status: str, service_charge_bp: int,
+               pickup_number: int | None = None) -> Order:
     order = Order(store_id=store_id, table_session_id=check.id, table_id=table.id if table else None,
                   diner_id=who.diner_id, staff_id=who.staff_id, client_key=client_key, number=number, status=status,
                   payment_status="unpaid", remark=remark, created_at=utcnow(),
-                  service_charge_bp=service_charge_bp)
+                  service_charge_bp=service_charge_bp, pickup_number=pickup_number)
     _set_total(order, priced.total)
     order.items = [
         OrderItem(store_id=store_id, item_id=ln.item_id, name=ln.name, station=ln.station, qty=ln.qty,

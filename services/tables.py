@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import segno
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from domain.errors import NotFound
 from domain.payment_state import IN_FLIGHT
@@ -46,6 +46,24 @@ def resolve(token: str, session: Session | None = None, with_check: bool = True)
     store = session.get(Store, table.store_id)
     assert store is not None
     return ResolvedTable(store=store, table=table, session=open_session(session, table) if with_check else None)
+
+
+def resolve_locked(token: str, session: Session) -> tuple[Store, Table]:
+    """``resolve`` for a write: the table row is read and locked in one statement (the per-table
+    mutex of ``lock_table``), then its store. Raises NotFound as ``resolve`` does."""
+    try:
+        claim = signer().parse_qr(token)
+    except TokenInvalid as exc:
+        raise NotFound("unknown table code") from exc
+    table = session.execute(
+        select(Table).where(Table.id == claim.table_id).options(lazyload(Table.area)).with_for_update()
+    ).scalar_one_or_none()
+    if (table is None or not table.active or table.qr_version != claim.version
+            or not signer().verify_qr(claim, table.store_id)):
+        raise NotFound("unknown table code")
+    store = session.get(Store, table.store_id)
+    assert store is not None
+    return store, table
 
 
 def lapsed(keys: set[tuple[int, int]]) -> set[tuple[int, int]]:
