@@ -15,7 +15,7 @@ from models import Area, Station, Store, Table, WxaCode, db
 from services import audit, tables
 from services.context import setting
 from services.scoping import owned, taken
-from services.uow import keys_revoked, transaction
+from services.uow import keys_revoked, reading, transaction
 
 STORE_SETTINGS = ("name", "pay_mode", "kds_warn_minutes", "kds_late_minutes", "opens_at", "closes_at",
                   "service_charge_bp", "max_portions_round", "max_portions_check", "cashier_discount_bp",
@@ -176,19 +176,17 @@ def wxa_code(store_id: int, table_id: int) -> bytes:
 
     from wechat import miniprogram
 
-    table = get_table(store_id, table_id)
-    cached = db.session.get(WxaCode, table.id)
-    if cached is not None and cached.qr_version == table.qr_version:
-        image = cached.image
-        db.session.commit()
-        return image
-    version, token = table.qr_version, tables.qr_token(table)
-    db.session.commit()  # no transaction open while WeChat is asked
+    with reading() as db:  # ended before WeChat is asked
+        table = get_table(store_id, table_id, db)
+        cached = db.get(WxaCode, table.id)
+        if cached is not None and cached.qr_version == table.qr_version:
+            return cached.image
+        version, token = table.qr_version, tables.qr_token(table)
     image = miniprogram.table_code(token, setting("WECHAT_TABLE_PAGE"))
     try:
         with transaction() as tx:
             tx.session.execute(delete(WxaCode).where(WxaCode.table_id == table_id))
             tx.session.add(WxaCode(table_id=table_id, qr_version=version, image=image))
     except IntegrityError:  # another process stored it at the same moment: theirs is as good
-        db.session.rollback()
+        pass
     return image

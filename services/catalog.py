@@ -19,7 +19,7 @@ from models import Category, Item, ItemPhoto, Option, OptionGroup, Station, Stor
 from services import audit, photos
 from services.menu import announce_availability, store_item
 from services.scoping import owned, taken
-from services.uow import Outgoing, Tx, transaction
+from services.uow import Outgoing, Tx, reading, transaction
 
 ITEM_FIELDS = ("name", "description", "price", "station", "stock", "sold_out", "available_from", "available_until",
                "active", "sort", "code")
@@ -35,11 +35,11 @@ def announce_menu_change(tx: Tx, store_id: int) -> None:
 
 def admin_menu(store_id: int) -> list[Category]:
     """Every category with every dish (also those taken off the menu), options loaded."""
-    cats = list(db.session.execute(
-        select(Category).where(Category.store_id == store_id).order_by(Category.sort, Category.id)
-        .options(selectinload(Category.items).selectinload(Item.option_groups).selectinload(OptionGroup.options))
-    ).scalars())
-    db.session.commit()
+    with reading() as db:
+        cats = list(db.execute(
+            select(Category).where(Category.store_id == store_id).order_by(Category.sort, Category.id)
+            .options(selectinload(Category.items).selectinload(Item.option_groups).selectinload(OptionGroup.options))
+        ).scalars())
     return cats
 
 
@@ -156,10 +156,10 @@ def remove_photo(store_id: int, item_id: int, staff_id: int | None = None) -> It
 
 def photo(item_id: int, etag: str) -> bytes:
     """A dish photo by its item and version (public: dishes' photos are on every diner's menu)."""
-    found = db.session.execute(
-        select(ItemPhoto.image).where(ItemPhoto.item_id == item_id, ItemPhoto.etag == etag)
-    ).scalar_one_or_none()
-    db.session.commit()
+    with reading() as db:
+        found = db.execute(
+            select(ItemPhoto.image).where(ItemPhoto.item_id == item_id, ItemPhoto.etag == etag)
+        ).scalar_one_or_none()
     if found is None:
         raise NotFound("no such photo")
     return found

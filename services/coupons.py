@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from domain import coupons as rules
 from domain.errors import Conflict, NotFound
-from models import Coupon, CouponClaim, Payment, TableSession, db, utcnow
+from models import Coupon, CouponClaim, Payment, TableSession, utcnow
 from services import audit
 from services.scoping import owned
 from services.uow import Tx, reading, transaction
@@ -104,8 +104,7 @@ def claim(diner_id: int, coupon_id: int) -> CouponClaim:
                               status="claimed", discount=0, claimed_at=utcnow())
             tx.session.add(row)
             tx.session.flush()
-    except IntegrityError:  # the same diner claiming from another phone at the same moment
-        db.session.rollback()
+    except IntegrityError:  # the same diner claiming from another phone at the same moment (rolled back)
         raise Conflict("you have claimed this coupon as often as it allows") from None
     return row
 

@@ -13,7 +13,7 @@ from domain.errors import NotFound
 from domain.pricing import MenuGroup, MenuItem, MenuOption
 from models import Category, Item, OptionGroup, Store, db
 from services.scoping import owned
-from services.uow import Outgoing, Tx, transaction
+from services.uow import Outgoing, Tx, reading, transaction
 
 
 def store_menu(store_id: int) -> list[tuple[Category, list[Item]]]:
@@ -40,19 +40,18 @@ def menu_payload(store_id: int, dump: Callable[[list[tuple[Category, list[Item]]
     and each item's live stock and sold-out flag, laid over the cached menu. A set of items that
     differs from the cached one (added or taken off by any path) rebuilds it too.
     """
-    version = db.session.execute(select(Store.menu_version).where(Store.id == store_id)).scalar_one_or_none()
-    if version is None:
-        db.session.commit()
-        raise NotFound("unknown store")
-    live = {row.id: (row.stock, row.sold_out) for row in db.session.execute(
-        select(Item.id, Item.stock, Item.sold_out).where(Item.store_id == store_id, Item.active.is_(True)))}
-    cached = _CACHE.get(store_id)
-    if cached is None or cached[0] != version or cached[1] != frozenset(live):
-        cached = (version, frozenset(live), dump(store_menu(store_id)))
-        if len(_CACHE) >= _CACHE_STORES:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[store_id] = cached
-    db.session.commit()
+    with reading() as db:
+        version = db.execute(select(Store.menu_version).where(Store.id == store_id)).scalar_one_or_none()
+        if version is None:
+            raise NotFound("unknown store")
+        live = {row.id: (row.stock, row.sold_out) for row in db.execute(
+            select(Item.id, Item.stock, Item.sold_out).where(Item.store_id == store_id, Item.active.is_(True)))}
+        cached = _CACHE.get(store_id)
+        if cached is None or cached[0] != version or cached[1] != frozenset(live):
+            cached = (version, frozenset(live), dump(store_menu(store_id)))
+            if len(_CACHE) >= _CACHE_STORES:
+                _CACHE.pop(next(iter(_CACHE)))
+            _CACHE[store_id] = cached
     return {"categories": [
         {**cat, "items": [{**item, "stock": live[item["id"]][0], "sold_out": live[item["id"]][1]}
                           for item in cat["items"]]}

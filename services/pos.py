@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from domain.checkout import code_candidates
 from domain.errors import Conflict, NotFound
 from domain.pricing import LineRequest
-from models import Item, Order, Store, Table, TableSession, db, utcnow
+from models import Item, Order, Store, Table, TableSession, utcnow
 from services import tables
 from services.orders import Orderer, existing_order, record_round, same_author
 from services.scoping import owned
@@ -27,12 +27,12 @@ def place_staff_order(store_id: int, staff_id: int, client_key: str, lines: list
     who = Orderer(staff_id=staff_id, staff_store_id=store_id)
     try:
         return _place(store_id, who, client_key, lines, remark, table_id)
-    except IntegrityError:
-        db.session.rollback()  # a racing retry with this key committed first
-        order = existing_order(db.session(), store_id, client_key)
-        if order is None:
-            raise
-        return same_author(order, who, table_id), False
+    except IntegrityError:  # a racing retry with this key committed first (transaction() rolled ours back)
+        with reading() as db:
+            order = existing_order(db, store_id, client_key)
+            if order is None:
+                raise
+            return same_author(order, who, table_id), False
 
 
 def _place(store_id: int, who: Orderer, client_key: str, lines: list[LineRequest], remark: str,

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from domain.errors import DomainError, InvalidState, NotFound, UpstreamError, ValidationFailed
-from models import Order, Payment, PaymentAnomaly, Refund, Table, TableSession, db, utcnow
+from models import Order, Payment, PaymentAnomaly, Refund, Table, TableSession, utcnow
 from services import audit, ledger
 from services.context import setting
 from services.kitchen import record_order_update
@@ -219,14 +219,14 @@ def refund_overpayment(payment_id: int) -> Refund | None:
 def retry_overpayment_refunds() -> int:
     """For the reconcile cron: refunds of overpaid credits that WeChat did not take. Returns how
     many were sent again."""
-    pending = db.session.execute(
-        select(PaymentAnomaly.payment_id).where(PaymentAnomaly.payment_id.is_not(None),
-                                                PaymentAnomaly.amount > 0)
-        .where(~select(Refund.id).where(Refund.payment_id == PaymentAnomaly.payment_id,
-                                        Refund.overpayment.is_(True), Refund.status != "failed")
-               .correlate(PaymentAnomaly).exists())
-    ).scalars().all()
-    db.session.commit()
+    with reading() as db:
+        pending = db.execute(
+            select(PaymentAnomaly.payment_id).where(PaymentAnomaly.payment_id.is_not(None),
+                                                    PaymentAnomaly.amount > 0)
+            .where(~select(Refund.id).where(Refund.payment_id == PaymentAnomaly.payment_id,
+                                            Refund.overpayment.is_(True), Refund.status != "failed")
+                   .correlate(PaymentAnomaly).exists())
+        ).scalars().all()
     return sum(refund_overpayment(pid) is not None for pid in pending if pid is not None)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from domain import permissions
 from domain.checkout import DrawerMoves, close_difference
 from domain.errors import Conflict, InvalidState, NotFound
-from models import Discount, Payment, Refund, Shift, Staff, db, utcnow
+from models import Discount, Payment, Refund, Shift, Staff, utcnow
 from services import audit
 from services.scoping import owned
 from services.staff import StaffPrincipal
@@ -45,8 +45,7 @@ def open_shift(store_id: int, staff_id: int, opening_cash: int, client_key: str 
             tx.session.add(shift)
             tx.session.flush()
             audit.record(tx, store_id, staff_id, "shift.open", "shift", shift.id, None, {"opening_cash": opening_cash})
-    except IntegrityError:
-        db.session.rollback()  # a racing open by the same cashier won
+    except IntegrityError:  # a racing open by the same cashier won (transaction() rolled ours back)
         raise Conflict("you already have an open shift: close it first", {"shift": ["open"]}) from None
     return shift, True
 

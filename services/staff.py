@@ -19,7 +19,7 @@ from models import RevokedStaffSession, Staff, Store, db, utcnow
 from services import audit, lockout
 from services.context import setting, signer
 from services.scoping import owned, taken
-from services.uow import keys_revoked, transaction
+from services.uow import keys_revoked, reading, transaction
 
 _hasher = PasswordHasher()
 # Verifying against this keeps a wrong username as slow as a wrong password.
@@ -131,8 +131,8 @@ def end_session(token: str) -> None:
                 tx.session.add(RevokedStaffSession(session_id=session_id, staff_id=staff_id,
                                                    expires_at=now + timedelta(seconds=setting("STAFF_TOKEN_TTL"))))
             tx.emit(keys_revoked())
-    except IntegrityError:
-        db.session.rollback()  # signed out twice at once: revoked either way
+    except IntegrityError:  # signed out twice at once: revoked either way (transaction() rolled back)
+        pass
 
 
 # --- managing accounts (the console) -----------------------------------------------------------
@@ -149,10 +149,10 @@ def check_password(username: str, password: str) -> None:
 
 
 def list_staff(store_id: int) -> list[Staff]:
-    rows = list(db.session.execute(
-        select(Staff).where(Staff.store_id == store_id).order_by(Staff.active.desc(), Staff.role, Staff.username)
-    ).scalars())
-    db.session.commit()
+    with reading() as db:
+        rows = list(db.execute(
+            select(Staff).where(Staff.store_id == store_id).order_by(Staff.active.desc(), Staff.role, Staff.username)
+        ).scalars())
     return rows
 
 

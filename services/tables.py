@@ -12,6 +12,7 @@ from domain.payment_state import IN_FLIGHT
 from domain.tokens import TokenInvalid
 from models import Payment, Store, Table, TableSession, db, utcnow
 from services.context import setting, signer
+from services.uow import reading
 
 
 @dataclass
@@ -53,10 +54,10 @@ def lapsed(keys: set[tuple[int, int]]) -> set[tuple[int, int]]:
     the table disabled or deleted. The socket sweeper cuts phones holding them."""
     if not keys:
         return set()
-    live = set(db.session.execute(
-        select(Table.id, Table.qr_version).where(Table.id.in_({t for t, _v in keys}), Table.active.is_(True))
-    ).tuples())
-    db.session.commit()
+    with reading() as db:
+        live = set(db.execute(
+            select(Table.id, Table.qr_version).where(Table.id.in_({t for t, _v in keys}), Table.active.is_(True))
+        ).tuples())
     return keys - live
 
 
