@@ -85,7 +85,7 @@ def close_session() -> Response:
     except Forbidden:  # a cookie without its CSRF token: cleared, but not trusted to sign anyone out
         token = None
     if token:
-        staff.end_session(token)
+        staff.end_login(token)
     resp = Response(status=204)
     clear_session_cookie(resp)
     return resp

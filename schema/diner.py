@@ -93,7 +93,7 @@ class MenuResponse(Schema):
 def table_answer(found: Any) -> dict[str, Any]:
     """``GET /tables/{qr_token}``'s answer for a resolved table (the diner page embeds it too)."""
     data: dict[str, Any] = TableLookupResponse().dump(
-        {"store": found.store, "table": found.table, "session": found.session})
+        {"store": found.store, "table": found.table, "session": found.check})
     return data
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+import models
 from domain.errors import Conflict, NotFound, ValidationFailed
 from models import Area, Station, Store, Table, WxaCode, db
 from services import audit, tables
@@ -84,8 +85,8 @@ def get_store(store_id: int) -> Store:
     return store
 
 
-def get_table(store_id: int, table_id: int, session: Session | None = None) -> Table:
-    return owned(session or db.session(), Table, store_id, table_id, "table")
+def get_table(store_id: int, table_id: int, db: Session | None = None) -> Table:
+    return owned(db or models.db.session(), Table, store_id, table_id, "table")
 
 
 # --- areas -----------------------------------------------------------------------------------
@@ -96,8 +97,8 @@ def list_areas(store_id: int) -> list[Area]:
     ).scalars())
 
 
-def _area(session: Session, store_id: int, area_id: int) -> Area:
-    return owned(session, Area, store_id, area_id, "area")
+def _area(db: Session, store_id: int, area_id: int) -> Area:
+    return owned(db, Area, store_id, area_id, "area")
 
 
 def save_area(store_id: int, changes: dict[str, Any], area_id: int | None = None) -> Area:

@@ -207,7 +207,7 @@ def move_check(store_id: int, staff_id: int, table_session_id: int, to_table_id:
             raise InvalidState("a WeChat payment on this check is in progress: wait for it, or stop it first")
         from_code = check.table.code if check.table else ""
         moved_orders = [o.id for o in check.orders]
-        into = tables.open_session(tx.session, target)
+        into = tables.open_check(tx.session, target)
         if into is None:
             result = _move(tx, check, target)
             action = "check.move"

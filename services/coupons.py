@@ -139,9 +139,9 @@ def apply_coupon(tx: Tx, payment: Payment, coupon_id: int, diner_id: int) -> int
     raise Conflict("you have no unused coupon of this kind", {"coupon_id": ["not claimed, or already used"]})
 
 
-def coupon_credited(session: Session, payment: Payment, check: TableSession) -> None:
+def coupon_credited(db: Session, payment: Payment, check: TableSession) -> None:
     """The payment went through: its coupon is used, and what it took off is no longer owed."""
-    claim_row = session.execute(select(CouponClaim).where(
+    claim_row = db.execute(select(CouponClaim).where(
         CouponClaim.payment_id == payment.id, CouponClaim.status == "reserved")).scalar_one_or_none()
     if claim_row is None:
         return
@@ -149,9 +149,9 @@ def coupon_credited(session: Session, payment: Payment, check: TableSession) -> 
     check.coupon_discount = (check.coupon_discount or 0) + claim_row.discount
 
 
-def coupon_released(session: Session, payment_id: int) -> None:
+def coupon_released(db: Session, payment_id: int) -> None:
     """The payment was abandoned (closed unpaid): the diner keeps the coupon for another time."""
-    session.execute(update(CouponClaim).where(CouponClaim.payment_id == payment_id, CouponClaim.status == "reserved")
+    db.execute(update(CouponClaim).where(CouponClaim.payment_id == payment_id, CouponClaim.status == "reserved")
                     .values(status="claimed", payment_id=None, table_session_id=None, discount=0)
                     .execution_options(synchronize_session=False))
 

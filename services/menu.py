@@ -70,9 +70,9 @@ def to_menu_item(item: Item) -> MenuItem:
     )
 
 
-def menu_for_pricing(session: Session, store_id: int, item_ids: Iterable[int]) -> dict[int, MenuItem]:
+def menu_for_pricing(db: Session, store_id: int, item_ids: Iterable[int]) -> dict[int, MenuItem]:
     """The store's active items among ``item_ids``; another store's ids simply are not found."""
-    items = session.execute(
+    items = db.execute(
         select(Item).where(Item.store_id == store_id, Item.id.in_(set(item_ids)), Item.active.is_(True))
         .options(selectinload(Item.option_groups).selectinload(OptionGroup.options))
     ).scalars().all()
@@ -95,9 +95,9 @@ def announce_availability(tx: Tx, store_id: int, item_id: int, sold_out: bool, s
                      store_id))
 
 
-def store_item(session: Session, store_id: int, item_id: int) -> Item:
+def store_item(db: Session, store_id: int, item_id: int) -> Item:
     """The store's item; NotFound for an unknown id or another store's."""
-    return owned(session, Item, store_id, item_id, "item")
+    return owned(db, Item, store_id, item_id, "item")
 
 
 def set_sold_out(store_id: int, item_id: int, sold_out: bool) -> Item:

@@ -66,8 +66,8 @@ def _place(store_id: int, who: Orderer, client_key: str, lines: list[LineRequest
 def item_by_code(store_id: int, code: str) -> Item:
     """The store's active item whose printed code is ``code`` (a UPC-A scan also finds its EAN-13).
     Raises NotFound."""
-    with reading() as session:
-        item = session.execute(
+    with reading() as db:
+        item = db.execute(
             select(Item).where(Item.store_id == store_id, Item.code.in_(code_candidates(code)), Item.active.is_(True))
             .limit(1)
         ).scalar_one_or_none()
@@ -78,8 +78,8 @@ def item_by_code(store_id: int, code: str) -> Item:
 
 def open_takeaways(store_id: int) -> list[TableSession]:
     """Walk-in checks still open (not paid, or paid and not yet handed over), oldest first."""
-    with reading() as session:
-        rows = list(session.execute(
+    with reading() as db:
+        rows = list(db.execute(
             select(TableSession).where(TableSession.store_id == store_id, TableSession.kind == "takeaway",
                                        TableSession.status == "open").order_by(TableSession.id)
         ).scalars())

@@ -233,12 +233,12 @@ def retry_overpayment_refunds() -> int:
 def list_anomalies(store_id: int, limit: int = 100) -> list[dict[str, Any]]:
     """The store's payment anomalies, newest first: money that moved other than as we asked, with
     where its automatic refund stands (``refund_status`` None when there is none)."""
-    with reading() as session:
-        return _anomaly_rows(session, store_id, limit)
+    with reading() as db:
+        return _anomaly_rows(db, store_id, limit)
 
 
-def _anomaly_rows(session: Session, store_id: int, limit: int) -> list[dict[str, Any]]:
-    rows = session.execute(
+def _anomaly_rows(db: Session, store_id: int, limit: int) -> list[dict[str, Any]]:
+    rows = db.execute(
         select(PaymentAnomaly, Payment, Table.code).outerjoin(Payment, Payment.id == PaymentAnomaly.payment_id)
         .outerjoin(TableSession, TableSession.id == Payment.table_session_id)
         .outerjoin(Table, Table.id == TableSession.table_id)
@@ -248,7 +248,7 @@ def _anomaly_rows(session: Session, store_id: int, limit: int) -> list[dict[str,
     for anomaly, payment, table_code in rows:
         status = None
         if payment is not None:
-            latest = session.execute(select(Refund.status).where(
+            latest = db.execute(select(Refund.status).where(
                 Refund.payment_id == payment.id, Refund.overpayment.is_(True)).order_by(Refund.id.desc())).first()
             status = None if latest is None else latest[0]
         out.append({"id": anomaly.id, "out_trade_no": anomaly.out_trade_no, "reason": anomaly.reason,

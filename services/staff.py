@@ -112,7 +112,7 @@ def _issue_token(member: Staff) -> str:
     return signer().issue("staff", {"s": member.id, "v": member.token_version, "j": secrets.token_hex(8)})
 
 
-def end_session(token: str) -> None:
+def end_login(token: str) -> None:
     """Sign out: the token's session is refused from now on, in every process, and its open
     sockets are cut at once (the sweep is woken). A token that is already invalid needs nothing."""
     try:
@@ -156,8 +156,8 @@ def list_staff(store_id: int) -> list[Staff]:
     return rows
 
 
-def _member(session: Session, store_id: int, staff_id: int) -> Staff:
-    return owned(session, Staff, store_id, staff_id, "staff member")
+def _member(db: Session, store_id: int, staff_id: int) -> Staff:
+    return owned(db, Staff, store_id, staff_id, "staff member")
 
 
 def _may_manage(actor: StaffPrincipal, role: str) -> None:
@@ -182,8 +182,8 @@ def create_staff(actor: StaffPrincipal, username: str, name: str, role: str, pas
     return member
 
 
-def _active_owners(session: Session, store_id: int) -> int:
-    return session.execute(select(func.count(Staff.id)).where(
+def _active_owners(db: Session, store_id: int) -> int:
+    return db.execute(select(func.count(Staff.id)).where(
         Staff.store_id == store_id, Staff.role == "owner", Staff.active.is_(True))).scalar_one()
 
 
