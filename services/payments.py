@@ -276,8 +276,8 @@ def record_offline_payment(store_id: int, staff_id: int, table_session_id: int, 
         if check.status != "open" or money.due <= 0:
             raise InvalidState("nothing is due on this check")
         if money.free <= 0:
-            raise InvalidState(f"a WeChat payment of {money.in_flight} fen is in progress on this check: wait for "
-                               "it, or cancel it first")
+            raise InvalidState("a WeChat payment of {fen} fen is in progress on this check: wait for it, or cancel "
+                               "it first", fen=money.in_flight)
         if order_item_ids:
             amount = split_pay.lines_amount(tx.session, check, order_item_ids, amount, money.free)
         amount = money.free if amount is None else amount
