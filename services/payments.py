@@ -169,9 +169,9 @@ def _new_payment(tx: Tx, check: TableSession, diner_id: int, client_key: str, or
             raise InvalidState("this store is paid at the end: pay the table's check")
         if order.payment_status == "paid" or order.status == "cancelled":
             raise InvalidState("nothing to pay on this order")
-        amount = order.total
-        if amount > money.free:
-            raise InvalidState("part of this check was paid another way; ask a member of staff")
+        amount = split_pay.order_amount(tx.session, check, order, money.free)  # discounts count
+        if amount <= 0:
+            raise InvalidState("nothing is due on this order; ask a member of staff")
     else:
         if check.status != "open" or money.free <= 0:
             raise InvalidState("nothing is due on this check")
