@@ -72,11 +72,10 @@ def fen(value: Any) -> int | None:
     """Alipay's yuan amount as fen, or None unless it is exact to the fen."""
     try:
         amount = Decimal(str(value))
+        exact = amount.is_finite() and abs(amount) < 10**12 and amount == amount.quantize(Decimal("0.01"))
     except InvalidOperation:
         return None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        return None
-    return int(amount * 100)
+    return int(amount * 100) if exact else None
 
 
 class AlipayCodeProvider:

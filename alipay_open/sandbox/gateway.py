@@ -78,7 +78,7 @@ def rsa2_verify(public_pem: str, text: str, signature: str) -> bool:
     assert isinstance(key, rsa.RSAPublicKey)
     try:
         key.verify(base64.b64decode(signature, validate=True), text.encode(), padding.PKCS1v15(), hashes.SHA256())
-    except (InvalidSignature, ValueError):
+    except (InvalidSignature, ValueError):  # UnicodeEncodeError (a lone surrogate) is a ValueError too
         return False
     return True
 
@@ -114,13 +114,15 @@ def _common_refusal(params: dict[str, str], who: dict[str, str]) -> tuple[str, s
         return "40002", "isv.invalid-charset", "字符集错误", True
     try:
         sent = datetime.strptime(params["timestamp"], "%Y-%m-%d %H:%M:%S").timestamp()
-    except ValueError:
+    except (ValueError, OverflowError, OSError):
         return "40002", "isv.invalid-timestamp", "非法的时间戳参数", True
     if abs(time.time() - sent) > MAX_SKEW:
         return "40002", "isv.invalid-timestamp", "非法的时间戳参数", True
-    if not rsa2_verify(who["app_pub"], sign_content(params), params["sign"]):
+    content = sign_content(params)
+    if not rsa2_verify(who["app_pub"], content, params["sign"]):
+        shown = content.encode("utf-8", "replace").decode()
         return "40002", "isv.invalid-signature", ("验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，"
-                                                  f"网关生成的验签字符串为：{sign_content(params)}"), True
+                                                  f"网关生成的验签字符串为：{shown}"), True
     return None
 
 
@@ -136,7 +138,7 @@ def gateway() -> Response:
         biz = json.loads(params.get("biz_content") or "{}")
         if not isinstance(biz, dict):
             raise ValueError
-    except ValueError:
+    except (ValueError, RecursionError):
         return answer(method_name, "40002", {"sub_code": "isv.invalid-biz-content", "sub_msg": "biz_content格式错误"})
     try:
         code, body = METHODS[method_name](params, biz)

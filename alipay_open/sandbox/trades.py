@@ -37,9 +37,10 @@ def fen_of(value: Any, field: str) -> int:
     """An amount in yuan (string or number, at most two decimals, 0.01-100000000) as fen."""
     try:
         amount = Decimal(str(value))
+        exact = amount.is_finite() and 0 < amount <= 100000000 and amount == amount.quantize(Decimal("0.01"))
     except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or not 0 < amount <= 100000000:
+        exact = False
+    if not exact or isinstance(value, bool):
         raise BizError("ACQ.INVALID_PARAMETER", f"参数无效：{field}")
     return int(amount * 100)
 
