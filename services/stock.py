@@ -71,8 +71,8 @@ def take_for_round(tx: Tx, store_id: int, priced: PricedOrder) -> None:
         if taken.rowcount == 0:  # type: ignore[attr-defined]
             names = {ln.item_id: ln.name for ln in priced.lines}
             dishes = users.get(ingredient_id, [])
-            raise SoldOut(f"{'、'.join(names[i] for i in dishes)}: sold out",
-                          {"items": [f"item {i} short" for i in dishes]})
+            raise SoldOut("{name} is sold out", {"items": [f"item {i} short" for i in dishes]},
+                          name="、".join(names[i] for i in dishes))
     sell_out_short(tx, store_id, list(needs))
 
 
