@@ -11,16 +11,16 @@ ORDER_NUMBER = "order_number"
 ALL_COUNTERS = (KITCHEN_SEQ, ORDER_NUMBER)
 
 
-def next_value(session: Session, store_id: int, name: str) -> int:
+def next_value(db: Session, store_id: int, name: str) -> int:
     """Bump and return the counter in one statement; its row stays locked until this transaction ends.
 
     MariaDB/MySQL hand the new value back through ``LAST_INSERT_ID(expr)`` (the OK packet's
     insert id), SQLite through ``RETURNING``; any other database reads it with a second query.
     """
     where = (StoreCounter.store_id == store_id, StoreCounter.name == name)
-    dialect = session.get_bind().dialect.name
+    dialect = db.get_bind().dialect.name
     if dialect == "sqlite":
-        value = session.execute(
+        value = db.execute(
             update(StoreCounter).where(*where).values(value=StoreCounter.value + 1).returning(StoreCounter.value)
             .execution_options(synchronize_session=False)
         ).scalar_one_or_none()
@@ -28,7 +28,7 @@ def next_value(session: Session, store_id: int, name: str) -> int:
             raise LookupError(f"store {store_id} has no counter {name}")
         return int(value)
     mysql = dialect in ("mysql", "mariadb")
-    result = session.execute(
+    result = db.execute(
         update(StoreCounter).where(*where)
         .values(value=func.last_insert_id(StoreCounter.value + 1) if mysql else StoreCounter.value + 1)
         .execution_options(synchronize_session=False)
@@ -37,10 +37,10 @@ def next_value(session: Session, store_id: int, name: str) -> int:
         raise LookupError(f"store {store_id} has no counter {name}")
     if mysql:
         return int(result.lastrowid)  # type: ignore[attr-defined]
-    return int(session.execute(select(StoreCounter.value).where(*where)).scalar_one())
+    return int(db.execute(select(StoreCounter.value).where(*where)).scalar_one())
 
 
-def swap(session: Session, store_id: int, name: str, value: int) -> int:
+def swap(db: Session, store_id: int, name: str, value: int) -> int:
     """Set a counter to ``value`` and return what it held (0 if new).
 
     Only for counters written while this transaction already holds the store's kitchen_seq row
@@ -49,46 +49,44 @@ def swap(session: Session, store_id: int, name: str, value: int) -> int:
     the assignment), multiplied by zero so it does not change what is written.
     """
     where = (StoreCounter.store_id == store_id, StoreCounter.name == name)
-    if session.get_bind().dialect.name in ("mysql", "mariadb"):
-        result = session.execute(
+    if db.get_bind().dialect.name in ("mysql", "mariadb"):
+        result = db.execute(
             update(StoreCounter).where(*where).values(value=value + 0 * func.last_insert_id(StoreCounter.value))
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:  # type: ignore[attr-defined]  # matched (FOUND_ROWS), changed or not
             return int(result.lastrowid)  # type: ignore[attr-defined]
-        session.add(StoreCounter(store_id=store_id, name=name, value=value))
-        session.flush()
+        db.add(StoreCounter(store_id=store_id, name=name, value=value))
+        db.flush()
         return 0
-    old = session.execute(select(StoreCounter.value).where(*where)).scalar_one_or_none()
+    old = db.execute(select(StoreCounter.value).where(*where)).scalar_one_or_none()
     if old is None:
-        session.add(StoreCounter(store_id=store_id, name=name, value=value))
-        session.flush()
+        db.add(StoreCounter(store_id=store_id, name=name, value=value))
+        db.flush()
         return 0
-    session.execute(
-        update(StoreCounter).where(*where).values(value=value).execution_options(synchronize_session=False)
-    )
+    db.execute(update(StoreCounter).where(*where).values(value=value).execution_options(synchronize_session=False))
     return int(old)
 
 
-def next_daily(session: Session, store_id: int, name: str, day: str) -> int:
+def next_daily(db: Session, store_id: int, name: str, day: str) -> int:
     """Bump a counter that starts again at 1 each business ``day`` (e.g. takeaway pickup numbers).
 
     Only while this transaction holds a lock that serialises its writers (the order-number row):
     the day's row is created on first use, and two creators would otherwise collide.
     """
     key = f"{name}:{day}"
-    old = current_value(session, store_id, key)
-    swap(session, store_id, key, old + 1)
+    old = current_value(db, store_id, key)
+    swap(db, store_id, key, old + 1)
     return old + 1
 
 
-def current_value(session: Session, store_id: int, name: str) -> int:
-    value = session.execute(
+def current_value(db: Session, store_id: int, name: str) -> int:
+    value = db.execute(
         select(StoreCounter.value).where(StoreCounter.store_id == store_id, StoreCounter.name == name)
     ).scalar_one_or_none()
     return int(value or 0)
 
 
-def create_counters(session: Session, store_id: int) -> None:
+def create_counters(db: Session, store_id: int) -> None:
     for name in ALL_COUNTERS:
-        session.add(StoreCounter(store_id=store_id, name=name, value=0))
+        db.add(StoreCounter(store_id=store_id, name=name, value=0))

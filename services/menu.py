@@ -13,7 +13,7 @@ from domain.errors import NotFound
 from domain.pricing import MenuGroup, MenuItem, MenuOption
 from models import Category, Item, OptionGroup, Store, db
 from services.scoping import owned
-from services.uow import Outgoing, Tx, transaction
+from services.uow import Outgoing, Tx, reading, transaction
 
 
 def store_menu(store_id: int) -> list[tuple[Category, list[Item]]]:
@@ -64,8 +64,8 @@ def _keep(cache: dict[int, Any], store_id: int, value: Any) -> None:
 def _overlay(store_id: int, version: int, live: dict[int, tuple[int | None, bool]], dump: Dump) -> dict[str, Any]:
     cached = _CACHE.get(store_id)
     if cached is None or cached[0] != version or cached[1] != frozenset(live):
-        cached = (version, frozenset(live), dump(store_menu(store_id)))
-        db.session.commit()
+        with reading():
+            cached = (version, frozenset(live), dump(store_menu(store_id)))
         _keep(_CACHE, store_id, cached)
     return {"categories": [
         {**cat, "items": [{**item, "stock": live[item["id"]][0], "sold_out": live[item["id"]][1]}
@@ -110,9 +110,9 @@ def to_menu_item(item: Item) -> MenuItem:
     )
 
 
-def menu_for_pricing(session: Session, store_id: int, item_ids: Iterable[int]) -> dict[int, MenuItem]:
+def menu_for_pricing(db: Session, store_id: int, item_ids: Iterable[int]) -> dict[int, MenuItem]:
     """The store's active items among ``item_ids``; another store's ids simply are not found."""
-    items = session.execute(  # one statement (joined), not one per level (selectin)
+    items = db.execute(  # one statement (joined), not one per level (selectin)
         select(Item).where(Item.store_id == store_id, Item.id.in_(set(item_ids)), Item.active.is_(True))
         .options(joinedload(Item.option_groups).joinedload(OptionGroup.options))
     ).unique().scalars().all()
@@ -135,9 +135,9 @@ def announce_availability(tx: Tx, store_id: int, item_id: int, sold_out: bool, s
                      store_id))
 
 
-def store_item(session: Session, store_id: int, item_id: int) -> Item:
+def store_item(db: Session, store_id: int, item_id: int) -> Item:
     """The store's item; NotFound for an unknown id or another store's."""
-    return owned(session, Item, store_id, item_id, "item")
+    return owned(db, Item, store_id, item_id, "item")
 
 
 def set_sold_out(store_id: int, item_id: int, sold_out: bool) -> Item:
