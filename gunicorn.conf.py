@@ -14,7 +14,8 @@ workers = 1
 worker_class = os.environ.get("GUNICORN_WORKER", "gevent")
 if worker_class == "gevent":
     os.environ.setdefault("SOCKETIO_ASYNC_MODE", "threading")
-worker_connections = 2000
+# Every open socket (kitchen screens, phones, keep-alive clients) is one: 5,000 idle screens fit beside the traffic.
+worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "10000"))
 # gunicorn's most: longer request lines get its HTML 414; up to this the app answers 414 in JSON
 # (api/guards.py, MAX_URI).
 limit_request_line = 8190

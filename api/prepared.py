@@ -12,13 +12,29 @@ from dataclasses import dataclass
 from typing import Any
 
 import brotli
-from flask import Response, current_app, request
+from flask import Response, current_app
+from werkzeug.http import parse_accept_header, parse_etags
 
 
 @dataclass(frozen=True)
 class Prepared:
     etag: str
     bodies: dict[str, bytes]  # content coding ("identity", "gzip", "br") -> body
+
+    def answer(self, accept_encoding: str | None,
+               if_none_match: str | None) -> tuple[int, list[tuple[str, str]], bytes]:
+        """(status, headers, body) for a request's Accept-Encoding and If-None-Match: a 304 when
+        the client holds this version, otherwise the best coding it takes; it must revalidate
+        (no-cache) before reusing it."""
+        headers = [("Vary", "Accept-Encoding"), ("Cache-Control", "no-cache"), ("ETag", f'W/"{self.etag}"')]
+        if if_none_match and parse_etags(if_none_match).contains_weak(self.etag):
+            return 304, headers, b""
+        coding = parse_accept_header(accept_encoding).best_match(["br", "gzip"]) if accept_encoding else None
+        body = self.bodies[coding or "identity"]
+        headers += [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        if coding:
+            headers.append(("Content-Encoding", coding))
+        return 200, headers, body
 
 
 def prepare(payload: Any) -> Prepared:
@@ -30,15 +46,12 @@ def prepare(payload: Any) -> Prepared:
 
 
 def respond(prepared: Prepared) -> Response:
-    """The answer in the best coding the client takes; it must revalidate (no-cache) before reuse."""
-    if prepared.etag in request.if_none_match:
-        resp = Response(status=304)
-    else:
-        coding = request.accept_encodings.best_match(["br", "gzip"]) or "identity"
-        resp = Response(prepared.bodies[coding], mimetype="application/json")
-        if coding != "identity":
-            resp.headers["Content-Encoding"] = coding
-    resp.headers["Vary"] = "Accept-Encoding"
-    resp.headers["Cache-Control"] = "no-cache"
-    resp.set_etag(prepared.etag, weak=True)
+    """The answer as a Flask response (see ``Prepared.answer``)."""
+    from flask import request
+
+    status, headers, body = prepared.answer(request.headers.get("Accept-Encoding"),
+                                            request.headers.get("If-None-Match"))
+    resp = Response(body, status=status)
+    for name, value in headers:
+        resp.headers[name] = value
     return resp

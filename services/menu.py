@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import Connection, Engine, and_, bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from domain.errors import NotFound
@@ -43,13 +43,10 @@ _LIVE = (select(Store.menu_version, Item.id, Item.stock, Item.sold_out).select_f
          .where(Store.id == bindparam("store_id")).order_by(Item.id))
 
 
-def _live(store_id: int) -> tuple[int, dict[int, tuple[int | None, bool]]]:
-    """The store's ``menu_version`` and each active item's live (stock, sold_out), in one query,
-    on a connection of its own (not the ORM session: half the cost). Raises NotFound for an unknown store."""
-    engine = db.engine
-    assert engine is not None
-    with engine.connect() as conn:
-        rows = conn.execute(_LIVE, {"store_id": store_id}).all()
+def _live(store_id: int, on: Session | Connection) -> tuple[int, dict[int, tuple[int | None, bool]]]:
+    """The store's ``menu_version`` and each active item's live (stock, sold_out), in one query.
+    Raises NotFound for an unknown store."""
+    rows = on.execute(_LIVE, {"store_id": store_id}).all()
     if not rows:
         raise NotFound("unknown store")
     return rows[0][0], {row[1]: (row[2], row[3]) for row in rows if row[1] is not None}
@@ -80,14 +77,30 @@ def menu_payload(store_id: int, dump: Dump) -> dict[str, Any]:
     with each item's live stock and sold-out flag, laid over the cached menu. A set of items that
     differs from the cached one (added or taken off by any path) rebuilds it too.
     """
-    version, live = _live(store_id)
+    with reading() as db_:
+        version, live = _live(store_id, db_)
     return _overlay(store_id, version, live, dump)
+
+
+def cached_answer(store_id: int, engine: Engine) -> Any | None:
+    """The answer ``menu_answer`` kept for this store, if it is still current (one query, no
+    app context needed); None when there is none or it is out of date."""
+    hit = _ANSWERS.get(store_id)
+    if hit is None:
+        return None
+    try:
+        with engine.connect() as conn:  # not the ORM session: half the cost, and no app context needed
+            version, live = _live(store_id, conn)
+    except NotFound:
+        return None
+    return hit[1] if hit[0] == (version, *live.items()) else None
 
 
 def menu_answer(store_id: int, dump: Dump, encode: Callable[[dict[str, Any]], T]) -> T:
     """``encode(menu_payload(...))``, kept while neither the menu version nor any item's stock or
     sold-out changes: the one query of ``menu_payload`` and nothing else per request."""
-    version, live = _live(store_id)
+    with reading() as db_:
+        version, live = _live(store_id, db_)
     key = (version, *live.items())
     hit = _ANSWERS.get(store_id)
     if hit is not None and hit[0] == key:

@@ -50,20 +50,20 @@ def resolve(token: str, db: Session | None = None, with_check: bool = True) -> R
     return ResolvedTable(store=store, table=table, check=open_check(db, table) if with_check else None)
 
 
-def resolve_locked(token: str, session: Session) -> tuple[Store, Table]:
+def resolve_locked(token: str, db: Session) -> tuple[Store, Table]:
     """``resolve`` for a write: the table row is read and locked in one statement (the per-table
     mutex of ``lock_table``), then its store. Raises NotFound as ``resolve`` does."""
     try:
         claim = signer().parse_qr(token)
     except TokenInvalid as exc:
         raise NotFound("unknown table code") from exc
-    table = session.execute(
+    table = db.execute(
         select(Table).where(Table.id == claim.table_id).options(lazyload(Table.area)).with_for_update()
     ).scalar_one_or_none()
     if (table is None or not table.active or table.qr_version != claim.version
             or not signer().verify_qr(claim, table.store_id)):
         raise NotFound("unknown table code")
-    store = session.get(Store, table.store_id)
+    store = db.get(Store, table.store_id)
     assert store is not None
     return store, table
 

@@ -40,19 +40,22 @@ CSP = "; ".join((
 ))
 
 
+SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+                    ("Referrer-Policy", "same-origin"), ("Cross-Origin-Opener-Policy", "same-origin"),
+                    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")]
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def security_headers(resp: Response) -> Response:
     """Every answer: no sniffing, no framing, no referrer to other sites (a table's link carries
     its code), and for pages a content security policy allowing only our own scripts and styles."""
     h = resp.headers
-    h.setdefault("X-Content-Type-Options", "nosniff")
-    h.setdefault("X-Frame-Options", "DENY")
-    h.setdefault("Referrer-Policy", "same-origin")
-    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+    for name, value in SECURITY_HEADERS:
+        h.setdefault(name, value)
     if resp.mimetype in ("text/html", "image/svg+xml"):
         h.setdefault("Content-Security-Policy", CSP)
     if request.is_secure or current_app.config["PUBLIC_BASE_URL"].startswith("https://"):  # also behind a TLS proxy
-        h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        h.setdefault(*HSTS)
     return resp
 
 
