@@ -10,8 +10,8 @@ from api.auth import current_device, kitchen_required, kitchen_store_id
 from api.limits import limiter
 from domain.errors import Forbidden
 from schema import RequestSchema
-from schema.kitchen import ItemStatusRequest, SnapshotSchema, TicketEnvelopeSchema, ticket_data
-from services import devices, kitchen, menu
+from schema.kitchen import BumpedResponse, ItemStatusRequest, SnapshotSchema, TicketEnvelopeSchema, ticket_data
+from services import devices, kitchen, kitchen_recall, menu
 
 blp = Blueprint("kds", __name__, url_prefix="/api/v1/kds", description="Kitchen display")
 
@@ -180,3 +180,13 @@ def kitchen_settings() -> dict[str, Any]:
     store, stations = kitchen.screen_settings(_store_id())
     return {"warn_minutes": store.kds_warn_minutes, "late_minutes": store.kds_late_minutes,
             "stations": [{"code": s.code, "name": s.name} for s in stations]}
+
+
+@blp.get("/tickets/bumped")
+@kitchen_required
+@blp.arguments(StationsQuery, location="query")
+@blp.response(200, BumpedResponse)
+@blp.doc(security=[{"bearer": []}])
+def recently_bumped(query: dict[str, Any]) -> dict[str, Any]:
+    """The tickets bumped in the last 30 minutes, newest first: what a screen offers to recall."""
+    return {"tickets": kitchen_recall.recently_bumped(_store_id(), _stations(query))}

@@ -21,3 +21,11 @@ class TicketEnvelopeSchema(Schema):
 
 class ItemStatusRequest(RequestSchema):
     status = fields.Str(required=True, validate=validate.OneOf(["new", "cooking", "done"]))
+
+
+class BumpedTicketSchema(TicketSchema):
+    bumped_at = fields.DateTime()
+
+
+class BumpedResponse(Schema):
+    tickets = fields.List(fields.Nested(BumpedTicketSchema))
