@@ -99,11 +99,13 @@ def query_by_out_trade_no(out_trade_no: str) -> Response:
     refused = mchid_refused(request.args.get("mchid"), "query")
     if refused is not None:
         return refused
+    from wechat.sandbox.codepay import current, query_view
+
     with db() as conn:
-        row = _find(conn, out_trade_no)
-    if row is None:
-        return error("ORDER_NOT_EXIST", "订单不存在")
-    return signed(200, transaction(row))
+        row = current(conn, _find(conn, out_trade_no))
+        if row is None:
+            return error("ORDER_NOT_EXIST", "订单不存在")
+        return signed(200, query_view(conn, row))
 
 
 @bp.get("/v3/pay/transactions/id/<transaction_id>")
@@ -113,12 +115,14 @@ def query_by_transaction_id(transaction_id: str) -> Response:
     refused = mchid_refused(request.args.get("mchid"), "query")
     if refused is not None:
         return refused
+    from wechat.sandbox.codepay import current, query_view
+
     with db() as conn:
-        row = conn.execute("SELECT * FROM pay_orders WHERE transaction_id = ? AND mchid = ?",
-                           (transaction_id, g.mchid)).fetchone()
-    if row is None:
-        return error("ORDER_NOT_EXIST", "订单不存在")
-    return signed(200, transaction(row))
+        row = current(conn, conn.execute("SELECT * FROM pay_orders WHERE transaction_id = ? AND mchid = ?",
+                                         (transaction_id, g.mchid)).fetchone())
+        if row is None:
+            return error("ORDER_NOT_EXIST", "订单不存在")
+        return signed(200, query_view(conn, row))
 
 
 @bp.post("/v3/pay/transactions/out-trade-no/<out_trade_no>/close")
@@ -144,9 +148,14 @@ def new_transaction_id() -> str:
 
 @bp.post("/pay/confirm")
 def phone_confirms():  # type: ignore[no-untyped-def]
-    """What ``wx.requestPayment`` does when the diner pays: the order succeeds, a notify follows."""
+    """What ``wx.requestPayment`` does when the diner pays: the order succeeds, a notify follows.
+    With ``{"auth_code"}``: the payer enters the password for a payment code (``codepay``)."""
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
+    if "auth_code" in body:  # the payer enters the password for a payment code
+        from wechat.sandbox.codepay import phone_confirms_code
+
+        return phone_confirms_code(body["auth_code"])
     prepay_id = body.get("prepay_id") or str(body.get("package", "")).removeprefix("prepay_id=")
     if not isinstance(prepay_id, str):  # a number too big for SQLite would fail the query
         return {"error": {"code": "not_found", "message": "no such prepay_id"}}, 404
