@@ -45,6 +45,7 @@ translations-update: deps
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -l zh_Hans_CN --no-fuzzy-matching \
 		--ignore-obsolete
 	$(BIN)/pybabel compile -d translations
+	$(BIN)/python scripts/miniprogram_catalogue.py
 
 browser:
 	@bash scripts/ensure-browser.sh

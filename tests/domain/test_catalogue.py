@@ -30,3 +30,10 @@ def test_the_catalogue_holds_every_string_the_code_uses(tmp_path: Path) -> None:
         catalog = read_po(fh)
     absent = [str(m.id) for m in template if m.id and m.id not in catalog]
     assert absent == [], f"run `make translations-update`: {absent[:10]}"
+
+
+def test_the_mini_programs_catalogue_is_written_from_the_po() -> None:
+    """miniprogram/lib/catalogue.js is what scripts/miniprogram_catalogue.py makes of the .po today."""
+    done = subprocess.run([sys.executable, "scripts/miniprogram_catalogue.py", "--check"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
