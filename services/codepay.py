@@ -124,6 +124,20 @@ def follow_payment(store_id: int, payment_id: int) -> Payment:
     return payment
 
 
+def cancel_code_payment(store_id: int, staff_id: int, payment_id: int) -> Payment:
+    """The cashier stops a payment code still ``paying`` (the payer gave up): it fails here first,
+    then the trade is reversed (retried by the pollers while refused). Raises InvalidState when it
+    was paid meanwhile (refund it instead)."""
+    if _reread(payment_id).store_id != store_id:
+        raise NotFound("no such payment")
+    if codepay_follow.cancel(payment_id, staff_id):
+        codepay_follow.reverse_now(payment_id)
+    payment = _reread(payment_id)
+    if payment.status == "paid":
+        raise InvalidState("this payment is paid: refund it instead")
+    return payment
+
+
 def due_for_poll(limit: int = 50) -> list[int]:
     """Payment codes whose next poll is due: paying, or a reversal still to make."""
     now = utcnow()

@@ -27,7 +27,7 @@ from models import OrderItem, Payment, utcnow
 from services import audit, ledger
 from services.context import setting
 from services.pay_client import code_provider
-from services.payments import _apply_credit
+from services.pay_credit import apply_credit
 from services.refunds import record_anomaly, refund_overpayment
 from services.uow import reading, transaction
 
@@ -119,7 +119,7 @@ def credit(payment_id: int, answer: CodeAnswer) -> bool:
         else:
             late = False
             tx.note("payment", channel=payment.channel, status="paid")
-            excess = _apply_credit(tx, payment)
+            excess = apply_credit(tx, payment)
             audit.record(tx, payment.store_id, payment.staff_id, f"payment.{payment.channel}", "payment", payment.id,
                          None, {"amount": payment.amount, "table_session_id": payment.table_session_id})
             if excess:
@@ -158,6 +158,25 @@ def _fail(payment_id: int, code: str, reverse: bool = False) -> bool:
             assert payment is not None
             tx.note("payment", channel=payment.channel, status="failed")
     return bool(moved)
+
+
+def cancel(payment_id: int, staff_id: int) -> bool:
+    """A cashier stops a paying payment code: failed (``CANCELLED``), to be reversed. True if this
+    call failed it."""
+    if not _fail(payment_id, "CANCELLED", reverse=True):
+        return False
+    with transaction() as tx:
+        payment = tx.session.get(Payment, payment_id)
+        assert payment is not None
+        audit.record(tx, payment.store_id, staff_id, "payment.cancel", "payment", payment.id, {"status": "paying"},
+                     {"status": "failed", "amount": payment.amount})
+    return True
+
+
+def reverse_now(payment_id: int) -> None:
+    with reading() as session:
+        channel = session.execute(select(Payment.channel).where(Payment.id == payment_id)).scalar_one()
+    _reverse(payment_id, code_provider(channel))
 
 
 def _mismatch(payment_id: int, answer: CodeAnswer, provider: CodeProvider) -> None:

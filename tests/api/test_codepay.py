@@ -306,3 +306,17 @@ def test_the_sandbox_refuses_used_unknown_and_expired_codes(client, live_server)
     assert unknown["status"] == "failed" and _check(sid).paid == 1000
     assert requests.post(f"{live_server}/wechat-sandbox/pay/confirm", json={"auth_code": "1" * 18},
                          timeout=10).status_code == 404
+
+
+def test_the_cashier_cancels_a_paying_code_and_the_check_is_free_again(client, live_server, quick):
+    store, token, sid = setup_check(client, price=3300)
+    code = paycode(live_server, password=True, password_seconds=1)
+    payment = _pay(client, token, sid, code).get_json()["payment"]
+    r = client.post(f"/api/v1/payments/{payment['id']}/cancel", headers=auth(token))
+    assert r.status_code == 200 and r.get_json()["payment"]["status"] == "failed"
+    assert _row(payment["id"]).failure == "CANCELLED"
+    done = follow(_fetcher(client, token), payment["id"], {"failed"}, reversal=True)
+    assert done["reversal"] == "done" and confirm(live_server, code).status_code == 409
+    cash = client.post(f"/api/v1/table-sessions/{sid}/payments/offline", headers=auth(token),
+                       json={"client_key": key(), "channel": "cash"})
+    assert cash.status_code == 201 and _check(sid).paid == 3300

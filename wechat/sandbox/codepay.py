@@ -33,7 +33,7 @@ from typing import Any
 from flask import Response, current_app, g, jsonify, request
 
 from wechat.sandbox.notify import now_rfc3339
-from wechat.sandbox.pay import OUT_TRADE_NO, new_transaction_id, transaction
+from wechat.sandbox.pay import CONFIRMS, OUT_TRADE_NO, READERS, new_transaction_id, transaction
 from wechat.sandbox.routes import _openid_for, bp
 from wechat.sandbox.v3 import db, error, ident, mchid_refused, merchant_call, missing, signed
 
@@ -92,6 +92,10 @@ def current(conn: Any, row: Any) -> Any:
     """A payment-code trade as it stands now (timeouts applied); other trades unchanged."""
     if row is None or row["trade_type"] != "MICROPAY":
         return row
+    return _settle_timeout(conn, row)
+
+
+def _now(conn: Any, row: Any) -> Any:
     return _settle_timeout(conn, row)
 
 
@@ -233,3 +237,7 @@ def phone_confirms_code(auth_code: Any):  # type: ignore[no-untyped-def]
         elif state != "SUCCESS":
             return {"error": {"code": "invalid_state", "message": "the payer took too long: this payment failed"}}, 409
     return {"status": "SUCCESS"}
+
+
+READERS["MICROPAY"] = (_now, query_view)
+CONFIRMS["auth_code"] = phone_confirms_code
