@@ -1,7 +1,7 @@
 """payment codes: polls, the next poll's lease, reversal and failure on payments
 
 Revision ID: 0019
-Revises: 0018
+Revises: 0020
 Create Date: 2026-12-03 15:00:00
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import models.base
 
 revision: str = '0019'
-down_revision: str | None = '0018'
+down_revision: str | None = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
