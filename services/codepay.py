@@ -82,8 +82,8 @@ def _claim(store_id: int, staff_id: int, check_id: int, client_key: str, auth_co
             raise InvalidState(f"more than is due: at most {money.due}", {"amount": [f"at most {money.due}"]})
         amount = money.free if amount is None else amount
         if money.free <= 0 or amount > money.free:
-            raise InvalidState(f"a payment of {money.in_flight} fen is in progress on this check: wait for it, or "
-                               "pay what is left", {"amount": [f"at most {money.free}"]})
+            busy = f"a payment of {money.in_flight} fen is in progress: wait for it, or pay what is left"
+            raise InvalidState(busy, {"amount": [f"at most {money.free}"]})
         store = tx.session.get(Store, store_id)
         assert store is not None
         payment = Payment(store_id=store_id, table_session_id=check.id, staff_id=staff_id, client_key=client_key,
