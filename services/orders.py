@@ -23,7 +23,7 @@ from services import audit, counters, ledger, stock, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
 from services.menu import announce_availability, menu_for_pricing, store_clock, store_day
-from services.uow import Tx, transaction
+from services.uow import Tx, reading, transaction
 
 
 @dataclass(frozen=True)
@@ -88,13 +88,13 @@ def place_order(who: Orderer, table_token: str, client_key: str, lines: list[Lin
     try:
         return _place(who, table_token, client_key, lines, remark)
     except IntegrityError:
-        # Another request with this key committed between our check and our insert.
-        db.session.rollback()
-        resolved = tables.resolve(table_token)
-        order = existing_order(db.session(), resolved.store.id, client_key)
-        if order is None:
-            raise
-        return same_author(order, who, resolved.table.id), False
+        # Another request with this key committed between our check and our insert (ours rolled back).
+        with reading() as db:
+            resolved = tables.resolve(table_token, db, with_check=False)
+            order = existing_order(db, resolved.store.id, client_key)
+            if order is None:
+                raise
+            return same_author(order, who, resolved.table.id), False
 
 
 def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequest] | None,

@@ -257,18 +257,22 @@ def cancel_wechat_payment(store_id: int, staff_id: int, payment_id: int) -> Paym
     """A cashier stops a diner's WeChat payment still in flight (the diner walked to the till),
     so cash can be taken. Idempotent. Raises NotFound, InvalidState (it is paid, or the diner
     had just paid it: then it is credited)."""
-    with reading() as session:
-        payment = session.execute(
+    with reading() as db:
+        payment = db.execute(
             select(Payment).where(Payment.id == payment_id, Payment.store_id == store_id)).scalar_one_or_none()
     if payment is None:
         raise NotFound("no such payment")
+    if payment.channel in ("wechat_code", "alipay_code"):  # reversed, not closed (services/codepay.py)
+        from services.codepay import cancel_code_payment
+
+        return cancel_code_payment(store_id, staff_id, payment_id)
     if payment.status in IN_FLIGHT:
         if close_in_flight(payment.id, payment.out_trade_no, give_up=True, staff_id=staff_id) == "paid":
             raise InvalidState("the diner has just paid this payment")
     elif payment.status == "paid":
         raise InvalidState("this payment is paid: refund it instead")
-    with reading() as session:
-        found = session.execute(select(Payment).where(Payment.id == payment_id)
+    with reading() as db:
+        found = db.execute(select(Payment).where(Payment.id == payment_id)
                                 .execution_options(populate_existing=True)).scalar_one()
     return found
 

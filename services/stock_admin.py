@@ -198,7 +198,7 @@ def record_move(store_id: int, staff_id: int | None, ingredient_id: int, move: M
     returns ``(first move, False)``. Raises NotFound (ingredient), Conflict (key used otherwise)."""
     try:
         return _record(store_id, staff_id, ingredient_id, move)
-    except IntegrityError:  # a racing retry with this key committed first (transaction() rolled back)
+    except IntegrityError:  # a racing retry with this key committed first (transaction() rolled ours back)
         with reading() as s:
             found = _existing(s, store_id, move.client_key)
             if found is None:

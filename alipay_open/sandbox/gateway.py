@@ -19,6 +19,7 @@ Each API is a function in ``trades`` registered in :data:`METHODS`.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import time
 from collections.abc import Callable
@@ -29,7 +30,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 
 from config.sandbox import alipay_sandbox_identity
 
@@ -89,8 +90,17 @@ def answer(method_name: str, code: str, body: dict[str, Any], signed: bool = Tru
     key = method_name.replace(".", "_") + "_response" if method_name in METHODS else "error_response"
     text = f'{{"{key}":{inner}'
     if signed:
-        text += f',"sign":"{rsa2_sign(ident()["alipay_key"], inner)}"'
+        signer = _stranger_key() if g.get("alipay_forge") else ident()["alipay_key"]
+        text += f',"sign":"{rsa2_sign(signer, inner)}"'
     return Response(text + "}", content_type="text/html;charset=utf-8")  # as Alipay labels it
+
+
+@functools.cache
+def _stranger_key() -> str:
+    """A key that is not Alipay's: what a forged answer is signed with (the ``forge_query`` fault)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode()
 
 
 def _params() -> dict[str, str]:

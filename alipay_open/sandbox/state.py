@@ -20,8 +20,23 @@ CREATE TABLE IF NOT EXISTS refunds (app_id TEXT NOT NULL, out_trade_no TEXT NOT 
     amount INTEGER NOT NULL, reason TEXT, refunded_at TEXT NOT NULL,
     PRIMARY KEY (app_id, out_trade_no, out_request_no));
 """
+# (table, column, declaration) added after the first version, in order: an older sandbox keeps its trades.
+_COLUMNS = (
+    ("pay_codes", "faults", "TEXT NOT NULL DEFAULT '{}'"),
+    ("trades", "wait_seconds", "REAL"),
+)
 _init_lock = threading.Lock()
 _initialised: set[str] = set()
+
+
+def _add_columns(conn: sqlite3.Connection) -> None:
+    for table, column, declaration in _COLUMNS:
+        if column not in {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}:
+            try:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+            except sqlite3.OperationalError as exc:  # another process added it a moment ago
+                if "duplicate column" not in str(exc):
+                    raise
 
 
 @contextmanager
@@ -37,6 +52,7 @@ def connect(instance_path: str, write: bool = True) -> Iterator[sqlite3.Connecti
             if str(path) not in _initialised:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.executescript(_SCHEMA)
+                _add_columns(conn)
                 _initialised.add(str(path))
         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         yield conn

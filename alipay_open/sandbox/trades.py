@@ -8,6 +8,7 @@ trade is next touched, so every process sees the same state without a timer of i
 """
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import sqlite3
@@ -16,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 
 from alipay_open.sandbox.gateway import Answer, BizError, method
 from alipay_open.sandbox.state import connect
@@ -53,9 +54,16 @@ def wait_seconds() -> float:
     return float(current_app.config.get("ALIPAY_SANDBOX_WAIT_SECONDS", 60))
 
 
+def faults_of(conn: sqlite3.Connection, auth_code: str | None) -> dict[str, Any]:
+    row = conn.execute("SELECT faults FROM pay_codes WHERE auth_code = ?", (auth_code,)).fetchone()
+    found: dict[str, Any] = json.loads(row[0]) if row is not None else {}
+    return found
+
+
 def expire(conn: sqlite3.Connection, row: sqlite3.Row | None) -> sqlite3.Row | None:
     """The trade as it is now: a payer who did not confirm in time finds it closed."""
-    if row is not None and row["status"] == "WAIT_BUYER_PAY" and time.time() - row["created_at"] > wait_seconds():
+    limit = row["wait_seconds"] if row is not None and row["wait_seconds"] is not None else wait_seconds()
+    if row is not None and row["status"] == "WAIT_BUYER_PAY" and time.time() - row["created_at"] > limit:
         conn.execute("UPDATE trades SET status = 'TRADE_CLOSED' WHERE app_id = ? AND out_trade_no = ?",
                      (row["app_id"], row["out_trade_no"]))
         row = conn.execute("SELECT * FROM trades WHERE app_id = ? AND out_trade_no = ?",
@@ -113,15 +121,23 @@ def trade_pay(params: dict[str, str], biz: dict[str, Any]) -> Answer:
         if code is None or code["used"]:
             raise BizError("ACQ.PAYMENT_AUTH_CODE_INVALID",
                            "支付失败，获取顾客账户信息失败，请顾客刷新付款码后重新收款，如再次收款失败，请联系管理员处理。")
-        conn.execute("UPDATE pay_codes SET used = 1 WHERE auth_code = ?", (auth_code,))
+        faults = json.loads(code["faults"])
+        if faults.get("balance_not_enough"):
+            raise BizError("ACQ.BUYER_BALANCE_NOT_ENOUGH", "买家余额不足")
+        lose = faults.get("lose_answers", 0) > 0
+        faults["lose_answers"] = max(faults.get("lose_answers", 0) - 1, 0)
+        conn.execute("UPDATE pay_codes SET used = 1, faults = ? WHERE auth_code = ?", (json.dumps(faults), auth_code))
         status = "WAIT_BUYER_PAY" if code["password"] else "TRADE_SUCCESS"
         trade_no = datetime.now().strftime("%Y%m%d") + "22001" + "".join(str(secrets.randbelow(10)) for _ in range(15))
         logon = code["user"][:3] + "***@sandbox.alipay"
         conn.execute("INSERT INTO trades (app_id, out_trade_no, trade_no, auth_code, buyer_id, buyer_logon_id, "
-                     "subject, total, status, created_at, paid_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                     "subject, total, status, created_at, paid_at, wait_seconds) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                      (app_id, out_trade_no, trade_no, auth_code, code["buyer_id"], logon, str(biz["subject"])[:256],
-                      total, status, time.time(), now_text() if status == "TRADE_SUCCESS" else None))
+                      total, status, time.time(), now_text() if status == "TRADE_SUCCESS" else None,
+                      faults.get("password_seconds")))
         row = conn.execute("SELECT * FROM trades WHERE trade_no = ?", (trade_no,)).fetchone()
+    if lose:  # carried out, but the answer that comes back says nothing
+        raise BizError("ACQ.SYSTEM_ERROR", "系统错误")
     waiting = status == "WAIT_BUYER_PAY"
     body = {"out_trade_no": out_trade_no, "trade_no": trade_no, **_payer(row), **_amounts(row, paid=not waiting)}
     if waiting:
@@ -134,11 +150,15 @@ def trade_pay(params: dict[str, str], biz: dict[str, Any]) -> Answer:
 def trade_query(params: dict[str, str], biz: dict[str, Any]) -> Answer:
     with db() as conn:
         row = find(conn, params["app_id"], biz)
+        faults = faults_of(conn, row["auth_code"]) if row is not None else {}
     if row is None or row["trade_no"] is None:  # a cancelled out_trade_no that never was a trade
         raise BizError("ACQ.TRADE_NOT_EXIST", "交易不存在")
     paid = row["paid_at"] is not None
     body = {"out_trade_no": row["out_trade_no"], "trade_no": row["trade_no"], "trade_status": row["status"],
             **_payer(row), **_amounts(row, paid)}
+    if "query_amount" in faults:
+        body["total_amount"] = yuan(faults["query_amount"])
+    g.alipay_forge = bool(faults.get("forge_query"))
     if paid:
         body["send_pay_date"] = row["paid_at"]
     return "10000", body
@@ -165,9 +185,12 @@ def trade_cancel(params: dict[str, str], biz: dict[str, Any]) -> Answer:
             if row["status"] == "TRADE_FINISHED":
                 raise BizError("ACQ.TRADE_HAS_FINISHED", "交易已经完结", retry_flag="N")
             action = "refund" if row["status"] == "TRADE_SUCCESS" else "close"
-            conn.execute("UPDATE trades SET status = 'TRADE_CLOSED', cancel_action = ?, refunded = ? "
-                         "WHERE app_id = ? AND out_trade_no = ?",
-                         (action, row["total"] if action == "refund" else 0, app_id, row["out_trade_no"]))
+            if action == "refund" and faults_of(conn, row["auth_code"]).get("success_after_cancel"):
+                pass  # the fault: answered as refunded, the money stays taken
+            else:
+                conn.execute("UPDATE trades SET status = 'TRADE_CLOSED', cancel_action = ?, refunded = ? "
+                             "WHERE app_id = ? AND out_trade_no = ?",
+                             (action, row["total"] if action == "refund" else 0, app_id, row["out_trade_no"]))
     body: dict[str, Any] = {"out_trade_no": row["out_trade_no"], "retry_flag": "N"}
     if row["trade_no"]:
         body |= {"trade_no": row["trade_no"], "action": action}

@@ -24,8 +24,9 @@ class Sandbox:
     def gateway(self) -> str:
         return f"{self.url}/gateway.do"
 
-    def paycode(self, user: str = "alice", password: bool = False) -> str:
-        resp = requests.post(f"{self.url}/paycode", json={"user": user, "password": password}, timeout=10)
+    def paycode(self, user: str = "alice", password: bool = False, **faults: object) -> str:
+        resp = requests.post(f"{self.url}/paycode", json={"user": user, "password": password, "faults": faults},
+                             timeout=10)
         resp.raise_for_status()
         return str(resp.json()["auth_code"])
 

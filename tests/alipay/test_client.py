@@ -155,3 +155,51 @@ def test_amounts_go_as_yuan_exactly(sandbox, amount, text):
 
     assert yuan(amount) == text and fen(text) == amount
     assert fen("1.005") is None and fen("abc") is None
+
+
+def test_a_query_naming_another_amount_is_paid_but_never_creditable(sandbox):
+    pay, no = _provider(sandbox), _no()
+    pay.pay(no, sandbox.paycode(query_amount=1), 900, "点餐")
+    found = pay.query(no)
+    assert (found.state, found.amount) == ("paid", 1)
+    assert not creditable(found, no, 900, pay.merchant, pay.app)
+
+
+def test_a_forged_query_answer_is_unknown(sandbox):
+    pay, no = _provider(sandbox), _no()
+    assert pay.pay(no, sandbox.paycode(forge_query=True), 900, "点餐").state == "paid"  # the pay answer is Alipay's
+    forged = pay.query(no)
+    assert forged.state == "unknown" and forged.app is None
+
+
+def test_a_lost_pay_answer_is_unknown_and_the_query_finds_the_trade(sandbox):
+    pay, no = _provider(sandbox), _no()
+    lost = pay.pay(no, sandbox.paycode(lose_answers=1), 300, "点餐")
+    assert (lost.state, lost.code) == ("unknown", "ACQ.SYSTEM_ERROR")
+    assert creditable(pay.query(no), no, 300, pay.merchant, pay.app)
+
+
+def test_a_cancel_that_keeps_the_money_is_seen_by_the_query_after_it(sandbox):
+    pay, no = _provider(sandbox), _no()
+    pay.pay(no, sandbox.paycode(success_after_cancel=True), 300, "点餐")
+    assert pay.reverse(no).done
+    assert pay.query(no).state == "paid"  # "query again before believing it"
+
+
+def test_a_payers_own_time_limit_and_an_empty_balance(sandbox):
+    import time
+
+    pay, no = _provider(sandbox), _no()
+    assert pay.pay(no, sandbox.paycode(password=True, password_seconds=0.2), 300, "点餐").state == "paying"
+    time.sleep(0.4)  # the sandbox's clock itself is what is waited on
+    assert pay.query(no).state == "failed"
+    poor = pay.pay(_no(), sandbox.paycode(balance_not_enough=True), 300, "点餐")
+    assert (poor.state, poor.code) == ("failed", "ACQ.BUYER_BALANCE_NOT_ENOUGH")
+
+
+def test_faults_are_checked(sandbox):
+    import requests
+
+    for faults in ({"nope": 1}, {"query_amount": "1"}, {"lose_answers": True}, ["query_amount"]):
+        r = requests.post(f"{sandbox.url}/paycode", json={"user": "x", "faults": faults}, timeout=10)
+        assert r.status_code == 422, faults

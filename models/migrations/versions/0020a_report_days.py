@@ -1,7 +1,7 @@
 """report days: closed business days summarised
 
 Revision ID: 0020a
-Revises: 0020
+Revises: 0019
 Create Date: 2026-12-03 15:15:34.285278
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import models.base
 
 revision: str = '0020a'
-down_revision: str | None = '0020'
+down_revision: str | None = '0019'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
