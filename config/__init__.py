@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from config.sandbox import feie_sandbox_defaults, sandbox_defaults
+from config.sandbox import alipay_sandbox_defaults, feie_sandbox_defaults, sandbox_defaults
 from config.secrets import instance_secrets
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +52,14 @@ class Settings:
     WECHATPAY_APIV3_KEY: str = ""
     WECHATPAY_PUBLIC_KEY_FILE: str = ""
     WECHATPAY_PUBLIC_KEY_ID: str = ""
+    # Alipay face-to-face (当面付), public-key mode: the app's id and RSA2 private key, Alipay's public
+    # key, the gateway, and the seller's PID (2088…) the money goes to. Sandbox mode fills them.
+    ALIPAY_APPID: str = ""
+    ALIPAY_PRIVATE_KEY_FILE: str = ""
+    ALIPAY_PUBLIC_KEY_FILE: str = ""
+    ALIPAY_GATEWAY: str = ""
+    ALIPAY_SELLER_ID: str = ""
+    ALIPAY_SANDBOX_WAIT_SECONDS: float = 60.0  # the sandbox closes a trade left waiting for the password this long
     STAFF_TOKEN_TTL: int = 12 * 3600
     DINER_TOKEN_TTL: int = 7 * 24 * 3600
     MAX_CONTENT_LENGTH: int = 64 * 1024
@@ -65,6 +73,13 @@ class Settings:
     SOCKETS_PER_ADDRESS: int = 256  # per process; diners share a restaurant's Wi-Fi address
     SOCKETS_PER_TOKEN: int = 8  # namespace sockets one token may hold, per process
     RECONCILE_SECONDS: int = 60  # how often each server process asks WeChat Pay about stragglers; 0: never
+    # Payment codes (services/codepay.py): a payment whose payer is confirming on the phone is
+    # queried about every CODEPAY_POLL_SECONDS and reversed when not paid within
+    # CODEPAY_GIVE_UP_SECONDS. Each process runs a poller (CODEPAY_WORKER=0: none here).
+    CODEPAY_POLL_SECONDS: float = 5.0
+    CODEPAY_GIVE_UP_SECONDS: float = 60.0
+    CODEPAY_WORKER: bool = True
+    WECHAT_SANDBOX_PAYCODE_SECONDS: float = 60.0  # the sandbox payer's time to enter the password
     LOG_LEVEL: str = "INFO"
     # Printing: every server process runs a print worker (PRINT_WORKER=0: none in this process).
     PRINT_WORKER: bool = True
@@ -129,6 +144,7 @@ class Settings:
             # WECHAT_* / WECHATPAY_* value always wins (contract: "overrides").
             defaults = sandbox_defaults(instance, self.PUBLIC_BASE_URL)
             defaults |= feie_sandbox_defaults(instance, self.PUBLIC_BASE_URL)
+            defaults |= alipay_sandbox_defaults(instance, self.PUBLIC_BASE_URL)
             for name, value in defaults.items():
                 if not getattr(self, name):
                     setattr(self, name, value)
