@@ -21,7 +21,7 @@ from sqlalchemy import select
 from domain.codepay import channel_of
 from domain.errors import InvalidState, NotFound, ValidationFailed
 from domain.payment_state import new_out_trade_no
-from models import Payment, Store, db, utcnow
+from models import Payment, Store, utcnow
 from services import codepay_follow, ledger, split_pay
 from services.pay_client import code_provider
 from services.uow import Tx, reading, transaction
@@ -141,13 +141,13 @@ def cancel_code_payment(store_id: int, staff_id: int, payment_id: int) -> Paymen
 def due_for_poll(limit: int = 50) -> list[int]:
     """Payment codes whose next poll is due: paying, or a reversal still to make."""
     now = utcnow()
-    ids = db.session.execute(
-        select(Payment.id).where(Payment.channel.in_(CODE_CHANNELS),
-                                 (Payment.status == "paying") | (Payment.reversal == "pending"),
-                                 (Payment.next_poll_at.is_(None)) | (Payment.next_poll_at <= now))
-        .order_by(Payment.id).limit(limit)
-    ).scalars().all()
-    db.session.commit()
+    with reading() as db:
+        ids = db.execute(
+            select(Payment.id).where(Payment.channel.in_(CODE_CHANNELS),
+                                     (Payment.status == "paying") | (Payment.reversal == "pending"),
+                                     (Payment.next_poll_at.is_(None)) | (Payment.next_poll_at <= now))
+            .order_by(Payment.id).limit(limit)
+        ).scalars().all()
     return list(ids)
 
 
