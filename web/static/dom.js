@@ -22,8 +22,9 @@ export class ApiError extends Error {
   }
 }
 
-// ``form`` (FormData) is sent as multipart instead of a JSON ``body``; ``headers`` are added.
-export async function request(path, { method = "GET", body, form, token, headers: extra = {} } = {}) {
+// ``form`` (FormData) is sent as multipart instead of a JSON ``body``; ``headers`` are added;
+// ``onHeaders(headers)`` sees a successful answer's headers (e.g. Retry-After while following a payment).
+export async function request(path, { method = "GET", body, form, token, headers: extra = {}, onHeaders = null } = {}) {
   const headers = { Accept: "application/json", ...extra };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -34,6 +35,7 @@ export async function request(path, { method = "GET", body, form, token, headers
     const wait = Number(resp.headers.get("Retry-After"));
     throw new ApiError(resp.status, data, Number.isFinite(wait) && wait > 0 ? wait : null);
   }
+  onHeaders?.(resp.headers);
   return data;
 }
 
