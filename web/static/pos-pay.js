@@ -100,9 +100,11 @@ async function follow(sessionId, body, amount) {
     }
   }
   const started = Date.now();
+  const tick = () => { detail.textContent = fmt(T.code_waiting_s, { s: Math.round((Date.now() - started) / 1000) }); };
+  const ticker = setInterval(tick, 1000);
   while (!DONE.has(payment.status) && open) {
     show(T.code_paying, "wait");
-    detail.textContent = fmt(T.code_waiting_s, { s: Math.round((Date.now() - started) / 1000) });
+    tick();
     let wait = FOLLOW_DEFAULT_S;
     try {
       const data = await api(`/api/v1/payments/${payment.id}`, { onHeaders: (h) => {
@@ -119,6 +121,7 @@ async function follow(sessionId, body, amount) {
     }
     await sleep(wait);
   }
+  clearInterval(ticker);
   detail.textContent = "";
   close.textContent = T.done;
   if (payment.status === "paid") {
