@@ -7,12 +7,13 @@ from typing import Any
 
 from flask import Flask, jsonify
 from flask_smorest import Api
-from marshmallow import Schema, fields
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from api import i18n
 from domain.errors import DomainError
+from schema.errors import ErrorSchema
 
 log = logging.getLogger(__name__)
 
@@ -23,21 +24,13 @@ HTTP_CODES = {
 }
 
 
-class ErrorBodySchema(Schema):
-    # Registered before api/openapi.py's rule is installed, so "always present" is said here.
-    code = fields.Str(required=True, metadata={"description": "stable error code, e.g. sold_out"})
-    message = fields.Str(required=True)
-    fields = fields.Dict(metadata={"description": "per-field messages, for validation errors", "optional": True})
-
-
-class ErrorSchema(Schema):
-    error = fields.Nested(ErrorBodySchema, required=True)
-
-
-def error_response(status: int, code: str, message: str, field_errors: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
-    body: dict[str, Any] = {"code": code, "message": message}
+def error_response(status: int, code: str, message: str, field_errors: dict[str, Any] | None = None,  # type: ignore[no-untyped-def]
+                   params: dict[str, Any] | None = None):
+    """The contract's error; ``message`` (a template when ``params`` are given) and the field messages
+    in the caller's language (api/i18n.py), the code unchanged."""
+    body: dict[str, Any] = {"code": code, "message": i18n.message(message, code, params)}
     if field_errors:
-        body["fields"] = field_errors
+        body["fields"] = i18n.fields(field_errors)
     return jsonify({"error": body}), status
 
 
@@ -84,7 +77,7 @@ class ContractApi(Api):
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):  # type: ignore[no-untyped-def]
-        return error_response(exc.status, exc.code, exc.message, exc.fields)
+        return error_response(exc.status, exc.code, exc.template, exc.fields, exc.params)
 
     @app.errorhandler(IntegrityError)
     def _raced(exc: IntegrityError):  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from domain.errors import InvalidState, NotFound
 from models import Table, WaiterCall, db, utcnow
 from services import tables
-from services.uow import Outgoing, Tx, transaction
+from services.uow import Outgoing, Tx, reading, transaction
 
 
 def call_view(call: WaiterCall, table_code: str) -> dict[str, Any]:
@@ -28,7 +28,8 @@ def call_staff(table_token: str, kind: str) -> tuple[WaiterCall, str, bool]:
 
     The unique ``open_key`` makes "once" a database fact even when two presses race.
     """
-    found = tables.resolve(table_token)
+    with reading() as db:
+        found = tables.resolve(table_token, db)
     open_key = f"{found.table.id}:{kind}"
     try:
         with transaction() as tx:
@@ -43,9 +44,9 @@ def call_staff(table_token: str, kind: str) -> tuple[WaiterCall, str, bool]:
             tx.session.flush()
             _announce(tx, call, found.table.code, "call.created")
         return call, found.table.code, True
-    except IntegrityError:
-        db.session.rollback()
-        call = db.session.execute(select(WaiterCall).where(WaiterCall.open_key == open_key)).scalar_one()
+    except IntegrityError:  # the other press won (transaction() rolled ours back)
+        with reading() as db:
+            call = db.execute(select(WaiterCall).where(WaiterCall.open_key == open_key)).scalar_one()
         return call, found.table.code, False
 
 

@@ -35,9 +35,10 @@ def lines_amount(session: Session, check: TableSession, ids: list[int], amount: 
     total = 0
     for line, order in _lines(session, check, ids):
         if line.status == "cancelled" or order.status == "cancelled":
-            raise InvalidState(f"{line.name} was cancelled", {"order_item_ids": [f"{line.id} cancelled"]})
+            raise InvalidState("{name} was cancelled", {"order_item_ids": [f"{line.id} cancelled"]}, name=line.name)
         if line.payment_id is not None:
-            raise InvalidState(f"{line.name} is already paid", {"order_item_ids": [f"{line.id} already paid"]})
+            raise InvalidState("{name} is already paid", {"order_item_ids": [f"{line.id} already paid"]},
+                               name=line.name)
         total += line.line_total + service_charge(line.line_total, order.service_charge_bp)
     if amount is not None and amount != total:
         raise ValidationFailed("amount is not what these lines cost", {"amount": [f"these lines cost {total}"]})
