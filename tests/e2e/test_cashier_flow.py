@@ -89,7 +89,7 @@ def ring_up(page: Page, table: str, *dishes: str) -> None:
     for dish in dishes:
         page.locator(".menu-item", has_text=dish).click()
     page.click("#send-order")
-    expect(page.locator("#check-title")).to_have_text(f"桌号 {table}")
+    expect(page.locator("#check-title")).to_have_text(f"{table} 桌")
 
 
 def _cashier_with_a_check(client, live_server, browser):
