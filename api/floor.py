@@ -25,6 +25,8 @@ class FloorCheck(Schema):
     paying = fields.Int(metadata={"description": "fen a diner's WeChat payment in flight may still take"})
     paying_payment_id = fields.Int(allow_none=True, metadata={"description": "that payment, for …/cancel"})
     orders = fields.Int()
+    headcount = fields.Int(allow_none=True, metadata={"description": "how many sit at the table (用餐人数); null: "
+                                                                     "not asked"})
     opened_at = fields.DateTime()
 
 
@@ -67,7 +69,8 @@ def floor() -> dict[str, Any]:
                        "due": check.due, "overpaid": check.overpaid,
                        "paying": sum(p.amount for p in paying.get(check.id, [])),
                        "paying_payment_id": paying[check.id][0].id if paying.get(check.id) else None,
-                       "orders": len(live), "unserved": unserved, "opened_at": check.opened_at}
+                       "orders": len(live), "unserved": unserved, "headcount": check.headcount,
+                       "opened_at": check.opened_at}
             state = table_state(True, len(live), check.total, check.due, unserved, table.id in bills)
         rows.append({"id": table.id, "code": table.code, "area": table.area.name if table.area else None,
                      "seats": table.seats, "state": state, "session": session})

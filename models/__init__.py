@@ -11,10 +11,10 @@ from models.printing import Printer, PrintJob
 from models.promotions import Coupon, CouponClaim
 from models.shifts import Shift
 from models.store import Area, Station, Store, StoreCounter, Table, WxaCode
-from models.table_service import CartLine, WaiterCall
+from models.table_service import CartLine, CheckDiner, WaiterCall
 
 __all__ = [
-    "Area", "AuditLog", "Base", "CartLine", "Category", "Coupon", "CouponClaim", "Diner", "Discount", "Item",
+    "Area", "AuditLog", "Base", "CartLine", "Category", "CheckDiner", "Coupon", "CouponClaim", "Diner", "Discount", "Item",
     "ItemPhoto", "KitchenDevice", "KitchenEvent", "Option", "OptionGroup", "Order", "OrderItem", "Payment",
     "PaymentAnomaly", "PrintJob", "Printer", "Refund", "RevokedStaffSession", "Shift", "Staff", "Station", "Store",
     "StoreCounter", "Table", "TableSession", "Ticket", "TicketItem", "WaiterCall", "WxaCode", "db", "utcnow",

@@ -33,6 +33,9 @@ class StoreRefSchema(Schema):
     opens_at = fields.Str(allow_none=True, metadata={"description": "HH:MM store time; null: always open"})
     closes_at = fields.Str(allow_none=True)
     service_charge_bp = fields.Int(metadata={"description": "service charge on each order, basis points"})
+    ask_headcount = fields.Bool(metadata={"description": "ask the diners how many they are (用餐人数), once per check"})
+    late_minutes = fields.Int(attribute="kds_late_minutes",
+                              metadata={"description": "a round older than this may be chased (催单)"})
 
 
 class TableRefSchema(Schema):
@@ -42,6 +45,7 @@ class TableRefSchema(Schema):
 
 class SessionRefSchema(Schema):
     id = fields.Int()
+    headcount = fields.Int(allow_none=True, metadata={"description": "how many sit at the table; null: not asked yet"})
 
 
 class TableLookupResponse(Schema):
