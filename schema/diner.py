@@ -5,7 +5,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from domain.urls import photo_url
+from domain.urls import photo_srcset, photo_url
 from schema import RequestSchema
 from services import menu
 
@@ -82,6 +82,9 @@ class MenuItemSchema(Schema):
     option_groups = fields.List(fields.Nested(MenuGroupSchema))
     photo_url = fields.Function(lambda i: photo_url(i), allow_none=True,
                                 metadata={"description": "path of the dish photo (JPEG), or null"})
+    photo_srcset = fields.Function(lambda i: photo_srcset(i), allow_none=True,
+                                   metadata={"description": "square thumbnails of the photo as an HTML srcset "
+                                                            "(76, 152 and 228 px wide), or null"})
 
 
 class MenuCategorySchema(Schema):

@@ -53,7 +53,7 @@ def diner_strings() -> dict[str, str]:
         "fewer_x": _("One fewer {name}"), "in_cart_n": _("{n} in the cart"),
         "mate_sent_n": _("Your table sent a round: {n} dishes"),
         "remark_x": _("Remark: {remark}"), "note_x": _("Note: {note}"),
-        "item_new": _("Waiting"), "item_cooking": _("Cooking"), "item_done": _("Done"), "item_cancelled": _("Cancelled"),
+        "item_new": _("Not started yet"), "item_cooking": _("Cooking"), "item_done": _("Cooked"), "item_cancelled": _("Cancelled"),
         "hurry": _("Hurry"), "hurry_x": _("Hurry round {n}"), "hurried_n": _("We asked the kitchen to hurry round {n}."),
         "water_called": _("We will bring water."), "tableware_called": _("We will bring tableware."),
         "headcount_n": _("{n} guests"), "headcount_saved_n": _("Table for {n}."),
