@@ -39,12 +39,16 @@ dev-deps: $(VENV)/.dev-deps node_modules/.package-lock.json $(ECHARTS_BUNDLE) tr
 
 # After adding or changing page strings: extract them and merge them into the Chinese catalogue
 # (translations/zh_Hans_CN/LC_MESSAGES/messages.po is the source translators edit; new strings arrive empty).
+# Keywords: the gettext calls, and every domain error (its message is a template the API translates, api/i18n.py).
+BABEL_KEYWORDS := _ gettext lazy_gettext N_ InvalidRequest Unauthorized Forbidden NotFound Conflict SoldOut NotAvailable \
+	InvalidState ValidationFailed RateLimited UpstreamError ValidationError
 translations-update: deps
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k lazy_gettext --no-location --omit-header \
+	$(BIN)/pybabel extract -F babel.cfg $(addprefix -k ,$(BABEL_KEYWORDS)) --no-location --omit-header \
 		-o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -l zh_Hans_CN --no-fuzzy-matching \
 		--ignore-obsolete
 	$(BIN)/pybabel compile -d translations
+	$(BIN)/python scripts/miniprogram_catalogue.py
 
 browser:
 	@bash scripts/ensure-browser.sh

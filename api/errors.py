@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from api import i18n
 from domain.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -34,10 +35,13 @@ class ErrorSchema(Schema):
     error = fields.Nested(ErrorBodySchema, required=True)
 
 
-def error_response(status: int, code: str, message: str, field_errors: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
-    body: dict[str, Any] = {"code": code, "message": message}
+def error_response(status: int, code: str, message: str, field_errors: dict[str, Any] | None = None,  # type: ignore[no-untyped-def]
+                   params: dict[str, Any] | None = None):
+    """The contract's error; ``message`` (a template when ``params`` are given) and the field messages
+    in the caller's language (api/i18n.py), the code unchanged."""
+    body: dict[str, Any] = {"code": code, "message": i18n.message(message, code, params)}
     if field_errors:
-        body["fields"] = field_errors
+        body["fields"] = i18n.fields(field_errors)
     return jsonify({"error": body}), status
 
 
@@ -84,7 +88,7 @@ class ContractApi(Api):
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):  # type: ignore[no-untyped-def]
-        return error_response(exc.status, exc.code, exc.message, exc.fields)
+        return error_response(exc.status, exc.code, exc.template, exc.fields, exc.params)
 
     @app.errorhandler(IntegrityError)
     def _raced(exc: IntegrityError):  # type: ignore[no-untyped-def]

@@ -141,7 +141,7 @@ def _stations(query: dict[str, Any]) -> list[str] | None:
     if allowed is None:
         return asked
     if asked is not None and not set(asked) <= set(allowed):
-        raise Forbidden(f"this screen is paired for {', '.join(allowed)}")
+        raise Forbidden("this screen is paired for {stations}", stations=", ".join(allowed))
     return asked or allowed
 
 

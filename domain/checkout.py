@@ -60,6 +60,22 @@ def split_equally(due: int, ways: int) -> list[int]:
     return [base + 1 if i < extra else base for i in range(ways)]
 
 
+def order_share(order_net: int, unpaid_nets: int, free: int) -> int:
+    """What one unpaid order of a pay-first check asks, in fen.
+
+    ``order_net``: the order less the discounts on its own lines; ``unpaid_nets``: the same for
+    every unpaid order of the check (this one included); ``free``: what the check still owes and
+    nobody is paying. What the check owes less than its unpaid orders cost (a discount on the
+    whole check, a coupon, lines paid at the till) is taken off each order in proportion, rounded
+    down, so the last unpaid order asks exactly what is left: the orders always add up to what
+    the check owes, and no order asks more than is free.
+    """
+    if order_net <= 0 or unpaid_nets <= 0 or free <= 0:
+        return 0
+    off = max(unpaid_nets - free, 0)
+    return max(min(order_net - off * order_net // unpaid_nets, free), 0)
+
+
 # -- discounts -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class DiscountAsk:

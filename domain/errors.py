@@ -1,16 +1,29 @@
-"""Domain exceptions. ``api/errors.py`` maps each to the contract's status and code, in one place."""
+"""Domain exceptions. ``api/errors.py`` maps each to the contract's status and code, in one place.
+
+A message is an English template, extracted into the translation catalogue (every class below is a
+keyword of `make translations-update`) and translated at the edge into the caller's language
+(api/i18n.py): write it as a literal with ``{name}`` placeholders and pass the values as keywords,
+``SoldOut("{name} is sold out", name=item.name)``, never as an f-string (it could not be translated).
+"""
 from __future__ import annotations
 
 from typing import Any
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention: extracted now, translated at the edge
+    """Marks a message (a validator's ``error=``) for the catalogue without translating it here."""
+    return message
 
 
 class DomainError(Exception):
     code = "invalid_request"
     status = 400
 
-    def __init__(self, message: str, fields: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, fields: dict[str, Any] | None = None, **params: Any) -> None:
+        self.template = message
+        self.params = params
+        self.message = message.format(**params) if params else message
+        super().__init__(self.message)
         self.fields = fields
 
 

@@ -104,7 +104,7 @@ def price_line(item: MenuItem, req: LineRequest, index: int = 0) -> PricedLine:
     if not 1 <= req.qty <= MAX_QTY:
         raise ValidationFailed("quantity out of range", {f"{where}.qty": [f"1 to {MAX_QTY}"]})
     if item.sold_out or (item.stock is not None and item.stock < req.qty):
-        raise SoldOut(f"{item.name} is sold out", {f"{where}.item_id": ["sold out"]})
+        raise SoldOut("{name} is sold out", {f"{where}.item_id": ["sold out"]}, name=item.name)
     if len(set(req.option_ids)) != len(req.option_ids):
         raise ValidationFailed("option chosen twice", {f"{where}.option_ids": ["duplicate option"]})
     by_id = {o.id: (g, o) for g in item.groups for o in g.options}
@@ -143,13 +143,15 @@ def price_order(menu: dict[int, MenuItem], lines: list[LineRequest], now_hhmm: s
             raise ValidationFailed("unknown item", {f"items.{i}.item_id": ["not on this store's menu"]})
         if now_hhmm is not None and not item.available_at(now_hhmm):
             hours = f"{item.available_from or '00:00'}–{item.available_until or '24:00'}"
-            raise NotAvailable(f"{item.name} is served {hours}", {f"items.{i}.item_id": ["not available at this hour"]})
+            raise NotAvailable("{name} is served {hours}", {f"items.{i}.item_id": ["not available at this hour"]},
+                               name=item.name, hours=hours)
         priced.lines.append(price_line(item, req, i))
         wanted[item.id] = wanted.get(item.id, 0) + req.qty
     for item_id, qty in wanted.items():
         stock = menu[item_id].stock
         if stock is not None and stock < qty:
-            raise SoldOut(f"{menu[item_id].name}: only {stock} left", {"items": [f"item {item_id} short"]})
+            raise SoldOut("{name}: only {stock} left", {"items": [f"item {item_id} short"]}, name=menu[item_id].name,
+                          stock=stock)
     return priced
 
 
@@ -175,12 +177,13 @@ def check_round(total: int, portions: int, check_total: int, check_portions: int
     holds, cancelled lines left out.
     """
     if portions > limits.portions_per_round:
-        raise ValidationFailed(f"at most {limits.portions_per_round} portions in one round",
-                               {"items": [f"{portions} portions; at most {limits.portions_per_round} per round"]})
+        raise ValidationFailed("at most {n} portions in one round",
+                               {"items": [f"{portions} portions; at most {limits.portions_per_round} per round"]},
+                               n=limits.portions_per_round)
     if check_portions + portions > limits.portions_per_check:
         left = max(limits.portions_per_check - check_portions, 0)
-        raise ValidationFailed(f"at most {limits.portions_per_check} portions on one check",
-                               {"items": [f"{left} more portions allowed on this check"]})
+        raise ValidationFailed("at most {n} portions on one check",
+                               {"items": [f"{left} more portions allowed on this check"]}, n=limits.portions_per_check)
     if total > MAX_CHECK_TOTAL or check_total + total > MAX_CHECK_TOTAL:
         raise ValidationFailed("an order or check may not pass ¥100,000",
                                {"items": [f"the check would come to {check_total + total} fen; "

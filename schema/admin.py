@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from domain.choices import PAY_MODES
+from domain.errors import N_
 from domain.permissions import ROLES
 from domain.pricing import MAX_SERVICE_CHARGE_BP
 from domain.urls import photo_url
@@ -11,7 +12,7 @@ from models import utcnow
 from schema import RequestSchema
 from schema.diner import MenuGroupSchema, MenuOptionSchema
 
-HHMM = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="HH:MM, 00:00 to 23:59")
+HHMM = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error=N_("HH:MM, 00:00 to 23:59"))
 
 
 NAME = validate.Length(1, 50)
@@ -192,7 +193,7 @@ class AreasEnvelope(Schema):
     areas = fields.List(fields.Nested(NamedSchema))
 
 
-TABLE_CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$", error="1-20 letters, digits, _ or -")
+TABLE_CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$", error=N_("1-20 letters, digits, _ or -"))
 
 
 class TablePatch(RequestSchema):
@@ -232,7 +233,7 @@ class StationSchema(Schema):
 
 
 class StationCreate(RequestSchema):
-    code = fields.Str(required=True, validate=validate.Regexp(r"^[a-z0-9_-]{1,20}$", error="1-20 of a-z 0-9 _ -"))
+    code = fields.Str(required=True, validate=validate.Regexp(r"^[a-z0-9_-]{1,20}$", error=N_("1-20 of a-z 0-9 _ -")))
     name = fields.Str(required=True, validate=validate.Length(1, 50))
     sort = fields.Int(strict=True, load_default=0, validate=validate.Range(0, 1000))
 
@@ -251,7 +252,7 @@ class StationsEnvelope(Schema):
 
 
 USERNAME_PATTERN = r"[A-Za-z0-9_.-]{2,40}"  # also checked by the create-store command
-USERNAME = validate.Regexp(f"^{USERNAME_PATTERN}$", error="2-40 letters, digits, _ . or -")
+USERNAME = validate.Regexp(f"^{USERNAME_PATTERN}$", error=N_("2-40 letters, digits, _ . or -"))
 ROLE = validate.OneOf(ROLES)
 
 

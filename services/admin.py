@@ -61,7 +61,7 @@ def create_station(store_id: int, code: str, name: str, sort: int) -> Station:
     """A new kitchen station. Raises Conflict when the code is taken in this store."""
     with transaction() as tx:
         if taken(tx.session, Station, store_id, Station.code, code):
-            raise Conflict(f"station {code!r} exists")
+            raise Conflict("station {code} exists", code=repr(code))
         station = Station(store_id=store_id, code=code, name=name, sort=sort)
         tx.session.add(station)
     return station

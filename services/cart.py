@@ -97,7 +97,7 @@ def add_line(table_token: str, diner_id: int, item_id: int, qty: int, option_ids
         if item is None:
             raise ValidationFailed("unknown item", {"item_id": ["not on this store's menu"]})
         if not item.available_at(store_clock(found.store)):
-            raise NotAvailable(f"{item.name} is not served at this hour", {"item_id": ["not available now"]})
+            raise NotAvailable("{name} is not served at this hour", {"item_id": ["not available now"]}, name=item.name)
         key = _line_key(diner_id, item_id, option_ids, note)
         line = tx.session.execute(
             select(CartLine).where(CartLine.table_session_id == check.id, CartLine.line_key == key)

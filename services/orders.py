@@ -118,8 +118,8 @@ def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequ
         if lines is None:
             lines = cart_line_requests(tx.session, check)
         if who.staff_id is None and not within_hours(store_clock(store), store.opens_at, store.closes_at):
-            raise InvalidState(f"the store takes orders from {store.opens_at or '00:00'} to "
-                               f"{store.closes_at or '24:00'}")
+            raise InvalidState("the store takes orders from {opens} to {closes}", opens=store.opens_at or "00:00",
+                               closes=store.closes_at or "24:00")
         order = record_round(tx, store, table, check, who, client_key, lines, remark)
         if from_cart:
             clear_cart(tx, check)

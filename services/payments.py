@@ -1,9 +1,7 @@
-"""Paying: WeChat Pay JSAPI for diners, cash or other for the cashier; crediting exactly once.
+"""Paying: WeChat Pay JSAPI for diners, cash or other for the cashier; nothing left hanging.
 
-A payment is marked paid only by a verified notify or a verified query answer whose out_trade_no,
-merchant, app, amount and state all match ours, and only by the one transaction that moves it
-to ``paid`` (a conditional UPDATE), however many notifies race. WeChat is never called while a
-database transaction is open.
+Crediting exactly once lives in ``services/pay_credit.py`` (its public names are re-exported
+here). WeChat is never called while a database transaction is open.
 
 A check never takes more than it owes (docs/payments.md): one WeChat payment in flight per check
 (pay later) or order (pay first) — a newer attempt closes the older one at WeChat first; no
@@ -15,23 +13,20 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from flask import current_app
 from sqlalchemy import select, update
 
-from domain import order_state
 from domain.checkout import cash_change
 from domain.errors import Conflict, InvalidState, NotFound, UpstreamError, ValidationFailed
-from domain.payment_state import CREDITABLE, IN_FLIGHT, Expected, flight_key, mismatch, new_out_trade_no, overpaid_by
-from models import Diner, Order, Payment, Store, TableSession, db, utcnow
+from domain.payment_state import IN_FLIGHT, flight_key, new_out_trade_no
+from models import Diner, Order, Payment, Store, TableSession, utcnow
 from services import audit, coupons, ledger, split_pay
 from services.context import cipher, setting
-from services.kitchen import record_order_update, send_to_kitchen
 from services.orders import diner_in_session
 from services.pay_client import pay_client
-from services.refunds import handle_refund_notify, record_anomaly, refund_overpayment, refund_payment
-from services.uow import Outgoing, Tx, fact, reading, transaction
+from services.pay_credit import apply_credit, credit_transaction, handle_pay_notify, mark_orders
+from services.refunds import handle_refund_notify, refund_payment
+from services.uow import Tx, reading, transaction
 from wechat.pay import NotifyRejected, PayError
 
 log = logging.getLogger(__name__)
@@ -79,7 +74,7 @@ def start_wechat_payment(diner_id: int, client_key: str, order_id: int | None = 
             payment = _reread(tx, pid)
             if payment.status == "created":  # a notify may already have made it paid
                 payment.status = "paying"
-                _mark_orders(tx, payment, "paying")
+                mark_orders(tx, payment, "paying")
                 tx.note("payment", channel="wechat_jsapi", status="paying")
             payment.prepay_id = prepay_id
             replaced = payment.status == "closed"
@@ -169,9 +164,9 @@ def _new_payment(tx: Tx, check: TableSession, diner_id: int, client_key: str, or
             raise InvalidState("this store is paid at the end: pay the table's check")
         if order.payment_status == "paid" or order.status == "cancelled":
             raise InvalidState("nothing to pay on this order")
-        amount = order.total
-        if amount > money.free:
-            raise InvalidState("part of this check was paid another way; ask a member of staff")
+        amount = split_pay.order_amount(tx.session, check, order, money.free)  # discounts count
+        if amount <= 0:
+            raise InvalidState("nothing is due on this order; ask a member of staff")
     else:
         if check.status != "open" or money.free <= 0:
             raise InvalidState("nothing is due on this check")
@@ -205,7 +200,7 @@ def close_in_flight(payment_id: int, out_trade_no: str, give_up: bool, staff_id:
         ).rowcount  # type: ignore[attr-defined]
         if moved:
             payment = _reread(tx, payment_id)
-            _mark_orders(tx, payment, "unpaid")
+            mark_orders(tx, payment, "unpaid")
             tx.note("payment", channel=payment.channel, status="closed")
             coupons.coupon_released(tx.session, payment_id)  # the diner keeps the coupon for another try
             if staff_id is not None:
@@ -276,8 +271,8 @@ def record_offline_payment(store_id: int, staff_id: int, table_session_id: int, 
         if check.status != "open" or money.due <= 0:
             raise InvalidState("nothing is due on this check")
         if money.free <= 0:
-            raise InvalidState(f"a WeChat payment of {money.in_flight} fen is in progress on this check: wait for "
-                               "it, or cancel it first")
+            raise InvalidState("a WeChat payment of {fen} fen is in progress on this check: wait for it, or cancel "
+                               "it first", fen=money.in_flight)
         if order_item_ids:
             amount = split_pay.lines_amount(tx.session, check, order_item_ids, amount, money.free)
         amount = money.free if amount is None else amount
@@ -294,7 +289,7 @@ def record_offline_payment(store_id: int, staff_id: int, table_session_id: int, 
         if order_item_ids:
             split_pay.claim_lines(tx.session, payment, order_item_ids)
         tx.note("payment", channel=channel, status="paid")
-        _apply_credit(tx, payment)
+        apply_credit(tx, payment)
         audit.record(tx, store_id, staff_id, f"payment.{channel}", "payment", payment.id, None,
                      {"amount": amount, "table_session_id": check.id})
     return payment
@@ -306,105 +301,6 @@ def _offline_by_key(tx: Tx, store_id: int, client_key: str) -> Payment | None:
     ).scalar_one_or_none()
 
 
-# -- crediting ------------------------------------------------------------------------------
-def handle_pay_notify(headers: Any, body: str) -> str:
-    """Verify, decrypt and credit a payment notify; returns what became of it: ``credited``,
-    ``duplicate`` (credited before) or ``mismatch`` (kept as an anomaly). Raises NotifyRejected
-    (forged, tampered, stale, unreadable): WeChat should retry, nothing is credited."""
-    try:
-        txn = pay_client().parse_notify(headers, body)
-    except NotifyRejected as exc:
-        fact("notify", outcome="rejected_stale" if "stale" in str(exc) else "rejected_signature")
-        raise
-    outcome = _credit(txn)
-    fact("notify", outcome=outcome)
-    return outcome
-
-
-def credit_transaction(txn: dict[str, Any]) -> bool:
-    """Credit our payment from a verified transaction, once. True if this call credited it.
-
-    A credit beyond what the check still owed is recorded all the same (WeChat took it), kept as
-    an anomaly, and the excess refunded at once."""
-    return _credit(txn) == "credited"
-
-
-def _credit(txn: dict[str, Any]) -> str:
-    out_trade_no = str(txn.get("out_trade_no", ""))[:64]
-    cfg = current_app.config
-    with transaction() as tx:
-        payment = tx.session.execute(
-            select(Payment).where(Payment.out_trade_no == out_trade_no)
-        ).scalar_one_or_none()
-        if payment is None:
-            record_anomaly(tx, None, out_trade_no, "unknown out_trade_no", txn)
-            return "mismatch"
-        problem = mismatch(txn, Expected(payment.out_trade_no, payment.amount, cfg["WECHATPAY_MCHID"],
-                                         cfg["WECHAT_APPID"]))
-        if problem is not None:
-            if txn.get("trade_state") in ("SUCCESS", "REFUND"):  # money moved, but not as we asked
-                record_anomaly(tx, payment.store_id, out_trade_no, problem, txn)
-            return "mismatch"
-        ledger.lock_check(tx.session, payment.table_session_id)  # lock order: check, then payment
-        # The one transaction that moves the row to paid credits it; every racer after it sees 0 rows.
-        moved = tx.session.execute(
-            update(Payment).where(Payment.id == payment.id, Payment.status.in_(CREDITABLE))
-            .values(status="paid", paid_at=utcnow(), transaction_id=str(txn.get("transaction_id", ""))[:64],
-                    flight_key=None)
-            .execution_options(synchronize_session=False)
-        ).rowcount  # type: ignore[attr-defined]
-        if moved != 1:
-            return "duplicate"
-        tx.session.refresh(payment)
-        tx.note("payment", channel=payment.channel, status="paid")
-        excess = _apply_credit(tx, payment)
-        if excess:
-            record_anomaly(tx, payment.store_id, out_trade_no, f"overpaid: {excess} fen beyond what the check owed",
-                           txn, payment_id=payment.id, amount=excess)
-            audit.record(tx, payment.store_id, None, "payment.overpaid", "payment", payment.id, None,
-                         {"amount": payment.amount, "overpaid": excess, "table_session_id": payment.table_session_id})
-        pid = payment.id
-    if excess:
-        refund_overpayment(pid)
-    return "credited"
-
-
-def _apply_credit(tx: Tx, payment: Payment) -> int:
-    """Add a paid payment to its check (locked by the caller); returns the fen it overpaid."""
-    check = ledger.lock_check(tx.session, payment.table_session_id)
-    assert check is not None
-    coupons.coupon_credited(tx.session, payment, check)  # first: what the coupon took off is no longer owed
-    before = ledger.ledger(tx.session, check)
-    excess = overpaid_by(before.total, before.paid, payment.amount)
-    check.paid += payment.amount
-    due = max(before.total - check.paid, 0)
-    if payment.order_id is not None or due == 0:
-        query = select(Order).where(Order.table_session_id == check.id, Order.status != "cancelled",
-                                    Order.payment_status != "paid")
-        if payment.order_id is not None:
-            query = query.where(Order.id == payment.order_id)
-        for order in tx.session.execute(query).scalars():
-            order.payment_status = "paid"
-            if order.status == "submitted":  # paid before cooking: now the kitchen sees it
-                order.status = order_state.order_transition("submitted", "accepted")
-                send_to_kitchen(tx, order)
-            record_order_update(tx, order)
-    tx.emit(Outgoing("table", "check.updated", {"session": {"id": check.id, "total": before.total, "paid": check.paid,
-                                                            "due": due}}, check.store_id,
-                     table_id=check.table_id))
-    return excess
-
-
-def _mark_orders(tx: Tx, payment: Payment, status: str) -> None:
-    query = select(Order).where(Order.table_session_id == payment.table_session_id, Order.status != "cancelled",
-                                Order.payment_status != "paid")
-    if payment.order_id is not None:
-        query = query.where(Order.id == payment.order_id)
-    for order in tx.session.execute(query).scalars():
-        order.payment_status = status
-        record_order_update(tx, order)
-
-
 # -- nothing left hanging -------------------------------------------------------------------
 def reconcile(older_than: timedelta = timedelta(minutes=2),
               closing_after: timedelta = PAYING_TIMEOUT) -> dict[str, int]:
@@ -414,12 +310,12 @@ def reconcile(older_than: timedelta = timedelta(minutes=2),
     from services.refunds import retry_overpayment_refunds
 
     now = utcnow()
-    rows = db.session.execute(
-        select(Payment.id, Payment.out_trade_no, Payment.created_at)
-        .where(Payment.channel == "wechat_jsapi", Payment.status.in_(IN_FLIGHT),
-               Payment.created_at < now - older_than)
-    ).all()
-    db.session.commit()
+    with reading() as db:
+        rows = db.execute(
+            select(Payment.id, Payment.out_trade_no, Payment.created_at)
+            .where(Payment.channel == "wechat_jsapi", Payment.status.in_(IN_FLIGHT),
+                   Payment.created_at < now - older_than)
+        ).all()
     counts = {"credited": 0, "closed": 0, "waiting": 0}
     for pid, out_trade_no, created_at in rows:
         try:

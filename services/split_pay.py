@@ -5,12 +5,13 @@ by lines through the same two calls, made inside the paying transaction with the
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from domain.checkout import order_share
 from domain.errors import InvalidState, NotFound, ValidationFailed
 from domain.pricing import service_charge
-from models import Order, OrderItem, Payment, TableSession
+from models import Discount, Order, OrderItem, Payment, TableSession
 
 
 def _lines(session: Session, check: TableSession, ids: list[int]) -> list[tuple[OrderItem, Order]]:
@@ -34,9 +35,10 @@ def lines_amount(session: Session, check: TableSession, ids: list[int], amount: 
     total = 0
     for line, order in _lines(session, check, ids):
         if line.status == "cancelled" or order.status == "cancelled":
-            raise InvalidState(f"{line.name} was cancelled", {"order_item_ids": [f"{line.id} cancelled"]})
+            raise InvalidState("{name} was cancelled", {"order_item_ids": [f"{line.id} cancelled"]}, name=line.name)
         if line.payment_id is not None:
-            raise InvalidState(f"{line.name} is already paid", {"order_item_ids": [f"{line.id} already paid"]})
+            raise InvalidState("{name} is already paid", {"order_item_ids": [f"{line.id} already paid"]},
+                               name=line.name)
         total += line.line_total + service_charge(line.line_total, order.service_charge_bp)
     if amount is not None and amount != total:
         raise ValidationFailed("amount is not what these lines cost", {"amount": [f"these lines cost {total}"]})
@@ -49,3 +51,21 @@ def claim_lines(session: Session, payment: Payment, ids: list[int]) -> None:
     assert check is not None
     for line, _ in _lines(session, check, ids):
         line.payment_id = payment.id
+
+
+def order_amount(session: Session, check: TableSession, order: Order, free: int) -> int:
+    """What a pay-first order asks now (``domain.checkout.order_share``): its total less the
+    discounts on its lines and its part of what else the check is owed less (a discount on the
+    whole check, a coupon). Call with the check locked and nothing in flight for this order."""
+    unpaid = list(session.execute(
+        select(Order.id, Order.total).where(Order.table_session_id == check.id, Order.status != "cancelled",
+                                            Order.payment_status.not_in(("paid", "paying")))
+    ).all())
+    if order.id not in {row.id for row in unpaid}:
+        unpaid.append(session.execute(select(Order.id, Order.total).where(Order.id == order.id)).one())
+    line_off = {row[0]: int(row[1] or 0) for row in session.execute(
+        select(OrderItem.order_id, func.sum(Discount.amount)).join(OrderItem, OrderItem.id == Discount.order_item_id)
+        .where(Discount.table_session_id == check.id).group_by(OrderItem.order_id)
+    )}
+    nets = {row.id: max(int(row.total) - line_off.get(row.id, 0), 0) for row in unpaid}
+    return order_share(nets[order.id], sum(nets.values()), free)

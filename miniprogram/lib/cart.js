@@ -1,5 +1,6 @@
 // The table's shared cart: everyone at the table adds to one cart on the server
 // (/api/v1/tables/{token}/cart) and one of them sends it to the kitchen as a round.
+const { t } = require("./i18n");
 const { yuan } = require("./money");
 const session = require("./session");
 
@@ -15,9 +16,9 @@ function cartView(cart) {
       note: line.note || "",
       totalText: yuan(line.line_total),
       mine: cart.me !== null && cart.me !== undefined && line.diner === cart.me,
-      who: line.diner ? `${line.diner}号` : "",
+      who: line.diner ? t("dinerNumber", { n: line.diner }) : "",
       available: line.available !== false,
-      problem: line.problem === "sold_out" ? "已售罄" : (line.problem ? "暂不可点" : ""),
+      problem: line.problem === "sold_out" ? t("soldOut") : (line.problem ? t("unavailable") : ""),
     })),
     count: lines.reduce((n, line) => n + line.qty, 0),
     totalText: yuan((cart && cart.total) || 0),

@@ -1,11 +1,18 @@
 // The table's check and its rounds, as the orders page shows them.
+const { t } = require("./i18n");
 const { yuan } = require("./money");
 const session = require("./session");
 
-const STATUS_TEXT = { submitted: "已下单", accepted: "已接单", preparing: "制作中", ready: "待上菜", served: "已上菜",
-  cancelled: "已取消" };
-const PAYMENT_TEXT = { unpaid: "未支付", paying: "支付中", paid: "已支付", refunded: "已退款",
-  partially_refunded: "部分退款" };
+const STATUSES = ["submitted", "accepted", "preparing", "ready", "served", "cancelled"];
+const PAYMENT_STATES = ["unpaid", "paying", "paid", "refunded", "partially_refunded"];
+
+function statusText(status) {
+  return STATUSES.includes(status) ? t(`status_${status}`) : status;
+}
+
+function paymentText(state) {
+  return PAYMENT_STATES.includes(state) ? t(`payment_${state}`) : state;
+}
 
 function checkView(check, payMode) {
   const orders = (check.orders || []).slice().sort((a, b) => b.number - a.number);
@@ -15,15 +22,18 @@ function checkView(check, payMode) {
     totalText: yuan(check.total),
     paidText: yuan(check.paid),
     dueText: yuan(check.due),
+    payText: t("payWechat", { amount: yuan(check.due) }),
     due: check.due,
     canPayCheck: payMode === "pay_later" && check.status === "open" && check.due > 0,
     orders: orders.map((o) => ({
       id: o.id,
       number: o.number,
+      numberText: t("orderNumber", { n: o.number }),
       status: o.status,
-      statusText: STATUS_TEXT[o.status] || o.status,
-      paymentText: PAYMENT_TEXT[o.payment_status] || o.payment_status,
+      statusText: statusText(o.status),
+      paymentText: paymentText(o.payment_status),
       totalText: yuan(o.total),
+      payText: t("payWechat", { amount: yuan(o.total) }),
       total: o.total,
       canPay: payMode === "pay_first" && o.status === "submitted" && o.payment_status !== "paid",
       items: (o.items || []).map((it) => ({ id: it.id, name: it.name, qty: it.qty, totalText: yuan(it.line_total),
@@ -51,4 +61,4 @@ function isPaid(check, target) {
   return check.due === 0;
 }
 
-module.exports = { PAYMENT_TEXT, STATUS_TEXT, checkView, isPaid, load };
+module.exports = { checkView, isPaid, load, paymentText, statusText };

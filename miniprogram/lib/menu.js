@@ -1,11 +1,12 @@
 // The menu as the table page shows it, and choosing a dish's options: pure functions of the
 // server's menu (GET /api/v1/stores/{id}/menu), tested without WeChat.
+const { t } = require("./i18n");
 const { yuan } = require("./money");
 
 function groupHint(group) {
-  if (group.min > 0 && group.max === group.min) return `必选 ${group.min} 项`;
-  if (group.min > 0) return `至少 ${group.min} 项，最多 ${group.max} 项`;
-  return `可选，最多 ${group.max} 项`;
+  if (group.min > 0 && group.max === group.min) return t("mustChoose", { n: group.min });
+  if (group.min > 0) return t("chooseBetween", { min: group.min, max: group.max });
+  return t("chooseUpTo", { max: group.max });
 }
 
 function soldOut(item) {
@@ -26,6 +27,7 @@ function menuView(menu) {
         priceText: yuan(item.price),
         soldOut: soldOut(item),
         stockLeft: item.stock !== null && item.stock !== undefined && item.stock > 0 && item.stock <= 5 ? item.stock : null,
+        stockLeftText: item.stock > 0 && item.stock <= 5 ? t("onlyLeft", { n: item.stock }) : "",
         hasOptions: (item.option_groups || []).length > 0,
         photo: item.photo_url || "",
       })),
@@ -83,6 +85,8 @@ function optionsView(item, selected) {
       })),
     })),
     missing: missingChoices(item, selected),
+    addText: missingChoices(item, selected).length
+      ? t("pleaseChoose", { name: missingChoices(item, selected)[0] }) : t("addToCart"),
     priceText: yuan(unitPrice(item, selected)),
   };
 }

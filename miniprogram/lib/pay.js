@@ -3,6 +3,7 @@
 // server, which credits it — the phone only waits to see the check paid.
 const api = require("./api");
 const config = require("./config");
+const { t } = require("./i18n");
 const session = require("./session");
 
 function keyFor(target) {
@@ -27,9 +28,9 @@ function requestPayment(rp) {
 function sandboxSheet(rp, amountText) {
   return new Promise((resolve, reject) => {
     wx.showModal({
-      title: "微信支付（沙箱）",
-      content: `支付 ${amountText}`,
-      confirmText: "支付",
+      title: t("sandboxPayTitle"),
+      content: t("sandboxPayContent", { amount: amountText }),
+      confirmText: t("sandboxPayConfirm"),
       success: (res) => {
         if (!res.confirm) return resolve("cancelled");
         api.call("sandboxConfirm", {}, { package: rp.package }).then(() => resolve("paid"), reject);

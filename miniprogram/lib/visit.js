@@ -2,6 +2,7 @@
 // from another page), a login, and what the token points at.
 const api = require("./api");
 const { tokenFromLaunch } = require("./entry");
+const { t } = require("./i18n");
 const session = require("./session");
 
 const LAST = "diancan.table";
@@ -10,7 +11,7 @@ const LAST = "diancan.table";
 // code was rotated or the table disabled.
 async function enter(options) {
   const token = tokenFromLaunch(options) || wx.getStorageSync(LAST) || "";
-  if (!token) throw new api.ApiError(404, "no_table", "请扫描餐桌上的二维码");
+  if (!token) throw new api.ApiError(404, "no_table", t("scanTableCode"));
   await session.token();  // log in first: every table route after this one needs it
   const found = await api.call("table", { qr_token: token });
   wx.setStorageSync(LAST, token);

@@ -1,6 +1,7 @@
 """Every string a page or the server shows has its Chinese translation in the catalogue translators edit."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,8 +22,12 @@ def test_every_string_of_the_catalogue_has_a_chinese_translation() -> None:
 def test_the_catalogue_holds_every_string_the_code_uses(tmp_path: Path) -> None:
     """As `make translations-update` extracts them: a string added without updating the catalogue fails here."""
     pot = tmp_path / "messages.pot"
-    subprocess.run([str(Path(sys.executable).with_name("pybabel")), "extract", "-F", "babel.cfg", "-k", "_",
-                    "-k", "gettext", "-k", "lazy_gettext", "--no-location", "--omit-header", "-o", str(pot),
+    keywords = re.search(r"^BABEL_KEYWORDS := (.*?)\n(?=\S)", (ROOT / "Makefile").read_text(), re.M | re.S)
+    assert keywords, "Makefile names BABEL_KEYWORDS"
+    words = keywords.group(1).replace("\\\n", " ").split()
+    assert {"_", "gettext", "NotFound", "ValidationError"} <= set(words)
+    subprocess.run([str(Path(sys.executable).with_name("pybabel")), "extract", "-F", "babel.cfg",
+                    *[a for w in words for a in ("-k", w)], "--no-location", "--omit-header", "-o", str(pot),
                     "."], cwd=ROOT, check=True)
     with open(pot, "rb") as fh:
         template = read_po(fh)
@@ -30,3 +35,10 @@ def test_the_catalogue_holds_every_string_the_code_uses(tmp_path: Path) -> None:
         catalog = read_po(fh)
     absent = [str(m.id) for m in template if m.id and m.id not in catalog]
     assert absent == [], f"run `make translations-update`: {absent[:10]}"
+
+
+def test_the_mini_programs_catalogue_is_written_from_the_po() -> None:
+    """miniprogram/lib/catalogue.js is what scripts/miniprogram_catalogue.py makes of the .po today."""
+    done = subprocess.run([sys.executable, "scripts/miniprogram_catalogue.py", "--check"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -22,13 +22,30 @@ export class ApiError extends Error {
   }
 }
 
+// No answer at all (offline, DNS, reset): the browser's "Failed to fetch" never reaches a person; the
+// page's catalogue says it (every page's strings hold ``network_error``). Still a TypeError, with no
+// status, so `!ex.status` and `instanceof TypeError` checks keep working.
+export class NetworkError extends TypeError {
+  constructor(cause) {
+    let text;
+    try { text = JSON.parse(document.getElementById("i18n").textContent).network_error; } catch { /* no catalogue */ }
+    super(text || cause?.message || "network error");
+    this.status = 0;
+    this.code = "network";
+    this.cause = cause;
+  }
+}
+
 // ``form`` (FormData) is sent as multipart instead of a JSON ``body``; ``headers`` are added.
+// The server answers errors in the page's language (Accept-Language, api/i18n.py), with stable codes.
 export async function request(path, { method = "GET", body, form, token, headers: extra = {} } = {}) {
-  const headers = { Accept: "application/json", ...extra };
+  const headers = { Accept: "application/json", "Accept-Language": document.documentElement.lang || "zh-CN", ...extra };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
   const payload = form ?? (body === undefined ? undefined : JSON.stringify(body));
-  const resp = await fetch(path, { method, headers, body: payload });
+  let resp;
+  try { resp = await fetch(path, { method, headers, body: payload }); }
+  catch (ex) { throw new NetworkError(ex); }
   const data = resp.status !== 204 && resp.headers.get("content-type")?.includes("json") ? await resp.json() : null;
   if (!resp.ok) {
     const wait = Number(resp.headers.get("Retry-After"));

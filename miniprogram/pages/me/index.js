@@ -1,4 +1,5 @@
 // My data: what the restaurant keeps about this diner, and forgetting it.
+const { errorText, t, texts } = require("../../lib/i18n");
 const session = require("../../lib/session");
 
 function day(iso) {
@@ -6,22 +7,23 @@ function day(iso) {
 }
 
 Component({
-  data: { state: "loading", facts: null, message: "" },
+  data: { t: texts(), state: "loading", facts: null, message: "" },
   methods: {
     async onLoad() {
+      wx.setNavigationBarTitle({ title: t("meTitle") });
       try {
         const data = await session.authed("myData", {});
         this.setData({ state: "ready", facts: { firstSeen: day(data.diner.created_at), lastSeen: day(data.diner.last_seen_at),
           orders: data.orders.length } });
       } catch (err) {
-        this.setData({ state: "error", message: err.message || "网络不佳，请稍后再试" });
+        this.setData({ state: "error", message: errorText(err, "networkPoor") });
       }
     },
     forget() {
       wx.showModal({
-        title: "删除我的数据",
-        content: "删除后，餐厅不再保留您的身份；已下的订单会保留用于记账，但不再与您关联。",
-        confirmText: "删除",
+        title: t("forgetMe"),
+        content: t("forgetExplained"),
+        confirmText: t("forgetConfirm"),
         confirmColor: "#c0392b",
         success: async (res) => {
           if (!res.confirm) return;
@@ -30,7 +32,7 @@ Component({
             session.forget();
             this.setData({ state: "forgotten", facts: null });
           } catch (err) {
-            wx.showToast({ title: err.message || "删除失败", icon: "none" });
+            wx.showToast({ title: errorText(err, "forgetFailed"), icon: "none" });
           }
         },
       });

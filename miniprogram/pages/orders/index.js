@@ -1,6 +1,7 @@
 // The table's check: every round with its live status, paying (the check, or each order when the
 // store is paid first), calling the waiter. Live by polling the check (lib/live.js says why).
 const checkLib = require("../../lib/check");
+const { errorText, t, texts } = require("../../lib/i18n");
 const { createPoller } = require("../../lib/live");
 const { yuan } = require("../../lib/money");
 const payLib = require("../../lib/pay");
@@ -9,10 +10,11 @@ const visit = require("../../lib/visit");
 const CHECK_POLL_MS = 4000;
 
 Component({
-  data: { state: "loading", message: "", check: null, paying: false },
+  data: { t: texts(), state: "loading", message: "", check: null, paying: false },
 
   methods: {
     async onLoad(options) {
+      wx.setNavigationBarTitle({ title: t("ordersTitle") });
       try {
         this.visit = getApp().globalData.visit || await visit.enter(options);
         getApp().globalData.visit = this.visit;
@@ -27,7 +29,7 @@ Component({
         });
         this.poller.start();
       } catch (err) {
-        this.setData({ state: "error", message: err.message || "网络不佳，请稍后再试" });
+        this.setData({ state: "error", message: errorText(err, "networkPoor") });
       }
     },
     onShow() {
@@ -53,7 +55,7 @@ Component({
       this.setData({ state: "ready", check: checkLib.checkView(check, this.visit.store.pay_mode) });
       if (this.waitingFor && checkLib.isPaid(check, this.waitingFor)) {
         this.waitingFor = null;
-        wx.showToast({ title: "支付成功", icon: "success" });
+        wx.showToast({ title: t("paySuccess"), icon: "success" });
       }
     },
 
@@ -74,7 +76,7 @@ Component({
           if (this.poller) this.poller.poke();
         }
       } catch (err) {
-        wx.showToast({ title: err.message || "支付未完成", icon: "none" });
+        wx.showToast({ title: errorText(err, "payUnfinished"), icon: "none" });
       } finally {
         this.setData({ paying: false });
       }
@@ -83,9 +85,9 @@ Component({
       const kind = (e && e.currentTarget.dataset.kind) || "waiter";
       try {
         await visit.callWaiter(this.visit.token, kind);
-        wx.showToast({ title: kind === "bill" ? "已通知结账" : "已呼叫服务员", icon: "success" });
+        wx.showToast({ title: kind === "bill" ? t("billAsked") : t("waiterCalled"), icon: "success" });
       } catch (err) {
-        wx.showToast({ title: err.message || "呼叫失败", icon: "none" });
+        wx.showToast({ title: errorText(err, "callFailed"), icon: "none" });
       }
     },
   },

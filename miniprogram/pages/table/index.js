@@ -2,6 +2,7 @@
 // Built with Component() (WeChat's page-as-component form) so tests render it with
 // miniprogram-simulate; the logic lives in lib/.
 const cart = require("../../lib/cart");
+const { errorText, t, texts } = require("../../lib/i18n");
 const { createPoller } = require("../../lib/live");
 const menuLib = require("../../lib/menu");
 const privacy = require("../../lib/privacy");
@@ -11,6 +12,7 @@ const CART_POLL_MS = 3000;
 
 Component({
   data: {
+    t: texts(),
     state: "loading",  // loading | ready | error
     message: "",
     store: null,
@@ -46,8 +48,7 @@ Component({
         });
         this.poller.start();
       } catch (err) {
-        let message = err.message || "网络不佳，请稍后再试";
-        if (err.code === "not_found") message = "这张桌码已失效，请扫描餐桌上的新二维码";
+        const message = err.code === "not_found" ? t("codeExpired") : errorText(err, "networkPoor");
         this.setData({ state: "error", message });
       }
     },
@@ -90,9 +91,9 @@ Component({
       try {
         const data = await cart.add(this.visit.token, itemId, 1, optionIds, "");
         this.setData({ cart: cart.cartView(data) });
-        wx.showToast({ title: "已加入购物车", icon: "success" });
+        wx.showToast({ title: t("added"), icon: "success" });
       } catch (err) {
-        wx.showToast({ title: err.code === "sold_out" ? "已售罄" : (err.message || "加入失败"), icon: "none" });
+        wx.showToast({ title: errorText(err, "addFailed"), icon: "none" });
       }
     },
     async changeQty(e) {
@@ -120,7 +121,7 @@ Component({
         this.setData({ sheet: "", cart: cart.cartView(null) });
         wx.navigateTo({ url: `/pages/orders/index?token=${encodeURIComponent(this.visit.token)}` });
       } catch (err) {
-        wx.showToast({ title: err.code === "sold_out" ? "有菜品已售罄" : (err.message || "下单失败，请重试"), icon: "none" });
+        wx.showToast({ title: err.code === "sold_out" ? t("somethingSoldOut") : errorText(err, "sendFailed"), icon: "none" });
         if (this.poller) this.poller.poke();
       } finally {
         this.setData({ sending: false });
@@ -135,9 +136,9 @@ Component({
     async callWaiter() {
       try {
         await visit.callWaiter(this.visit.token, "waiter");
-        wx.showToast({ title: "已呼叫服务员", icon: "success" });
+        wx.showToast({ title: t("waiterCalled"), icon: "success" });
       } catch (err) {
-        wx.showToast({ title: err.message || "呼叫失败", icon: "none" });
+        wx.showToast({ title: errorText(err, "callFailed"), icon: "none" });
       }
     },
     privacyAnswered() {

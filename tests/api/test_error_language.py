@@ -1,0 +1,62 @@
+"""Errors speak the caller's language (api/i18n.py): a page's request (Accept-Language, ?lang=, the
+lang cookie) gets the catalogue's words, a machine that states none the contract's English; the code
+never changes."""
+from __future__ import annotations
+
+from tests.helpers import auth, make_store, make_table, staff_token
+
+ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
+
+
+def _error(resp, status: int, code: str) -> dict:
+    assert resp.status_code == status, resp.get_data(as_text=True)
+    body = resp.get_json()["error"]
+    assert body["code"] == code
+    return body
+
+
+def test_wrong_password_is_chinese_for_a_chinese_page_and_english_for_a_machine(client) -> None:
+    store = make_store()
+    body = {"store": store.slug, "username": "owner", "password": "nope-nope-1"}
+    assert _error(client.post("/api/v1/staff/login", json=body, headers=ZH), 401, "unauthorized")["message"] \
+        == "用户名或密码错误"
+    assert _error(client.post("/api/v1/staff/login", json=body), 401, "unauthorized")["message"] \
+        == "wrong username or password"
+    en = client.post("/api/v1/staff/login?lang=en", json=body, headers=ZH)
+    assert _error(en, 401, "unauthorized")["message"] == "wrong username or password"
+
+
+def test_a_conflict_and_its_field_are_chinese(client) -> None:
+    store = make_store()
+    make_table(store, code="B7")
+    token = staff_token(client, store)
+    r = client.post("/api/v1/admin/tables", json={"code": "B7"}, headers=ZH | auth(token))
+    err = _error(r, 409, "conflict")
+    assert err["message"] == "已有相同桌号的桌台"
+    assert err["fields"] == {"code": ["已被使用"]}
+
+
+def test_library_validation_messages_are_translated_with_their_numbers(client) -> None:
+    store = make_store()
+    token = staff_token(client, store)
+    bad = {"code": "B8", "seats": 120, "area_id": "x"}
+    err = _error(client.post("/api/v1/admin/tables", json=bad, headers=ZH | auth(token)), 422, "validation_error")
+    assert err["message"] == "部分内容填写有误。"
+    assert err["fields"]["seats"] == ["须在 1 到 99 之间。"]
+    assert err["fields"]["area_id"] == ["请填写整数。"]
+    err = _error(client.post("/api/v1/admin/areas", json={"name": "长" * 60}, headers=ZH | auth(token)), 422,
+                 "validation_error")
+    assert err["fields"]["name"] == ["长度须在 1 到 50 个字之间。"]
+    err = _error(client.post("/api/v1/admin/tables", json={"code": "桌"}, headers=ZH | auth(token)), 422,
+                 "validation_error")
+    assert err["fields"]["code"] == ["1 到 20 个字母、数字、_ 或 -"]
+    r = client.post("/api/v1/admin/tables", json=bad, headers=auth(token))
+    assert _error(r, 422, "validation_error")["fields"]["seats"] == ["Must be greater than or equal to 1 and less "
+                                                                      "than or equal to 99."]
+
+
+def test_a_message_the_catalogue_lacks_gets_the_codes_general_words(client) -> None:
+    r = client.get("/api/v1/no-such-route", headers=ZH)
+    assert _error(r, 404, "not_found")["message"] == "内容已不存在，请刷新。"
+    r = client.get("/api/v1/no-such-route", headers={"Accept-Language": "en-US"})
+    assert "not found" in _error(r, 404, "not_found")["message"].lower()
