@@ -14,7 +14,8 @@ from models.store import Area, Station, Store, StoreCounter, Table, WxaCode
 from models.table_service import CartLine, CheckDiner, WaiterCall
 
 __all__ = [
-    "Area", "AuditLog", "Base", "CartLine", "Category", "CheckDiner", "Coupon", "CouponClaim", "Diner", "Discount", "Item",
+    "Area", "AuditLog", "Base", "CartLine", "Category", "CheckDiner", "Coupon", "CouponClaim", "Diner", "Discount",
+    "Item",
     "ItemPhoto", "KitchenDevice", "KitchenEvent", "Option", "OptionGroup", "Order", "OrderItem", "Payment",
     "PaymentAnomaly", "PrintJob", "Printer", "Refund", "RevokedStaffSession", "Shift", "Staff", "Station", "Store",
     "StoreCounter", "Table", "TableSession", "Ticket", "TicketItem", "WaiterCall", "WxaCode", "db", "utcnow",

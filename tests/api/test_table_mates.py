@@ -119,4 +119,5 @@ def test_headcount_is_asked_once_per_check_and_only_where_the_store_takes_it(cli
             for n in (0, 51)] == [422, 422]
     order = _round(client, table, dish, mate)
     assert order["table_session_id"] == session_id  # the round joins the check the headcount opened
-    assert client.get(f"/api/v1/table-sessions/{session_id}", headers=auth(diner)).get_json()["session"]["headcount"] == 4
+    check = client.get(f"/api/v1/table-sessions/{session_id}", headers=auth(diner)).get_json()["session"]
+    assert check["headcount"] == 4

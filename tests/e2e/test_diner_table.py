@@ -205,7 +205,8 @@ def test_thumbnails_are_at_most_twice_their_displayed_size(client, live_server, 
     page = _open(browser, f"{live_server}/t/{token_of(table)}")
     imgs = page.locator("img.dish-thumb")
     expect(imgs).to_have_count(2)
-    page.wait_for_function("[...document.querySelectorAll('img.dish-thumb')].every((i) => i.complete && i.naturalWidth)")
+    page.wait_for_function("[...document.querySelectorAll('img.dish-thumb')]"
+                           ".every((i) => i.complete && i.naturalWidth)")
     # naturalWidth of a srcset image is divided by its density: decode the file chosen to get its pixels
     sizes = page.evaluate("""() => Promise.all([...document.querySelectorAll('img.dish-thumb')].map(async (img) => {
       const file = new Image(); file.src = img.currentSrc; await file.decode();
@@ -229,7 +230,7 @@ def test_headcount_is_asked_once_per_check_and_the_cashier_sees_it(client, live_
     expect(first.locator("#headcount-sheet")).to_be_visible()
     expect(first.locator("#headcount-title")).to_have_text("请问您几位用餐？")
     _shot(first, "diner-headcount")
-    first.get_by_role("button", name="4 位").click()
+    first.get_by_role("button", name="4 位", exact=True).click()
     expect(first.locator("#headcount-sheet")).to_be_hidden()
     expect(first.locator("#banner")).to_have_text("已记下：4 位用餐。")
     second = browser.new_context(**PHONE).new_page()
@@ -243,3 +244,42 @@ def test_headcount_is_asked_once_per_check_and_the_cashier_sees_it(client, live_
     assert next(t for t in floor["tables"] if t["code"] == "E5")["session"]["headcount"] == 4
     first.context.close()
     second.context.close()
+
+
+def test_axe_finds_nothing_serious_on_any_view_of_the_diner_page(client, live_server, browser):
+    from tests.e2e.a11y import serious_violations
+
+    store = make_store()
+    db.session.execute(update(Store).where(Store.id == store.id).values(ask_headcount=True))
+    db.session.commit()
+    table = make_table(store, code="F6")
+    make_item(store, name="小炒肉", price=4200, groups=[("辣度", 1, 1, [("微辣", 0), ("特辣", 0)])])
+    make_item(store, name="米饭", price=300)
+    page = browser.new_context(**PHONE, reduced_motion="reduce").new_page()  # sheets without their rise
+    page.goto(f"{live_server}/t/{token_of(table)}")
+    expect(page.locator("#headcount-sheet")).to_be_visible()
+    seen = {"headcount": serious_violations(page)}
+    page.get_by_role("button", name="2 位", exact=True).click()
+    _add(page, "米饭")
+    expect(page.locator("#cart-count")).to_have_text("1")
+    seen["menu"] = serious_violations(page)
+    page.get_by_role("button", name="添加小炒肉").click()
+    expect(page.locator("#option-sheet")).to_be_visible()
+    seen["options"] = serious_violations(page)
+    page.locator("#option-sheet [data-close]").click()
+    page.locator("#checkout").click()
+    expect(page.locator("#cart-sheet")).to_be_visible()
+    seen["cart"] = serious_violations(page)
+    page.locator("#submit").click()
+    expect(page.locator("#order-list .order")).to_have_count(1)
+    expect(page.locator("#cart-sheet")).to_be_hidden()
+    seen["orders"] = serious_violations(page)
+    page.locator("#call-waiter").click()
+    expect(page.locator("#call-sheet")).to_be_visible()
+    seen["calls"] = serious_violations(page)
+    page.goto(f"{live_server}/t/no-such-table")
+    expect(page.locator("#error-text")).to_be_visible()
+    seen["unknown table"] = serious_violations(page)
+    found = {view: [(v["id"], v["targets"][:4], v["summary"][:1]) for v in f] for view, f in seen.items() if f}
+    assert found == {}
+    page.context.close()

@@ -92,7 +92,9 @@ function itemCard(item) {
             "aria-hidden": inCart ? false : "true", tabindex: inCart ? false : "-1", onclick: () => takeOne(item) }, "−"),
           el("span", { class: `in-cart${inCart ? "" : " held"}`, "aria-label": inCart ? fmt(T.in_cart_n, { n: inCart }) : false },
             String(inCart)),
-          el("button", { type: "button", class: hasOptions ? "btn small" : "add", "aria-label": fmt(T.add_x, { name: item.name }),
+          // the accessible name holds the visible text ("选规格") too, for voice control
+          el("button", { type: "button", class: hasOptions ? "btn small" : "add",
+            "aria-label": hasOptions ? `${T.choose} · ${fmt(T.add_x, { name: item.name })}` : fmt(T.add_x, { name: item.name }),
             onclick: () => (hasOptions ? openOptions(item) : addToCart(item, 1, [], "")) },
           hasOptions ? T.choose : "+")))));
 }
