@@ -38,12 +38,16 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
         app.register_blueprint(sandbox_bp)
         logging.getLogger(__name__).warning(
-            "WECHAT_SANDBOX is on: /wechat-sandbox/pay/confirm marks any payment paid without authentication, "
-            "WeChat login and pay go to the sandbox, and the demo store's passwords are public. "
+            "WECHAT_SANDBOX is on: /wechat-sandbox/pay/confirm and /alipay-sandbox/pay/confirm mark any payment paid "
+            "without authentication, WeChat login and WeChat Pay and Alipay go to the sandboxes, and the demo "
+            "store's passwords are public. "
             "Never on a public server: use an https PUBLIC_BASE_URL, or turn the sandbox off.")
         from printers.feie_sandbox import bp as feie_sandbox_bp
 
         app.register_blueprint(feie_sandbox_bp)
+        from alipay_open.sandbox import bp as alipay_sandbox_bp
+
+        app.register_blueprint(alipay_sandbox_bp)
 
     _reconcile_in_background(app)
     _print_in_background(app)

@@ -49,11 +49,12 @@ def init_app(app: Flask) -> None:
         pos,
         reports,
         staff,
+        stock,
         table_service,
         together,
     )
 
     limits.init_app(app)
     for module in (diner, staff, kds, admin, admin_menu, admin_printers, admin_staff, table_service, devices,
-                   payments, floor, incidents, pos, reports, coupons, together):
+                   payments, floor, incidents, pos, reports, coupons, together, stock):
         api.register_blueprint(module.blp)

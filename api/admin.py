@@ -11,11 +11,9 @@ from zoneinfo import ZoneInfo
 import segno
 from flask import Response
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 
 from api.auth import permission_required, require_staff
 from models import Table
-from schema import Day, Moment, RequestSchema
 from schema.admin import (
     AdminTablesResponse,
     AreaEnvelope,
@@ -32,6 +30,7 @@ from schema.admin import (
     TableEnvelope,
     TablePatch,
 )
+from schema.audit import AuditQuery, AuditResponse
 from services import admin, audit, tables
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="Store administration")
@@ -200,32 +199,6 @@ def create_station(body: dict[str, Any]) -> Any:
 @blp.doc(**SECURED)
 def patch_station(body: dict[str, Any], station_id: int) -> dict[str, Any]:
     return {"station": admin.update_station(_store_id(), station_id, body)}
-
-
-class AuditQuery(RequestSchema):
-    action = fields.Str(load_default=None, validate=validate.Length(max=40))
-    staff_id = fields.Int(load_default=None, validate=validate.Range(1, 2**31 - 1))
-    since = Moment(load_default=None)
-    until = Moment(load_default=None)
-    date_from = Day(load_default=None, metadata={"description": "first day, in the store's time zone"})
-    date_to = Day(load_default=None, metadata={"description": "last day (inclusive), store time zone"})
-    before_id = fields.Int(load_default=None, validate=validate.Range(1, 2**31 - 1))
-    limit = fields.Int(load_default=50, validate=validate.Range(1, 200))
-
-
-class AuditEntrySchema(Schema):
-    id = fields.Int()
-    staff_id = fields.Int(allow_none=True)
-    action = fields.Str()
-    target_type = fields.Str()
-    target_id = fields.Int(allow_none=True)
-    before = fields.Dict(allow_none=True)
-    after = fields.Dict(allow_none=True)
-    created_at = fields.DateTime()
-
-
-class AuditResponse(Schema):
-    entries = fields.List(fields.Nested(AuditEntrySchema))
 
 
 @blp.get("/audit")

@@ -20,8 +20,8 @@ from flask import Response, current_app, request
 
 from domain import permissions
 from domain.errors import Forbidden, Unauthorized
-from models import db
 from services import devices, diners, staff
+from services.uow import reading
 
 SESSION_COOKIE = staff.SESSION_COOKIE
 CSRF_HEADER = "X-CSRF-Token"
@@ -78,11 +78,10 @@ def _caller(kind: str, authenticate: Callable[[str], T]) -> T | None:
     if kind not in cache:
         token = request_token() if kind == "staff" else bearer_token()  # only staff sign in by cookie
         try:
-            cache[kind] = authenticate(token) if token else None
+            with reading():
+                cache[kind] = authenticate(token) if token else None
         except Unauthorized:
             cache[kind] = None
-        finally:
-            db.session.commit()
     return cache[kind]
 
 

@@ -4,44 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 
 from api.auth import current_staff, permission_required
-from schema import RequestSchema
+from schema.devices import DeviceCreated, DeviceCreateRequest, DeviceEnvelope, DevicesEnvelope
 from services import devices
 
 blp = Blueprint("kds_devices", __name__, url_prefix="/api/v1/admin/kds/devices",
                 description="Kitchen screens: pairing codes and revocation")
-
-
-class DeviceCreateRequest(RequestSchema):
-    name = fields.Str(required=True, validate=validate.Length(1, 50))
-    stations = fields.List(fields.Str(validate=validate.Length(1, 20)), load_default=list,
-                           validate=validate.Length(max=20))
-
-
-class DeviceSchema(Schema):
-    id = fields.Int()
-    name = fields.Str()
-    stations = fields.List(fields.Str())
-    created_at = fields.DateTime()
-    paired_at = fields.DateTime(allow_none=True)
-    revoked_at = fields.DateTime(allow_none=True)
-    status = fields.Function(lambda d: "revoked" if d.revoked_at else ("paired" if d.paired_at else "pending"))
-
-
-class DeviceCreated(Schema):
-    device = fields.Nested(DeviceSchema)
-    pairing_code = fields.Str(metadata={"description": "8 digits, once, within expires_in seconds"})
-    expires_in = fields.Int()
-
-
-class DeviceEnvelope(Schema):
-    device = fields.Nested(DeviceSchema)
-
-
-class DevicesEnvelope(Schema):
-    devices = fields.List(fields.Nested(DeviceSchema))
 
 
 def _who():  # type: ignore[no-untyped-def]

@@ -5,17 +5,17 @@ from typing import Any
 
 from flask import Response, jsonify
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 
 from api.auth import current_diner, current_staff, diner_required, permission_required, require_staff
 from api.limits import diner_or_ip, limiter, table_key
 from domain.errors import NotFound, Unauthorized
 from domain.pricing import LineRequest
-from schema import RequestSchema
 from schema.diner import (
+    CancelLineRequest,
     DinerLoginRequest,
     DinerLoginResponse,
     MenuResponse,
+    MyDataResponse,
     TableLookupResponse,
     menu_answer,
     table_answer,
@@ -101,10 +101,6 @@ def get_table_session(session_id: int) -> Any:
     return {"session": check}
 
 
-class CancelLineRequest(RequestSchema):
-    reason = fields.Str(load_default="", validate=validate.Length(max=200))
-
-
 @blp.post("/orders/<int:order_id>/items/<int:line_id>/cancel")
 @blp.arguments(CancelLineRequest)
 @blp.response(200, OrderEnvelopeSchema)
@@ -131,11 +127,6 @@ def close_table_session(session_id: int) -> dict[str, Any]:
     who = current_staff()
     assert who is not None
     return {"session": orders.close_check(who.store_id, session_id)}
-
-
-class MyDataResponse(Schema):
-    diner = fields.Dict()
-    orders = fields.List(fields.Dict())
 
 
 @blp.get("/diner/me/data")

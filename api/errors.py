@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import Flask, jsonify
 from flask_smorest import Api
-from marshmallow import Schema, fields
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from api import i18n
 from domain.errors import DomainError
+from schema.errors import ErrorSchema
 
 log = logging.getLogger(__name__)
 
@@ -22,17 +22,6 @@ HTTP_CODES = {
     409: "conflict", 413: "too_large", 414: "too_large", 415: "invalid_request", 422: "validation_error",
     429: "rate_limited", 502: "upstream_error", 503: "unavailable",
 }
-
-
-class ErrorBodySchema(Schema):
-    # Registered before api/openapi.py's rule is installed, so "always present" is said here.
-    code = fields.Str(required=True, metadata={"description": "stable error code, e.g. sold_out"})
-    message = fields.Str(required=True)
-    fields = fields.Dict(metadata={"description": "per-field messages, for validation errors", "optional": True})
-
-
-class ErrorSchema(Schema):
-    error = fields.Nested(ErrorBodySchema, required=True)
 
 
 def error_response(status: int, code: str, message: str, field_errors: dict[str, Any] | None = None,  # type: ignore[no-untyped-def]

@@ -4,34 +4,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
 
 from api.auth import current_staff, permission_required
+from schema.incidents import IncidentsResponse, WarningsResponse
 from services import incidents
 
 blp = Blueprint("incidents", __name__, url_prefix="/api/v1", description="Warnings for staff, incidents")
-
-
-class WarningSchema(Schema):
-    kind = fields.Str(metadata={"description": "screen_offline | payments_stuck | wechat_pay_failing | printer_down"})
-    count = fields.Int()
-    since = fields.DateTime(allow_none=True)
-    detail = fields.Str()
-
-
-class IncidentSchema(Schema):
-    kind = fields.Str()
-    at = fields.DateTime()
-    detail = fields.Str()
-
-
-class WarningsResponse(Schema):
-    warnings = fields.List(fields.Nested(WarningSchema))
-
-
-class IncidentsResponse(Schema):
-    warnings = fields.List(fields.Nested(WarningSchema))
-    incidents = fields.List(fields.Nested(IncidentSchema))
 
 
 @blp.get("/floor/warnings")

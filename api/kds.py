@@ -4,21 +4,27 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 
 from api.auth import current_device, kitchen_required, kitchen_store_id
 from api.limits import limiter
 from domain.errors import Forbidden
-from schema import RequestSchema
-from schema.kitchen import ItemStatusRequest, SnapshotSchema, TicketEnvelopeSchema, ticket_data
+from schema.kitchen import (
+    AllDayResponse,
+    ItemAvailabilityEnvelope,
+    ItemStatusRequest,
+    KitchenSettings,
+    PairRequest,
+    PairResponse,
+    SnapshotQuery,
+    SnapshotSchema,
+    SoldOutRequest,
+    StationsQuery,
+    TicketEnvelopeSchema,
+    ticket_data,
+)
 from services import devices, kitchen, menu
 
 blp = Blueprint("kds", __name__, url_prefix="/api/v1/kds", description="Kitchen display")
-
-
-class SnapshotQuery(RequestSchema):
-    status = fields.Str(load_default="open", validate=validate.OneOf(["open"]))
-    stations = fields.Str(load_default="", validate=validate.Length(max=200))
 
 
 def _store_id() -> int:
@@ -69,21 +75,6 @@ def item_status(body: dict[str, Any], item_id: int) -> dict[str, Any]:
                                                           _screen_stations()))}
 
 
-class SoldOutRequest(RequestSchema):
-    sold_out = fields.Bool(required=True)
-
-
-class ItemAvailabilitySchema(Schema):
-    id = fields.Int()
-    name = fields.Str()
-    sold_out = fields.Bool()
-    stock = fields.Int(allow_none=True)
-
-
-class ItemAvailabilityEnvelope(Schema):
-    item = fields.Nested(ItemAvailabilitySchema)
-
-
 @blp.post("/items/<int:item_id>/sold-out")
 @kitchen_required
 @blp.arguments(SoldOutRequest)
@@ -94,21 +85,6 @@ def mark_sold_out(body: dict[str, Any], item_id: int) -> dict[str, Any]:
     return {"item": menu.set_sold_out(_store_id(), item_id, body["sold_out"])}
 
 
-class PairRequest(RequestSchema):
-    code = fields.Str(required=True, validate=validate.Regexp(r"^[0-9]{8}$"))
-
-
-class PairedDeviceSchema(Schema):
-    id = fields.Int()
-    name = fields.Str()
-    stations = fields.List(fields.Str())
-
-
-class PairResponse(Schema):
-    token = fields.Str()
-    device = fields.Nested(PairedDeviceSchema)
-
-
 @blp.post("/pair")
 @limiter.limit("10/minute")
 @blp.arguments(PairRequest)
@@ -117,21 +93,6 @@ def pair(body: dict[str, Any]) -> dict[str, Any]:
     """A kitchen screen trades the code a manager made for its own token (once)."""
     device, token = devices.pair(body["code"])
     return {"token": token, "device": device}
-
-
-class StationsQuery(RequestSchema):
-    stations = fields.Str(load_default="", validate=validate.Length(max=200))
-
-
-class AllDayRow(Schema):
-    item_id = fields.Int()
-    name = fields.Str()
-    sold_out = fields.Bool()
-    qty = fields.Int()
-
-
-class AllDayResponse(Schema):
-    items = fields.List(fields.Nested(AllDayRow))
 
 
 def _stations(query: dict[str, Any]) -> list[str] | None:
@@ -163,12 +124,6 @@ def all_day(query: dict[str, Any]) -> dict[str, Any]:
 def undo(query: dict[str, Any]) -> dict[str, Any]:
     """Undo the last bump (within 10 minutes): the ticket comes back on every screen."""
     return {"ticket": ticket_data(kitchen.undo_last_bump(_store_id(), _stations(query)))}
-
-
-class KitchenSettings(Schema):
-    warn_minutes = fields.Int()
-    late_minutes = fields.Int()
-    stations = fields.List(fields.Dict(), metadata={"description": "[{code, name}] of the store"})
 
 
 @blp.get("/settings")

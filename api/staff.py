@@ -19,7 +19,6 @@ from api.auth import (
 from api.limits import limiter
 from domain import permissions
 from domain.errors import Forbidden
-from models import db
 from schema.staff import (
     PasswordChange,
     PasswordChanged,
@@ -29,6 +28,7 @@ from schema.staff import (
 )
 from services import admin, staff
 from services.context import setting
+from services.uow import reading
 
 blp = Blueprint("staff", __name__, url_prefix="/api/v1", description="Staff: login and administration")
 
@@ -43,12 +43,12 @@ def staff_login(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _session_view(who: staff.StaffPrincipal, token: str) -> dict[str, Any]:
-    store = admin.get_store(who.store_id)
+    with reading():
+        store = admin.get_store(who.store_id)
     view = {"staff": who, "store": {"id": store.id, "name": store.name, "slug": store.slug,
                                         "timezone": store.timezone},
             "permissions": permissions.permissions_of(who.role), "csrf_token": csrf_token(token),
             "expires_in": setting("STAFF_TOKEN_TTL")}
-    db.session.commit()
     return view
 
 
@@ -85,7 +85,7 @@ def close_session() -> Response:
     except Forbidden:  # a cookie without its CSRF token: cleared, but not trusted to sign anyone out
         token = None
     if token:
-        staff.end_session(token)
+        staff.end_login(token)
     resp = Response(status=204)
     clear_session_cookie(resp)
     return resp

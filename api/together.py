@@ -4,22 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
 
+from schema.together import OftenWithResponse
 from services.together import often_with
 
 blp = Blueprint("together", __name__, url_prefix="/api/v1", description="Often ordered with")
-
-
-class Pairing(Schema):
-    item_id = fields.Int()
-    name = fields.Str()
-    count = fields.Int(metadata={"description": "rounds in the last 30 days with both dishes"})
-
-
-class OftenWithResponse(Schema):
-    items = fields.Dict(keys=fields.Str(), values=fields.List(fields.Nested(Pairing)),
-                        metadata={"description": "dish id → up to three dishes most often in the same round"})
 
 
 @blp.get("/stores/<int:store_id>/often-ordered-with")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from config.sandbox import feie_sandbox_defaults, sandbox_defaults
+from config.sandbox import alipay_sandbox_defaults, feie_sandbox_defaults, sandbox_defaults
 from config.secrets import instance_secrets
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +52,14 @@ class Settings:
     WECHATPAY_APIV3_KEY: str = ""
     WECHATPAY_PUBLIC_KEY_FILE: str = ""
     WECHATPAY_PUBLIC_KEY_ID: str = ""
+    # Alipay face-to-face (当面付), public-key mode: the app's id and RSA2 private key, Alipay's public
+    # key, the gateway, and the seller's PID (2088…) the money goes to. Sandbox mode fills them.
+    ALIPAY_APPID: str = ""
+    ALIPAY_PRIVATE_KEY_FILE: str = ""
+    ALIPAY_PUBLIC_KEY_FILE: str = ""
+    ALIPAY_GATEWAY: str = ""
+    ALIPAY_SELLER_ID: str = ""
+    ALIPAY_SANDBOX_WAIT_SECONDS: float = 60.0  # the sandbox closes a trade left waiting for the password this long
     STAFF_TOKEN_TTL: int = 12 * 3600
     DINER_TOKEN_TTL: int = 7 * 24 * 3600
     MAX_CONTENT_LENGTH: int = 64 * 1024
@@ -129,6 +137,7 @@ class Settings:
             # WECHAT_* / WECHATPAY_* value always wins (contract: "overrides").
             defaults = sandbox_defaults(instance, self.PUBLIC_BASE_URL)
             defaults |= feie_sandbox_defaults(instance, self.PUBLIC_BASE_URL)
+            defaults |= alipay_sandbox_defaults(instance, self.PUBLIC_BASE_URL)
             for name, value in defaults.items():
                 if not getattr(self, name):
                     setattr(self, name, value)

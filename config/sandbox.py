@@ -115,3 +115,41 @@ def feie_sandbox_defaults(instance: Path, public_base_url: str) -> dict[str, str
         "user": f"dev{secrets.randbelow(10**8):08d}@sandbox.feieyun.test", "ukey": secrets.token_hex(8)})
     return {"FEIE_API_BASE": f"{public_base_url}/feie-sandbox/Api/Open/", "FEIE_USER": ident["user"],
             "FEIE_UKEY": ident["ukey"]}
+
+
+def _alipay_identity() -> dict[str, str]:
+    app_key, app_pub = _pem_pair()
+    alipay_key, alipay_pub = _pem_pair()
+    return {
+        # Alipay's app ids are 16 digits (2021… live, 9021… in Alipay's own sandbox); PIDs are 2088 + 12.
+        "appid": "9021" + "".join(str(secrets.randbelow(10)) for _ in range(12)),
+        "seller_id": "2088" + "".join(str(secrets.randbelow(10)) for _ in range(12)),
+        "app_key": app_key, "app_pub": app_pub, "alipay_key": alipay_key, "alipay_pub": alipay_pub,
+    }
+
+
+def alipay_sandbox_identity(instance: Path) -> dict[str, str]:
+    """The Alipay sandbox's identity, as Alipay's open platform gives a developer in public-key mode:
+    an app id, the seller's PID, the app's RSA2 key pair (the app signs with the private half, the
+    sandbox checks with the public half) and Alipay's key pair (the sandbox signs its answers, the
+    app checks them with "Alipay's public key")."""
+    return kept_secrets(instance / "alipay-sandbox" / "identity.json", _alipay_identity)
+
+
+def alipay_sandbox_defaults(instance: Path, public_base_url: str) -> dict[str, str]:
+    """Values the ALIPAY_* settings take in sandbox mode when the environment sets none."""
+    ident = alipay_sandbox_identity(instance)
+    folder = instance / "alipay-sandbox"
+    files = {"app_private_key.pem": ident["app_key"], "alipay_public_key.pem": ident["alipay_pub"]}
+    for name, text in files.items():
+        path = folder / name
+        if not path.exists():
+            path.write_text(text)
+            path.chmod(0o600)
+    return {
+        "ALIPAY_APPID": ident["appid"],
+        "ALIPAY_SELLER_ID": ident["seller_id"],
+        "ALIPAY_GATEWAY": f"{public_base_url}/alipay-sandbox/gateway.do",
+        "ALIPAY_PRIVATE_KEY_FILE": str(folder / "app_private_key.pem"),
+        "ALIPAY_PUBLIC_KEY_FILE": str(folder / "alipay_public_key.pem"),
+    }

@@ -1,6 +1,6 @@
 """Payment codes (付款码): which provider a scanned code belongs to, and what a provider said.
 
-Pure: no I/O. The WeChat Pay client (``wechat/pay.py``) and the Alipay client (``alipay/``) turn
+Pure: no I/O. The WeChat Pay client (``wechat/pay.py``) and the Alipay client (``alipay_open/client.py``) turn
 their providers' answers into :class:`CodeAnswer`; ``services/codepay.py`` decides from it, and
 credits a payment only on a *verified query* answer (:func:`creditable`).
 """

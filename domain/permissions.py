@@ -35,6 +35,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "audit.read": frozenset({"owner", "manager"}),
     "reports": frozenset({"owner", "manager"}),
     "promotions.manage": frozenset({"owner", "manager"}),
+    "stock.manage": frozenset({"owner", "manager"}),  # ingredients, recipes, deliveries, counts
     "staff.manage": frozenset({"owner", "manager"}),
     # owners and managers are made, changed and ended by an owner only
     "staff.manage_managers": frozenset({"owner"}),

@@ -17,9 +17,9 @@ from flask import Flask
 from flask_socketio import SocketIO
 from sqlalchemy import or_, select
 
-from models import StoreCounter, db
+from models import StoreCounter
 from services import counters, incidents
-from services.uow import fact
+from services.uow import fact, reading
 
 log = logging.getLogger(__name__)
 STATION_PREFIX = "station:"
@@ -28,12 +28,12 @@ _started = False
 
 def latest_seqs(store_ids: set[int]) -> dict[int, tuple[int, dict[str, int]]]:
     """For each store: (latest kitchen seq, {station: latest seq}) from the counter rows."""
-    rows = db.session.execute(
-        select(StoreCounter.store_id, StoreCounter.name, StoreCounter.value).where(
-            StoreCounter.store_id.in_(sorted(store_ids)),
-            or_(StoreCounter.name == counters.KITCHEN_SEQ, StoreCounter.name.startswith(STATION_PREFIX)))
-    ).all()
-    db.session.commit()  # end the read at once
+    with reading() as db:  # ends the read at once
+        rows = db.execute(
+            select(StoreCounter.store_id, StoreCounter.name, StoreCounter.value).where(
+                StoreCounter.store_id.in_(sorted(store_ids)),
+                or_(StoreCounter.name == counters.KITCHEN_SEQ, StoreCounter.name.startswith(STATION_PREFIX)))
+        ).all()
     latest: dict[int, tuple[int, dict[str, int]]] = {sid: (0, {}) for sid in store_ids}
     for store_id, name, value in rows:
         seq, stations = latest[store_id]

@@ -10,13 +10,14 @@ from models.people import Diner, RevokedStaffSession, Staff
 from models.printing import Printer, PrintJob
 from models.promotions import Coupon, CouponClaim
 from models.shifts import Shift
+from models.stock import Ingredient, RecipeLine, StockMove, StockSellout
 from models.store import Area, Station, Store, StoreCounter, Table, WxaCode
 from models.table_service import CartLine, CheckDiner, WaiterCall
 
 __all__ = [
     "Area", "AuditLog", "Base", "CartLine", "Category", "CheckDiner", "Coupon", "CouponClaim", "Diner", "Discount",
-    "Item",
-    "ItemPhoto", "KitchenDevice", "KitchenEvent", "Option", "OptionGroup", "Order", "OrderItem", "Payment",
-    "PaymentAnomaly", "PrintJob", "Printer", "Refund", "RevokedStaffSession", "Shift", "Staff", "Station", "Store",
-    "StoreCounter", "Table", "TableSession", "Ticket", "TicketItem", "WaiterCall", "WxaCode", "db", "utcnow",
+    "Ingredient", "Item", "ItemPhoto", "KitchenDevice", "KitchenEvent", "Option", "OptionGroup", "Order", "OrderItem",
+    "Payment", "PaymentAnomaly", "PrintJob", "Printer", "RecipeLine", "Refund", "RevokedStaffSession", "Shift", "Staff",
+    "Station", "StockMove", "StockSellout", "Store", "StoreCounter", "Table", "TableSession", "Ticket", "TicketItem",
+    "WaiterCall", "WxaCode", "db", "utcnow",
 ]

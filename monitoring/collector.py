@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from models import Payment, Ticket, db, utcnow
 from services import status as reported
+from services.uow import reading
 
 log = logging.getLogger(__name__)
 
@@ -64,18 +65,17 @@ class BusinessCollector(Collector):
 
     def _from_database(self) -> Iterator[Metric]:
         now = utcnow()
-        session = db.session()
-        tickets = session.execute(
-            select(Ticket.store_id, Ticket.station, func.count(), func.min(Ticket.created_at))
-            .where(Ticket.status.in_(OPEN_TICKET)).group_by(Ticket.store_id, Ticket.station)
-        ).all()
-        stuck = session.execute(
-            select(Payment.store_id, func.count())
-            .where(Payment.status == "paying", Payment.created_at < now - STUCK_AFTER).group_by(Payment.store_id)
-        ).all()
-        jobs = reported.print_job_counts()
-        down = reported.printers_down()
-        session.commit()  # end the read at once (on SQLite the transaction holds the write lock)
+        with reading() as session:  # ends the read at once (on SQLite a transaction holds the write lock)
+            tickets = session.execute(
+                select(Ticket.store_id, Ticket.station, func.count(), func.min(Ticket.created_at))
+                .where(Ticket.status.in_(OPEN_TICKET)).group_by(Ticket.store_id, Ticket.station)
+            ).all()
+            stuck = session.execute(
+                select(Payment.store_id, func.count())
+                .where(Payment.status == "paying", Payment.created_at < now - STUCK_AFTER).group_by(Payment.store_id)
+            ).all()
+            jobs = reported.print_job_counts()
+            down = reported.printers_down()
 
         open_ = GaugeMetricFamily("diancan_tickets_open", "Kitchen tickets not yet bumped, by store and station",
                                   labels=["store", "station"])

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from models import db
 from monitoring import metrics
+from services.uow import reading
 
 log = logging.getLogger(__name__)
 bp = Blueprint("monitoring", __name__)
@@ -49,8 +50,8 @@ def scrape() -> Any:
 
 def _database_answers() -> bool:
     try:
-        db.session.execute(text("SELECT 1"))
-        db.session.commit()
+        with reading() as session:
+            session.execute(text("SELECT 1"))
         return True
     except Exception as exc:  # any failure means not ready; the reason goes to the log
         log.warning("readiness: database not answering (%s)", type(exc).__name__)

@@ -100,7 +100,7 @@ class MenuResponse(Schema):
 def table_answer(found: Any) -> dict[str, Any]:
     """``GET /tables/{qr_token}``'s answer for a resolved table (the diner page embeds it too)."""
     data: dict[str, Any] = TableLookupResponse().dump(
-        {"store": found.store, "table": found.table, "session": found.session})
+        {"store": found.store, "table": found.table, "session": found.check})
     return data
 
 
@@ -108,3 +108,12 @@ def menu_answer(store_id: int) -> dict[str, Any]:
     """``GET /stores/{id}/menu``'s answer, cached per menu version with live stock and sold-out."""
     return menu.menu_payload(store_id, lambda cats: MenuResponse().dump(
         {"categories": [{"id": c.id, "name": c.name, "items": items} for c, items in cats]}))
+
+
+class CancelLineRequest(RequestSchema):
+    reason = fields.Str(load_default="", validate=validate.Length(max=200))
+
+
+class MyDataResponse(Schema):
+    diner = fields.Dict()
+    orders = fields.List(fields.Dict())

@@ -21,3 +21,59 @@ class TicketEnvelopeSchema(Schema):
 
 class ItemStatusRequest(RequestSchema):
     status = fields.Str(required=True, validate=validate.OneOf(["new", "cooking", "done"]))
+
+
+class SnapshotQuery(RequestSchema):
+    status = fields.Str(load_default="open", validate=validate.OneOf(["open"]))
+    stations = fields.Str(load_default="", validate=validate.Length(max=200))
+
+
+class SoldOutRequest(RequestSchema):
+    sold_out = fields.Bool(required=True)
+
+
+class ItemAvailabilitySchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    sold_out = fields.Bool()
+    stock = fields.Int(allow_none=True)
+
+
+class ItemAvailabilityEnvelope(Schema):
+    item = fields.Nested(ItemAvailabilitySchema)
+
+
+class PairRequest(RequestSchema):
+    code = fields.Str(required=True, validate=validate.Regexp(r"^[0-9]{8}$"))
+
+
+class PairedDeviceSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    stations = fields.List(fields.Str())
+
+
+class PairResponse(Schema):
+    token = fields.Str()
+    device = fields.Nested(PairedDeviceSchema)
+
+
+class StationsQuery(RequestSchema):
+    stations = fields.Str(load_default="", validate=validate.Length(max=200))
+
+
+class AllDayRow(Schema):
+    item_id = fields.Int()
+    name = fields.Str()
+    sold_out = fields.Bool()
+    qty = fields.Int()
+
+
+class AllDayResponse(Schema):
+    items = fields.List(fields.Nested(AllDayRow))
+
+
+class KitchenSettings(Schema):
+    warn_minutes = fields.Int()
+    late_minutes = fields.Int()
+    stations = fields.List(fields.Dict(), metadata={"description": "[{code, name}] of the store"})

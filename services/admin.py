@@ -10,12 +10,13 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+import models
 from domain.errors import Conflict, NotFound, ValidationFailed
 from models import Area, Station, Store, Table, WxaCode, db
 from services import audit, tables
 from services.context import setting
 from services.scoping import owned, taken
-from services.uow import keys_revoked, transaction
+from services.uow import keys_revoked, reading, transaction
 
 STORE_SETTINGS = ("name", "pay_mode", "kds_warn_minutes", "kds_late_minutes", "opens_at", "closes_at",
                   "service_charge_bp", "max_portions_round", "max_portions_check", "cashier_discount_bp",
@@ -84,8 +85,8 @@ def get_store(store_id: int) -> Store:
     return store
 
 
-def get_table(store_id: int, table_id: int, session: Session | None = None) -> Table:
-    return owned(session or db.session(), Table, store_id, table_id, "table")
+def get_table(store_id: int, table_id: int, db: Session | None = None) -> Table:
+    return owned(db or models.db.session(), Table, store_id, table_id, "table")
 
 
 # --- areas -----------------------------------------------------------------------------------
@@ -96,8 +97,8 @@ def list_areas(store_id: int) -> list[Area]:
     ).scalars())
 
 
-def _area(session: Session, store_id: int, area_id: int) -> Area:
-    return owned(session, Area, store_id, area_id, "area")
+def _area(db: Session, store_id: int, area_id: int) -> Area:
+    return owned(db, Area, store_id, area_id, "area")
 
 
 def save_area(store_id: int, changes: dict[str, Any], area_id: int | None = None) -> Area:
@@ -176,19 +177,17 @@ def wxa_code(store_id: int, table_id: int) -> bytes:
 
     from wechat import miniprogram
 
-    table = get_table(store_id, table_id)
-    cached = db.session.get(WxaCode, table.id)
-    if cached is not None and cached.qr_version == table.qr_version:
-        image = cached.image
-        db.session.commit()
-        return image
-    version, token = table.qr_version, tables.qr_token(table)
-    db.session.commit()  # no transaction open while WeChat is asked
+    with reading() as db:  # ended before WeChat is asked
+        table = get_table(store_id, table_id, db)
+        cached = db.get(WxaCode, table.id)
+        if cached is not None and cached.qr_version == table.qr_version:
+            return cached.image
+        version, token = table.qr_version, tables.qr_token(table)
     image = miniprogram.table_code(token, setting("WECHAT_TABLE_PAGE"))
     try:
         with transaction() as tx:
             tx.session.execute(delete(WxaCode).where(WxaCode.table_id == table_id))
             tx.session.add(WxaCode(table_id=table_id, qr_version=version, image=image))
     except IntegrityError:  # another process stored it at the same moment: theirs is as good
-        db.session.rollback()
+        pass
     return image

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from models import AuditLog, db
-from services.uow import Tx
+from models import AuditLog
+from services.uow import Tx, reading
 
 
 def record(tx: Tx, store_id: int, staff_id: int | None, action: str, target_type: str, target_id: int | None,
@@ -31,6 +31,6 @@ def entries(store_id: int, action: str | None = None, staff_id: int | None = Non
         query = query.where(AuditLog.created_at < until)
     if before_id is not None:
         query = query.where(AuditLog.id < before_id)
-    rows = list(db.session.execute(query.order_by(AuditLog.id.desc()).limit(limit)).scalars())
-    db.session.commit()
+    with reading() as db:
+        rows = list(db.execute(query.order_by(AuditLog.id.desc()).limit(limit)).scalars())
     return rows

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from domain.errors import InvalidState, NotFound, ValidationFailed
 from models import Order, Table, WaiterCall, db, utcnow
 from services import tables
-from services.uow import Outgoing, Tx, transaction
+from services.uow import Outgoing, Tx, reading, transaction
 
 
 def call_view(call: WaiterCall, table_code: str) -> dict[str, Any]:
@@ -41,10 +41,12 @@ def call_staff(table_token: str, kind: str, reason: str = "", order_id: int | No
         raise ValidationFailed("only a waiter call has a reason", {"reason": ["only with kind waiter"]})
     if (reason == "hurry") != (order_id is not None):
         raise ValidationFailed("a hurry call names its round", {"order_id": ["with reason hurry, and only then"]})
-    found = tables.resolve(table_token)
-    if order_id is not None and (found.session is None or db.session.execute(
-            select(Order.id).where(Order.id == order_id, Order.table_session_id == found.session.id)).first() is None):
-        raise NotFound("no such round at this table")
+    with reading() as db:
+        found = tables.resolve(table_token, db)
+        if order_id is not None and (found.check is None or db.execute(
+                select(Order.id).where(Order.id == order_id, Order.table_session_id == found.check.id)
+        ).first() is None):
+            raise NotFound("no such round at this table")
     open_key = f"{found.table.id}:{kind}" + (f":{reason}" if reason else "") + (f":{order_id}" if order_id else "")
     try:
         with transaction() as tx:
@@ -59,9 +61,9 @@ def call_staff(table_token: str, kind: str, reason: str = "", order_id: int | No
             tx.session.flush()
             _announce(tx, call, found.table.code, "call.created")
         return call, found.table.code, True
-    except IntegrityError:
-        db.session.rollback()
-        call = db.session.execute(select(WaiterCall).where(WaiterCall.open_key == open_key)).scalar_one()
+    except IntegrityError:  # the other press won (transaction() rolled ours back)
+        with reading() as db:
+            call = db.execute(select(WaiterCall).where(WaiterCall.open_key == open_key)).scalar_one()
         return call, found.table.code, False
 
 

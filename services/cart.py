@@ -36,17 +36,17 @@ def _line_key(diner_id: int | None, item_id: int, option_ids: list[int], note: s
     return f"{diner_id or 0}|{item_id}|{','.join(map(str, sorted(option_ids)))}|{note}"[:255]
 
 
-def _lines(session: Session, check: TableSession) -> list[CartLine]:
-    return list(session.execute(
+def _lines(db: Session, check: TableSession) -> list[CartLine]:
+    return list(db.execute(
         select(CartLine).where(CartLine.table_session_id == check.id).order_by(CartLine.id)
     ).scalars())
 
 
-def _view(session: Session, check: TableSession | None, diner_id: int | None) -> CartView:
+def _view(db: Session, check: TableSession | None, diner_id: int | None) -> CartView:
     if check is None:
         return CartView(table_session_id=None)
-    lines = _lines(session, check)
-    menu = menu_for_pricing(session, check.store_id, [ln.item_id for ln in lines])
+    lines = _lines(db, check)
+    menu = menu_for_pricing(db, check.store_id, [ln.item_id for ln in lines])
     numbers: dict[int | None, int] = {}
     for ln in lines:
         numbers.setdefault(ln.diner_id, len(numbers) + 1)
@@ -78,9 +78,9 @@ def get_cart(table_token: str, diner_id: int | None) -> CartView:
     """The table's cart; a diner opening it while a check is open joins that check (``seating``)."""
     with transaction() as tx:
         found = tables.resolve(table_token, tx.session)
-        if found.session is not None:
-            seating.join(tx.session, found.session, diner_id)
-        return _view(tx.session, found.session, diner_id)
+        if found.check is not None:
+            seating.join(tx.session, found.check, diner_id)
+        return _view(tx.session, found.check, diner_id)
 
 
 def add_line(table_token: str, diner_id: int, item_id: int, qty: int, option_ids: list[int], note: str) -> CartView:
@@ -128,7 +128,7 @@ def set_quantity(table_token: str, diner_id: int, line_id: int, qty: int, versio
     with transaction() as tx:
         found = tables.resolve(table_token, tx.session)
         tables.lock_table(tx.session, found.table.id)
-        check = found.session
+        check = found.check
         line = None if check is None else tx.session.execute(
             select(CartLine).where(CartLine.id == line_id, CartLine.table_session_id == check.id)
         ).scalar_one_or_none()
@@ -146,9 +146,9 @@ def set_quantity(table_token: str, diner_id: int, line_id: int, qty: int, versio
         return _view(tx.session, check, diner_id)
 
 
-def cart_line_requests(session: Session, check: TableSession) -> list[LineRequest]:
+def cart_line_requests(db: Session, check: TableSession) -> list[LineRequest]:
     """The cart as order lines, for submitting it as a round (the table must be locked)."""
-    lines = _lines(session, check)
+    lines = _lines(db, check)
     if not lines:
         raise ValidationFailed("the cart is empty", {"cart": ["empty"]})
     return [LineRequest(ln.item_id, ln.qty, tuple(ln.option_ids), ln.note) for ln in lines]

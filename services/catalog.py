@@ -21,7 +21,7 @@ from models import Category, Item, ItemPhoto, Option, OptionGroup, Station, Stor
 from services import audit, photos
 from services.menu import announce_availability, store_item
 from services.scoping import owned, taken
-from services.uow import Outgoing, Tx, transaction
+from services.uow import Outgoing, Tx, reading, transaction
 
 ITEM_FIELDS = ("name", "description", "price", "station", "stock", "sold_out", "available_from", "available_until",
                "active", "sort", "code")
@@ -37,18 +37,18 @@ def announce_menu_change(tx: Tx, store_id: int) -> None:
 
 def admin_menu(store_id: int) -> list[Category]:
     """Every category with every dish (also those taken off the menu), options loaded."""
-    cats = list(db.session.execute(
-        select(Category).where(Category.store_id == store_id).order_by(Category.sort, Category.id)
-        .options(selectinload(Category.items).selectinload(Item.option_groups).selectinload(OptionGroup.options))
-    ).scalars())
-    db.session.commit()
+    with reading() as db:
+        cats = list(db.execute(
+            select(Category).where(Category.store_id == store_id).order_by(Category.sort, Category.id)
+            .options(selectinload(Category.items).selectinload(Item.option_groups).selectinload(OptionGroup.options))
+        ).scalars())
     return cats
 
 
 # --- categories ------------------------------------------------------------------------------
 
-def _category(session: Session, store_id: int, category_id: int) -> Category:
-    return owned(session, Category, store_id, category_id, "category")
+def _category(db: Session, store_id: int, category_id: int) -> Category:
+    return owned(db, Category, store_id, category_id, "category")
 
 
 def save_category(store_id: int, changes: dict[str, Any], category_id: int | None = None) -> Category:
@@ -75,8 +75,8 @@ def delete_category(store_id: int, category_id: int) -> None:
 
 # --- dishes ----------------------------------------------------------------------------------
 
-def _check_station(session: Session, store_id: int, code: str) -> None:
-    if not taken(session, Station, store_id, Station.code, code):
+def _check_station(db: Session, store_id: int, code: str) -> None:
+    if not taken(db, Station, store_id, Station.code, code):
         raise ValidationFailed("unknown station", {"station": ["not a station of this store"]})
 
 
@@ -158,10 +158,10 @@ def remove_photo(store_id: int, item_id: int, staff_id: int | None = None) -> It
 
 def photo(item_id: int, etag: str) -> bytes:
     """A dish photo by its item and version (public: dishes' photos are on every diner's menu)."""
-    found = db.session.execute(
-        select(ItemPhoto.image).where(ItemPhoto.item_id == item_id, ItemPhoto.etag == etag)
-    ).scalar_one_or_none()
-    db.session.commit()
+    with reading() as db:
+        found = db.execute(
+            select(ItemPhoto.image).where(ItemPhoto.item_id == item_id, ItemPhoto.etag == etag)
+        ).scalar_one_or_none()
     if found is None:
         raise NotFound("no such photo")
     return found
@@ -178,16 +178,16 @@ def photo_thumbnail(item_id: int, etag: str, side: int) -> bytes:
 
 # --- option groups and options -----------------------------------------------------------------
 
-def _group(session: Session, store_id: int, group_id: int) -> OptionGroup:
-    return owned(session, OptionGroup, store_id, group_id, "option group")
+def _group(db: Session, store_id: int, group_id: int) -> OptionGroup:
+    return owned(db, OptionGroup, store_id, group_id, "option group")
 
 
-def _check_group(session: Session, group: OptionGroup, allow_empty: bool = True) -> None:
+def _check_group(db: Session, group: OptionGroup, allow_empty: bool = True) -> None:
     """min ≤ max, and a group never asks for more choices than it offers (an empty group, being
     set up, may wait for its options; deleting down to too few is refused)."""
     if group.min_select > group.max_select:
         raise ValidationFailed("a group's minimum cannot exceed its maximum", {"min": ["must be at most max"]})
-    count = session.execute(select(func.count(Option.id)).where(Option.group_id == group.id)).scalar_one()
+    count = db.execute(select(func.count(Option.id)).where(Option.group_id == group.id)).scalar_one()
     if group.min_select > count and (count or not allow_empty):
         raise ValidationFailed("the group asks for more choices than it offers", {"min": [f"at most {count}"]})
 
@@ -222,8 +222,8 @@ def delete_group(store_id: int, group_id: int) -> None:
         announce_menu_change(tx, store_id)
 
 
-def _option(session: Session, store_id: int, option_id: int) -> Option:
-    return owned(session, Option, store_id, option_id, "option")
+def _option(db: Session, store_id: int, option_id: int) -> Option:
+    return owned(db, Option, store_id, option_id, "option")
 
 
 def save_option(store_id: int, changes: dict[str, Any], group_id: int | None = None,

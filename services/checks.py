@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from domain.checkout import DiscountAsk, check_within_limit, discount_amount, role_limit_bp, split_equally
 from domain.errors import Forbidden, InvalidState, NotFound, Unauthorized, ValidationFailed
-from models import Discount, Order, OrderItem, Payment, Store, Table, TableSession, Ticket, db, utcnow
+from models import Discount, Order, OrderItem, Payment, Store, Table, TableSession, Ticket, utcnow
 from services import audit, ledger, printing, staff, tables
 from services.cart import clear_cart
 from services.kitchen import OPEN_STATUSES, record_order_update, record_ticket_event
@@ -104,14 +104,14 @@ def give_discount(store_id: int, giver: staff.StaffPrincipal, table_session_id: 
         raise Forbidden("only a manager or the owner can approve a discount", {"approver": ["not a manager"]})
     try:
         return _give(store_id, giver, table_session_id, client_key, ask, reason, order_item_id, checked)
-    except IntegrityError:
-        db.session.rollback()  # the same key, retried on another check at the same moment, won
-        found = db.session.execute(
-            select(Discount).where(Discount.store_id == store_id, Discount.client_key == client_key)
-        ).scalar_one_or_none()
-        if found is None:
-            raise
-        return owned(db.session(), TableSession, store_id, found.table_session_id, "check")
+    except IntegrityError:  # the same key, retried on another check at the same moment, won (ours rolled back)
+        with reading() as db:
+            found = db.execute(
+                select(Discount).where(Discount.store_id == store_id, Discount.client_key == client_key)
+            ).scalar_one_or_none()
+            if found is None:
+                raise
+            return owned(db, TableSession, store_id, found.table_session_id, "check")
 
 
 def _give(store_id: int, giver: staff.StaffPrincipal, table_session_id: int, client_key: str, ask: DiscountAsk,
@@ -207,7 +207,7 @@ def move_check(store_id: int, staff_id: int, table_session_id: int, to_table_id:
             raise InvalidState("a WeChat payment on this check is in progress: wait for it, or stop it first")
         from_code = check.table.code if check.table else ""
         moved_orders = [o.id for o in check.orders]
-        into = tables.open_session(tx.session, target)
+        into = tables.open_check(tx.session, target)
         if into is None:
             result = _move(tx, check, target)
             action = "check.move"

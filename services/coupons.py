@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from domain import coupons as rules
 from domain.errors import Conflict, NotFound
-from models import Coupon, CouponClaim, Payment, TableSession, db, utcnow
+from models import Coupon, CouponClaim, Payment, TableSession, utcnow
 from services import audit
 from services.scoping import owned
 from services.uow import Tx, reading, transaction
@@ -104,8 +104,7 @@ def claim(diner_id: int, coupon_id: int) -> CouponClaim:
                               status="claimed", discount=0, claimed_at=utcnow())
             tx.session.add(row)
             tx.session.flush()
-    except IntegrityError:  # the same diner claiming from another phone at the same moment
-        db.session.rollback()
+    except IntegrityError:  # the same diner claiming from another phone at the same moment (rolled back)
         raise Conflict("you have claimed this coupon as often as it allows") from None
     return row
 
@@ -140,9 +139,9 @@ def apply_coupon(tx: Tx, payment: Payment, coupon_id: int, diner_id: int) -> int
     raise Conflict("you have no unused coupon of this kind", {"coupon_id": ["not claimed, or already used"]})
 
 
-def coupon_credited(session: Session, payment: Payment, check: TableSession) -> None:
+def coupon_credited(db: Session, payment: Payment, check: TableSession) -> None:
     """The payment went through: its coupon is used, and what it took off is no longer owed."""
-    claim_row = session.execute(select(CouponClaim).where(
+    claim_row = db.execute(select(CouponClaim).where(
         CouponClaim.payment_id == payment.id, CouponClaim.status == "reserved")).scalar_one_or_none()
     if claim_row is None:
         return
@@ -150,9 +149,9 @@ def coupon_credited(session: Session, payment: Payment, check: TableSession) -> 
     check.coupon_discount = (check.coupon_discount or 0) + claim_row.discount
 
 
-def coupon_released(session: Session, payment_id: int) -> None:
+def coupon_released(db: Session, payment_id: int) -> None:
     """The payment was abandoned (closed unpaid): the diner keeps the coupon for another time."""
-    session.execute(update(CouponClaim).where(CouponClaim.payment_id == payment_id, CouponClaim.status == "reserved")
+    db.execute(update(CouponClaim).where(CouponClaim.payment_id == payment_id, CouponClaim.status == "reserved")
                     .values(status="claimed", payment_id=None, table_session_id=None, discount=0)
                     .execution_options(synchronize_session=False))
 

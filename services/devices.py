@@ -16,7 +16,7 @@ from sqlalchemy import select
 from domain.errors import InvalidState, NotFound, Unauthorized, ValidationFailed
 from models import KitchenDevice, Station, db, utcnow
 from services import audit
-from services.uow import Outgoing, transaction
+from services.uow import Outgoing, reading, transaction
 
 CODE_TTL = timedelta(minutes=10)
 TOKEN_PREFIX = "kds_"  # noqa: S105 - marks a screen token; not a secret
@@ -102,8 +102,8 @@ def revoke(store_id: int, device_id: int, staff_id: int | None = None) -> Kitche
 
 def revoked_among(device_ids: set[int]) -> set[int]:
     """Which of these screens are revoked (or gone)."""
-    live = set(db.session.execute(
-        select(KitchenDevice.id).where(KitchenDevice.id.in_(device_ids), KitchenDevice.revoked_at.is_(None))
-    ).scalars())
-    db.session.commit()
+    with reading() as db:
+        live = set(db.execute(
+            select(KitchenDevice.id).where(KitchenDevice.id.in_(device_ids), KitchenDevice.revoked_at.is_(None))
+        ).scalars())
     return set(device_ids) - live

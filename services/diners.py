@@ -11,7 +11,7 @@ from domain.errors import Unauthorized
 from domain.tokens import TokenInvalid
 from models import CartLine, CheckDiner, CouponClaim, Diner, Order, Payment, db, utcnow
 from services.context import cipher, setting, signer
-from services.uow import keys_revoked, transaction
+from services.uow import keys_revoked, reading, transaction
 from wechat.miniprogram import code_to_openid
 
 OPENID = "openid"
@@ -62,25 +62,25 @@ def gone_among(diner_ids: set[int]) -> set[int]:
     """Which of these diners were deleted (their sockets are cut by the sweeper)."""
     if not diner_ids:
         return set()
-    live = set(db.session.execute(select(Diner.id).where(Diner.id.in_(diner_ids))).scalars())
-    db.session.commit()
+    with reading() as db:
+        live = set(db.execute(select(Diner.id).where(Diner.id.in_(diner_ids))).scalars())
     return diner_ids - live
 
 
 def my_data(diner_id: int) -> dict[str, Any]:
     """Everything we keep about a diner, for the diner: when they came, and what they ordered."""
-    diner = db.session.get(Diner, diner_id)
-    if diner is None:
-        raise Unauthorized("invalid or expired token")
-    orders = db.session.execute(select(Order).where(Order.diner_id == diner_id).order_by(Order.id)).scalars().all()
-    data: dict[str, Any] = {
-        "diner": {"id": diner.id, "created_at": diner.created_at, "last_seen_at": diner.last_seen_at},
-        "orders": [{"id": o.id, "store_id": o.store_id, "number": o.number, "total": o.total, "status": o.status,
-                    "created_at": o.created_at,
-                    "items": [{"name": i.name, "qty": i.qty, "line_total": i.line_total} for i in o.items]}
-                   for o in orders],
-    }
-    db.session.commit()
+    with reading() as db:
+        diner = db.get(Diner, diner_id)
+        if diner is None:
+            raise Unauthorized("invalid or expired token")
+        orders = db.execute(select(Order).where(Order.diner_id == diner_id).order_by(Order.id)).scalars().all()
+        data: dict[str, Any] = {
+            "diner": {"id": diner.id, "created_at": diner.created_at, "last_seen_at": diner.last_seen_at},
+            "orders": [{"id": o.id, "store_id": o.store_id, "number": o.number, "total": o.total, "status": o.status,
+                        "created_at": o.created_at,
+                        "items": [{"name": i.name, "qty": i.qty, "line_total": i.line_total} for i in o.items]}
+                       for o in orders],
+        }
     return data
 
 
@@ -108,9 +108,9 @@ def anonymise_inactive(retention: timedelta, batch: int = 500) -> int:
     """
     cutoff, done = utcnow() - retention, 0
     while True:
-        ids = list(db.session.execute(
-            select(Diner.id).where(Diner.last_seen_at < cutoff).order_by(Diner.id).limit(batch)).scalars())
-        db.session.commit()
+        with reading() as db:
+            ids = list(db.execute(
+                select(Diner.id).where(Diner.last_seen_at < cutoff).order_by(Diner.id).limit(batch)).scalars())
         if not ids:
             return done
         _forget_many(ids)

@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from domain.pricing import within_hours
-from models import KitchenDevice, Payment, PaymentAnomaly, Store, db, utcnow
+from models import KitchenDevice, Payment, PaymentAnomaly, Store, utcnow
 from services.menu import store_clock
 from services.status import printers_down
+from services.uow import reading, transaction
 
 SCREEN_AWAY = timedelta(minutes=1)
 STUCK_PAYING = timedelta(minutes=5)
@@ -46,41 +47,41 @@ def mark_screens_seen(device_ids: set[int]) -> None:
         return
     now = utcnow()
     stale = KitchenDevice.last_seen_at.is_(None) | (KitchenDevice.last_seen_at < now - SEEN_EVERY)
-    db.session.execute(
-        update(KitchenDevice).where(KitchenDevice.id.in_(sorted(device_ids)), stale)
-        .values(last_seen_at=now).execution_options(synchronize_session=False))
-    db.session.commit()
+    with transaction() as tx:
+        tx.session.execute(
+            update(KitchenDevice).where(KitchenDevice.id.in_(sorted(device_ids)), stale)
+            .values(last_seen_at=now).execution_options(synchronize_session=False))
 
 
 def store_warnings(store_id: int) -> list[StaffWarning]:
     """Everything staff of this store should see a banner about right now. Raises nothing."""
-    session = db.session()
     now = utcnow()
-    store = session.get(Store, store_id)
     warnings: list[StaffWarning] = []
-    if store is not None and within_hours(store_clock(store), store.opens_at, store.closes_at):
-        away = session.execute(
-            select(KitchenDevice.name, KitchenDevice.last_seen_at).where(
-                KitchenDevice.store_id == store_id, KitchenDevice.paired_at.is_not(None),
-                KitchenDevice.revoked_at.is_(None), KitchenDevice.last_seen_at < now - SCREEN_AWAY)
-            .order_by(KitchenDevice.last_seen_at)
-        ).all()
-        if away:
-            warnings.append(StaffWarning("screen_offline", len(away), away[0][1], ", ".join(name for name, _ in away)))
-    stuck = session.execute(
-        select(func.count(), func.min(Payment.created_at)).where(
-            Payment.store_id == store_id, Payment.status == "paying", Payment.created_at < now - STUCK_PAYING)
-    ).one()
-    if stuck[0]:
-        warnings.append(StaffWarning("payments_stuck", int(stuck[0]), stuck[1]))
-    failed = session.execute(
-        select(func.count(), func.min(Payment.created_at)).where(
-            Payment.store_id == store_id, Payment.channel == "wechat_jsapi", Payment.status == "created",
-            Payment.created_at < now - PREPAY_LATE, Payment.created_at > now - PREPAY_WINDOW)
-    ).one()
-    if failed[0]:
-        warnings.append(StaffWarning("wechat_pay_failing", int(failed[0]), failed[1]))
-    session.commit()
+    with reading() as db:
+        store = db.get(Store, store_id)
+        if store is not None and within_hours(store_clock(store), store.opens_at, store.closes_at):
+            away = db.execute(
+                select(KitchenDevice.name, KitchenDevice.last_seen_at).where(
+                    KitchenDevice.store_id == store_id, KitchenDevice.paired_at.is_not(None),
+                    KitchenDevice.revoked_at.is_(None), KitchenDevice.last_seen_at < now - SCREEN_AWAY)
+                .order_by(KitchenDevice.last_seen_at)
+            ).all()
+            if away:
+                names = ", ".join(name for name, _ in away)
+                warnings.append(StaffWarning("screen_offline", len(away), away[0][1], names))
+        stuck = db.execute(
+            select(func.count(), func.min(Payment.created_at)).where(
+                Payment.store_id == store_id, Payment.status == "paying", Payment.created_at < now - STUCK_PAYING)
+        ).one()
+        if stuck[0]:
+            warnings.append(StaffWarning("payments_stuck", int(stuck[0]), stuck[1]))
+        failed = db.execute(
+            select(func.count(), func.min(Payment.created_at)).where(
+                Payment.store_id == store_id, Payment.channel == "wechat_jsapi", Payment.status == "created",
+                Payment.created_at < now - PREPAY_LATE, Payment.created_at > now - PREPAY_WINDOW)
+        ).one()
+        if failed[0]:
+            warnings.append(StaffWarning("wechat_pay_failing", int(failed[0]), failed[1]))
     down = printers_down().get(str(store_id), 0)
     if down:
         warnings.append(StaffWarning("printer_down", down, None))
@@ -89,10 +90,10 @@ def store_warnings(store_id: int) -> list[StaffWarning]:
 
 def recent_incidents(store_id: int, hours: int = 24) -> list[Incident]:
     """The last day's incidents for the owner, newest first."""
-    rows = db.session.execute(
-        select(PaymentAnomaly.created_at, PaymentAnomaly.reason)
-        .where(PaymentAnomaly.store_id == store_id, PaymentAnomaly.created_at > utcnow() - timedelta(hours=hours))
-        .order_by(PaymentAnomaly.created_at.desc()).limit(200)
-    ).all()
-    db.session.commit()
+    with reading() as db:
+        rows = db.execute(
+            select(PaymentAnomaly.created_at, PaymentAnomaly.reason)
+            .where(PaymentAnomaly.store_id == store_id, PaymentAnomaly.created_at > utcnow() - timedelta(hours=hours))
+            .order_by(PaymentAnomaly.created_at.desc()).limit(200)
+        ).all()
     return [Incident("payment_mismatch", at, reason) for at, reason in rows]

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from domain import order_state
 from domain.errors import NotFound
-from models import Item, KitchenEvent, Order, OrderItem, Station, Store, Ticket, TicketItem, db, utcnow
+from models import Item, KitchenEvent, Order, OrderItem, Station, Store, Ticket, TicketItem, utcnow
 from services import counters, printing
-from services.uow import Outgoing, Tx, transaction
+from services.uow import Outgoing, Tx, reading, transaction
 from services.views import order_view, ticket_data, ticket_view
 
 OPEN_STATUSES = ("new", "cooking", "done")
@@ -178,26 +178,24 @@ def open_tickets(store_id: int, stations: Iterable[str] | None = None) -> tuple[
 
     The seq is read in the same transaction as the tickets, so replaying after it misses nothing.
     """
-    session = db.session()
-    seq = counters.current_value(session, store_id, counters.KITCHEN_SEQ)
     query = (select(Ticket).where(Ticket.store_id == store_id, Ticket.status.in_(OPEN_STATUSES))
              .order_by(Ticket.created_at, Ticket.id).options(selectinload(Ticket.items)))
     if stations:
         query = query.where(Ticket.station.in_(list(stations)))
-    tickets = [ticket_data(t) for t in session.execute(query).scalars()]
-    session.commit()  # end the read transaction: SQLite holds its lock until then
+    with reading() as db:
+        seq = counters.current_value(db, store_id, counters.KITCHEN_SEQ)
+        tickets = [ticket_data(t) for t in db.execute(query).scalars()]
     return seq, tickets
 
 
 def events_after(store_id: int, after: int, stations: Iterable[str] | None, limit: int) -> list[KitchenEvent] | None:
     """Events with seq > after in order, or None when more than ``limit`` were missed."""
-    session = db.session()
     query = (select(KitchenEvent).where(KitchenEvent.store_id == store_id, KitchenEvent.seq > after)
              .order_by(KitchenEvent.seq).limit(limit + 1))
     if stations:
         query = query.where(KitchenEvent.station.in_(list(stations)))
-    events = list(session.execute(query).scalars())
-    session.commit()
+    with reading() as db:
+        events = list(db.execute(query).scalars())
     return None if len(events) > limit else events
 
 
@@ -234,18 +232,18 @@ def all_day_counts(store_id: int, stations: Iterable[str] | None = None) -> list
              .order_by(func.sum(OrderItem.qty).desc(), OrderItem.name))
     if stations:
         query = query.where(Ticket.station.in_(list(stations)))
-    rows = db.session.execute(query).all()
-    db.session.commit()
+    with reading() as db:
+        rows = db.execute(query).all()
     return [{"item_id": item_id, "name": name, "sold_out": bool(sold_out), "qty": int(qty)}
             for item_id, name, sold_out, qty in rows]
 
 
 def screen_settings(store_id: int) -> tuple[Store, list[Station]]:
-    store = db.session.get(Store, store_id)
-    if store is None:
-        raise NotFound("no such store")
-    stations = list(db.session.execute(
-        select(Station).where(Station.store_id == store_id).order_by(Station.sort, Station.id)
-    ).scalars())
-    db.session.commit()
+    with reading() as db:
+        store = db.get(Store, store_id)
+        if store is None:
+            raise NotFound("no such store")
+        stations = list(db.execute(
+            select(Station).where(Station.store_id == store_id).order_by(Station.sort, Station.id)
+        ).scalars())
     return store, stations

@@ -37,23 +37,23 @@ class Ledger:
         return max(self.paid - self.total, 0)
 
 
-def lock_check(session: Session, check_id: int, store_id: int | None = None) -> TableSession | None:
+def lock_check(db: Session, check_id: int, store_id: int | None = None) -> TableSession | None:
     """The check, row-locked until commit and re-read (not a stale copy from earlier in the
     transaction); None if unknown or (with ``store_id``) another store's."""
     query = select(TableSession).where(TableSession.id == check_id)
     if store_id is not None:
         query = query.where(TableSession.store_id == store_id)
-    return session.execute(query.with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
+    return db.execute(query.with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
 
 
-def ledger(session: Session, check: TableSession) -> Ledger:
+def ledger(db: Session, check: TableSession) -> Ledger:
     """Read with SQL, not the ``orders`` relationship, so nothing loaded before the lock counts."""
-    total = session.execute(select(func.coalesce(func.sum(Order.total), 0)).where(
+    total = db.execute(select(func.coalesce(func.sum(Order.total), 0)).where(
         Order.table_session_id == check.id, Order.status != "cancelled")).scalar_one()
     # Discounts are fixed in fen when given (services.checks): what the check owes is less by them.
-    discounts = session.execute(select(func.coalesce(func.sum(Discount.amount), 0)).where(
+    discounts = db.execute(select(func.coalesce(func.sum(Discount.amount), 0)).where(
         Discount.table_session_id == check.id)).scalar_one()
     total = int(total) - min(int(discounts), int(total))
-    in_flight = session.execute(select(func.coalesce(func.sum(Payment.amount), 0)).where(
+    in_flight = db.execute(select(func.coalesce(func.sum(Payment.amount), 0)).where(
         Payment.table_session_id == check.id, Payment.status.in_(IN_FLIGHT))).scalar_one()
     return Ledger(total=int(total) - (check.coupon_discount or 0), paid=check.paid, in_flight=int(in_flight))

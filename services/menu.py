@@ -13,7 +13,7 @@ from domain.errors import NotFound
 from domain.pricing import MenuGroup, MenuItem, MenuOption
 from models import Category, Item, OptionGroup, Store, db
 from services.scoping import owned
-from services.uow import Outgoing, Tx, transaction
+from services.uow import Outgoing, Tx, reading, transaction
 
 
 def store_menu(store_id: int) -> list[tuple[Category, list[Item]]]:
@@ -40,19 +40,18 @@ def menu_payload(store_id: int, dump: Callable[[list[tuple[Category, list[Item]]
     and each item's live stock and sold-out flag, laid over the cached menu. A set of items that
     differs from the cached one (added or taken off by any path) rebuilds it too.
     """
-    version = db.session.execute(select(Store.menu_version).where(Store.id == store_id)).scalar_one_or_none()
-    if version is None:
-        db.session.commit()
-        raise NotFound("unknown store")
-    live = {row.id: (row.stock, row.sold_out) for row in db.session.execute(
-        select(Item.id, Item.stock, Item.sold_out).where(Item.store_id == store_id, Item.active.is_(True)))}
-    cached = _CACHE.get(store_id)
-    if cached is None or cached[0] != version or cached[1] != frozenset(live):
-        cached = (version, frozenset(live), dump(store_menu(store_id)))
-        if len(_CACHE) >= _CACHE_STORES:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[store_id] = cached
-    db.session.commit()
+    with reading() as db:
+        version = db.execute(select(Store.menu_version).where(Store.id == store_id)).scalar_one_or_none()
+        if version is None:
+            raise NotFound("unknown store")
+        live = {row.id: (row.stock, row.sold_out) for row in db.execute(
+            select(Item.id, Item.stock, Item.sold_out).where(Item.store_id == store_id, Item.active.is_(True)))}
+        cached = _CACHE.get(store_id)
+        if cached is None or cached[0] != version or cached[1] != frozenset(live):
+            cached = (version, frozenset(live), dump(store_menu(store_id)))
+            if len(_CACHE) >= _CACHE_STORES:
+                _CACHE.pop(next(iter(_CACHE)))
+            _CACHE[store_id] = cached
     return {"categories": [
         {**cat, "items": [{**item, "stock": live[item["id"]][0], "sold_out": live[item["id"]][1]}
                           for item in cat["items"]]}
@@ -71,9 +70,9 @@ def to_menu_item(item: Item) -> MenuItem:
     )
 
 
-def menu_for_pricing(session: Session, store_id: int, item_ids: Iterable[int]) -> dict[int, MenuItem]:
+def menu_for_pricing(db: Session, store_id: int, item_ids: Iterable[int]) -> dict[int, MenuItem]:
     """The store's active items among ``item_ids``; another store's ids simply are not found."""
-    items = session.execute(
+    items = db.execute(
         select(Item).where(Item.store_id == store_id, Item.id.in_(set(item_ids)), Item.active.is_(True))
         .options(selectinload(Item.option_groups).selectinload(OptionGroup.options))
     ).scalars().all()
@@ -96,9 +95,9 @@ def announce_availability(tx: Tx, store_id: int, item_id: int, sold_out: bool, s
                      store_id))
 
 
-def store_item(session: Session, store_id: int, item_id: int) -> Item:
+def store_item(db: Session, store_id: int, item_id: int) -> Item:
     """The store's item; NotFound for an unknown id or another store's."""
-    return owned(session, Item, store_id, item_id, "item")
+    return owned(db, Item, store_id, item_id, "item")
 
 
 def set_sold_out(store_id: int, item_id: int, sold_out: bool) -> Item:

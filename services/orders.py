@@ -19,11 +19,11 @@ from domain.pricing import (
     within_hours,
 )
 from models import Item, Order, OrderItem, Store, Table, TableSession, db, utcnow
-from services import audit, counters, ledger, seating, tables
+from services import audit, counters, ledger, seating, stock, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
 from services.menu import announce_availability, menu_for_pricing, store_clock, store_day
-from services.uow import Tx, transaction
+from services.uow import Tx, reading, transaction
 
 
 @dataclass(frozen=True)
@@ -88,13 +88,13 @@ def place_order(who: Orderer, table_token: str, client_key: str, lines: list[Lin
     try:
         return _place(who, table_token, client_key, lines, remark)
     except IntegrityError:
-        # Another request with this key committed between our check and our insert.
-        db.session.rollback()
-        resolved = tables.resolve(table_token)
-        order = existing_order(db.session(), resolved.store.id, client_key)
-        if order is None:
-            raise
-        return same_author(order, who, resolved.table.id), False
+        # Another request with this key committed between our check and our insert (ours rolled back).
+        with reading() as db:
+            resolved = tables.resolve(table_token, db, with_check=False)
+            order = existing_order(db, resolved.store.id, client_key)
+            if order is None:
+                raise
+            return same_author(order, who, resolved.table.id), False
 
 
 def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequest] | None,
@@ -135,6 +135,7 @@ def record_round(tx: Tx, store: Store, table: Table | None, check: TableSession,
     priced = price_order(menu, lines, store_clock(store))
     _within_limits(tx.session, store, check, priced)
     _take_stock(tx, store.id, priced, {i.id for i in menu.values() if i.stock is not None})
+    stock.take_for_round(tx, store.id, priced)  # ingredients, same transaction (services/stock.py)
     # From here to commit the store's counters are locked: keep this stretch short.
     number = counters.next_value(tx.session, store.id, counters.ORDER_NUMBER)
     # The order-number row lock just taken serialises this store's rounds: the day's pickup
@@ -248,6 +249,7 @@ def cancel_line(who: Orderer, order_id: int, line_id: int, reason: str = "") -> 
         if is_staff and not reason.strip():
             raise ValidationFailed("a void needs a reason", {"reason": ["required"]})
         order_total_before = order.total
+        stock.give_back_line(tx, order.store_id, line)  # before the kitchen started: back on hand
         line.status = order_state.item_transition(line.status, "cancelled")
         line.void_reason = reason.strip()[:200] if is_staff else "cancelled by diner"
         line.cancelled_by = who.staff_id

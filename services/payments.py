@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -25,7 +26,7 @@ from services.context import cipher, setting
 from services.orders import diner_in_session
 from services.pay_client import pay_client
 from services.pay_credit import apply_credit, credit_transaction, handle_pay_notify, mark_orders
-from services.refunds import handle_refund_notify, refund_payment
+from services.refunds import handle_refund_notify, record_anomaly, refund_payment
 from services.uow import Tx, reading, transaction
 from wechat.pay import NotifyRejected, PayError
 
@@ -192,20 +193,10 @@ def close_in_flight(payment_id: int, out_trade_no: str, give_up: bool, staff_id:
     Otherwise raises UpstreamError.
     """
     with transaction() as tx:
-        check_id = tx.session.execute(select(Payment.table_session_id).where(Payment.id == payment_id)).scalar_one()
-        ledger.lock_check(tx.session, check_id)
-        moved = tx.session.execute(
-            update(Payment).where(Payment.id == payment_id, Payment.status.in_(IN_FLIGHT))
-            .values(status="closed", flight_key=None).execution_options(synchronize_session=False)
-        ).rowcount  # type: ignore[attr-defined]
-        if moved:
-            payment = _reread(tx, payment_id)
-            mark_orders(tx, payment, "unpaid")
-            tx.note("payment", channel=payment.channel, status="closed")
-            coupons.coupon_released(tx.session, payment_id)  # the diner keeps the coupon for another try
-            if staff_id is not None:
-                audit.record(tx, payment.store_id, staff_id, "payment.cancel", "payment", payment.id,
-                             {"status": "paying"}, {"status": "closed", "amount": payment.amount})
+        payment = _close_here(tx, payment_id)
+        if payment is not None and staff_id is not None:
+            audit.record(tx, payment.store_id, staff_id, "payment.cancel", "payment", payment.id,
+                         {"status": "paying"}, {"status": "closed", "amount": payment.amount})
     try:
         pay_client().close(out_trade_no)
     except PayError as exc:
@@ -222,6 +213,39 @@ def close_in_flight(payment_id: int, out_trade_no: str, give_up: bool, staff_id:
     return "closed"
 
 
+def _close_here(tx: Tx, payment_id: int) -> Payment | None:
+    """Close a payment in flight in our books (check locked first): its orders unpaid again, its
+    coupon back to the diner. None when it was no longer in flight."""
+    check_id = tx.session.execute(select(Payment.table_session_id).where(Payment.id == payment_id)).scalar_one()
+    ledger.lock_check(tx.session, check_id)
+    moved = tx.session.execute(
+        update(Payment).where(Payment.id == payment_id, Payment.status.in_(IN_FLIGHT))
+        .values(status="closed", flight_key=None).execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    if not moved:
+        return None
+    payment = _reread(tx, payment_id)
+    mark_orders(tx, payment, "unpaid")
+    tx.note("payment", channel=payment.channel, status="closed")
+    coupons.coupon_released(tx.session, payment_id)  # the diner keeps the coupon for another try
+    return payment
+
+
+def _refunded_elsewhere(payment_id: int, out_trade_no: str, txn: dict[str, Any]) -> int:
+    """WeChat says the trade was paid and then refunded (``REFUND``) before its notify reached us:
+    a refund made outside Diancan, on WeChat's merchant platform. The money went back, so the
+    payment is never credited; it is closed here so the check can be paid again, and kept as an
+    anomaly for the manager (a partial refund there leaves part of the money with the store)."""
+    with transaction() as tx:
+        payment = _close_here(tx, payment_id)
+        if payment is None:
+            return 0
+        record_anomaly(tx, payment.store_id, out_trade_no,
+                       "paid, then refunded outside Diancan before its notify arrived: not credited", txn,
+                       payment_id=payment.id)
+    return 1
+
+
 def _close_quietly(out_trade_no: str) -> None:
     try:
         pay_client().close(out_trade_no)
@@ -233,8 +257,8 @@ def cancel_wechat_payment(store_id: int, staff_id: int, payment_id: int) -> Paym
     """A cashier stops a diner's WeChat payment still in flight (the diner walked to the till),
     so cash can be taken. Idempotent. Raises NotFound, InvalidState (it is paid, or the diner
     had just paid it: then it is credited)."""
-    with reading() as session:
-        payment = session.execute(
+    with reading() as db:
+        payment = db.execute(
             select(Payment).where(Payment.id == payment_id, Payment.store_id == store_id)).scalar_one_or_none()
     if payment is None:
         raise NotFound("no such payment")
@@ -243,8 +267,8 @@ def cancel_wechat_payment(store_id: int, staff_id: int, payment_id: int) -> Paym
             raise InvalidState("the diner has just paid this payment")
     elif payment.status == "paid":
         raise InvalidState("this payment is paid: refund it instead")
-    with reading() as session:
-        found = session.execute(select(Payment).where(Payment.id == payment_id)
+    with reading() as db:
+        found = db.execute(select(Payment).where(Payment.id == payment_id)
                                 .execution_options(populate_existing=True)).scalar_one()
     return found
 
@@ -316,7 +340,7 @@ def reconcile(older_than: timedelta = timedelta(minutes=2),
             .where(Payment.channel == "wechat_jsapi", Payment.status.in_(IN_FLIGHT),
                    Payment.created_at < now - older_than)
         ).all()
-    counts = {"credited": 0, "closed": 0, "waiting": 0}
+    counts = {"credited": 0, "closed": 0, "waiting": 0, "refunded_elsewhere": 0}
     for pid, out_trade_no, created_at in rows:
         try:
             txn = pay_client().query(out_trade_no)
@@ -327,6 +351,8 @@ def reconcile(older_than: timedelta = timedelta(minutes=2),
             txn = {"trade_state": "NOTPAY"}
         if txn.get("trade_state") == "SUCCESS":
             counts["credited"] += credit_transaction(txn)
+        elif txn.get("trade_state") == "REFUND":
+            counts["refunded_elsewhere"] += _refunded_elsewhere(pid, out_trade_no, txn)
         elif created_at < now - closing_after:
             counts["closed" if close_in_flight(pid, out_trade_no, give_up=True) == "closed" else "credited"] += 1
         else:

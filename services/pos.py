@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from domain.checkout import code_candidates
 from domain.errors import Conflict, NotFound
 from domain.pricing import LineRequest
-from models import Item, Order, Store, Table, TableSession, db, utcnow
+from models import Item, Order, Store, Table, TableSession, utcnow
 from services import tables
 from services.orders import Orderer, existing_order, record_round, same_author
 from services.scoping import owned
@@ -27,12 +27,12 @@ def place_staff_order(store_id: int, staff_id: int, client_key: str, lines: list
     who = Orderer(staff_id=staff_id, staff_store_id=store_id)
     try:
         return _place(store_id, who, client_key, lines, remark, table_id)
-    except IntegrityError:
-        db.session.rollback()  # a racing retry with this key committed first
-        order = existing_order(db.session(), store_id, client_key)
-        if order is None:
-            raise
-        return same_author(order, who, table_id), False
+    except IntegrityError:  # a racing retry with this key committed first (transaction() rolled ours back)
+        with reading() as db:
+            order = existing_order(db, store_id, client_key)
+            if order is None:
+                raise
+            return same_author(order, who, table_id), False
 
 
 def _place(store_id: int, who: Orderer, client_key: str, lines: list[LineRequest], remark: str,
@@ -66,8 +66,8 @@ def _place(store_id: int, who: Orderer, client_key: str, lines: list[LineRequest
 def item_by_code(store_id: int, code: str) -> Item:
     """The store's active item whose printed code is ``code`` (a UPC-A scan also finds its EAN-13).
     Raises NotFound."""
-    with reading() as session:
-        item = session.execute(
+    with reading() as db:
+        item = db.execute(
             select(Item).where(Item.store_id == store_id, Item.code.in_(code_candidates(code)), Item.active.is_(True))
             .limit(1)
         ).scalar_one_or_none()
@@ -78,8 +78,8 @@ def item_by_code(store_id: int, code: str) -> Item:
 
 def open_takeaways(store_id: int) -> list[TableSession]:
     """Walk-in checks still open (not paid, or paid and not yet handed over), oldest first."""
-    with reading() as session:
-        rows = list(session.execute(
+    with reading() as db:
+        rows = list(db.execute(
             select(TableSession).where(TableSession.store_id == store_id, TableSession.kind == "takeaway",
                                        TableSession.status == "open").order_by(TableSession.id)
         ).scalars())

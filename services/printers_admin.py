@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from domain.errors import InvalidState, NotFound, UpstreamError, ValidationFailed
 from domain.print_docs import PAPER_WIDTHS
-from models import Printer, PrintJob, Station, Store, TableSession, db, utcnow
+from models import Printer, PrintJob, Station, Store, TableSession, utcnow
 from printers import KINDS, PrinterRejected, PrinterUnavailable, SettingsInvalid, driver
 from printers.feie import FeieCloud
 from services import audit, printing
@@ -169,8 +169,7 @@ def _once(store_id: int, client_key: str | None, make: Any) -> PrintJob:
             job: PrintJob = make(tx)
             tx.session.flush()
             return job
-    except IntegrityError:  # the same request, retried at the same moment, won the race
-        db.session.rollback()
+    except IntegrityError:  # the same request, retried at the same moment, won the race (ours rolled back)
         with transaction() as tx:
             found = _existing(tx, store_id, client_key)
             if found is None:

@@ -134,15 +134,15 @@ def announce_state(tx: Tx, printer: Printer) -> None:
 
 def job_counts() -> dict[str, int]:
     """Print jobs by status over every store: for ``diancan_print_jobs{status}`` on /metrics."""
-    with reading() as session:
-        rows = session.execute(select(PrintJob.status, func.count()).group_by(PrintJob.status)).all()
+    with reading() as db:
+        rows = db.execute(select(PrintJob.status, func.count()).group_by(PrintJob.status)).all()
     return {"queued": 0, "printed": 0, "failed": 0} | {status: int(n) for status, n in rows}
 
 
 def printers_down() -> dict[str, int]:
     """Printers down or refused, per store: for ``diancan_printers_down{store}`` and staff warnings."""
-    with reading() as session:
-        rows = session.execute(
+    with reading() as db:
+        rows = db.execute(
             select(Printer.store_id, func.count()).where(Printer.state != "ok", Printer.deleted_at.is_(None))
             .group_by(Printer.store_id)
         ).all()

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from domain.errors import DomainError, InvalidState, NotFound, UpstreamError, ValidationFailed
-from models import Order, Payment, PaymentAnomaly, Refund, Table, TableSession, db, utcnow
+from models import Order, Payment, PaymentAnomaly, Refund, Table, TableSession, utcnow
 from services import audit, ledger
 from services.context import setting
 from services.kitchen import record_order_update
@@ -219,26 +219,26 @@ def refund_overpayment(payment_id: int) -> Refund | None:
 def retry_overpayment_refunds() -> int:
     """For the reconcile cron: refunds of overpaid credits that WeChat did not take. Returns how
     many were sent again."""
-    pending = db.session.execute(
-        select(PaymentAnomaly.payment_id).where(PaymentAnomaly.payment_id.is_not(None),
-                                                PaymentAnomaly.amount > 0)
-        .where(~select(Refund.id).where(Refund.payment_id == PaymentAnomaly.payment_id,
-                                        Refund.overpayment.is_(True), Refund.status != "failed")
-               .correlate(PaymentAnomaly).exists())
-    ).scalars().all()
-    db.session.commit()
+    with reading() as db:
+        pending = db.execute(
+            select(PaymentAnomaly.payment_id).where(PaymentAnomaly.payment_id.is_not(None),
+                                                    PaymentAnomaly.amount > 0)
+            .where(~select(Refund.id).where(Refund.payment_id == PaymentAnomaly.payment_id,
+                                            Refund.overpayment.is_(True), Refund.status != "failed")
+                   .correlate(PaymentAnomaly).exists())
+        ).scalars().all()
     return sum(refund_overpayment(pid) is not None for pid in pending if pid is not None)
 
 
 def list_anomalies(store_id: int, limit: int = 100) -> list[dict[str, Any]]:
     """The store's payment anomalies, newest first: money that moved other than as we asked, with
     where its automatic refund stands (``refund_status`` None when there is none)."""
-    with reading() as session:
-        return _anomaly_rows(session, store_id, limit)
+    with reading() as db:
+        return _anomaly_rows(db, store_id, limit)
 
 
-def _anomaly_rows(session: Session, store_id: int, limit: int) -> list[dict[str, Any]]:
-    rows = session.execute(
+def _anomaly_rows(db: Session, store_id: int, limit: int) -> list[dict[str, Any]]:
+    rows = db.execute(
         select(PaymentAnomaly, Payment, Table.code).outerjoin(Payment, Payment.id == PaymentAnomaly.payment_id)
         .outerjoin(TableSession, TableSession.id == Payment.table_session_id)
         .outerjoin(Table, Table.id == TableSession.table_id)
@@ -248,7 +248,7 @@ def _anomaly_rows(session: Session, store_id: int, limit: int) -> list[dict[str,
     for anomaly, payment, table_code in rows:
         status = None
         if payment is not None:
-            latest = session.execute(select(Refund.status).where(
+            latest = db.execute(select(Refund.status).where(
                 Refund.payment_id == payment.id, Refund.overpayment.is_(True)).order_by(Refund.id.desc())).first()
             status = None if latest is None else latest[0]
         out.append({"id": anomaly.id, "out_trade_no": anomaly.out_trade_no, "reason": anomaly.reason,

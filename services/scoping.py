@@ -11,20 +11,20 @@ from domain.errors import NotFound
 M = TypeVar("M")
 
 
-def owned(session: Session, model: type[M], store_id: int, row_id: int, what: str) -> M:
+def owned(db: Session, model: type[M], store_id: int, row_id: int, what: str) -> M:
     """The ``model`` row with this id in this store; NotFound for an unknown id or another store's."""
     cls: Any = model
-    row = session.execute(select(cls).where(cls.id == row_id, cls.store_id == store_id)).scalar_one_or_none()
+    row = db.execute(select(cls).where(cls.id == row_id, cls.store_id == store_id)).scalar_one_or_none()
     if row is None:
         raise NotFound(f"no such {what}")
     return row  # type: ignore[no-any-return]
 
 
-def taken(session: Session, model: type[M], store_id: int, column: Any, value: object,
+def taken(db: Session, model: type[M], store_id: int, column: Any, value: object,
           except_id: int | None = None) -> bool:
     """Whether a ``model`` row of this store already has ``column == value`` (other than ``except_id``)."""
     cls: Any = model
     query = select(cls.id).where(cls.store_id == store_id, column == value)
     if except_id is not None:
         query = query.where(cls.id != except_id)
-    return session.execute(query.limit(1)).first() is not None
+    return db.execute(query.limit(1)).first() is not None

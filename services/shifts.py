@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from domain import permissions
 from domain.checkout import DrawerMoves, close_difference
 from domain.errors import Conflict, InvalidState, NotFound
-from models import Discount, Payment, Refund, Shift, Staff, db, utcnow
+from models import Discount, Payment, Refund, Shift, Staff, utcnow
 from services import audit
 from services.scoping import owned
 from services.staff import StaffPrincipal
@@ -45,15 +45,14 @@ def open_shift(store_id: int, staff_id: int, opening_cash: int, client_key: str 
             tx.session.add(shift)
             tx.session.flush()
             audit.record(tx, store_id, staff_id, "shift.open", "shift", shift.id, None, {"opening_cash": opening_cash})
-    except IntegrityError:
-        db.session.rollback()  # a racing open by the same cashier won
+    except IntegrityError:  # a racing open by the same cashier won (transaction() rolled ours back)
         raise Conflict("you already have an open shift: close it first", {"shift": ["open"]}) from None
     return shift, True
 
 
 def current_shift(store_id: int, staff_id: int) -> Shift | None:
-    with reading() as session:
-        return session.execute(
+    with reading() as db:
+        return db.execute(
             select(Shift).where(Shift.store_id == store_id, Shift.open_key == staff_id)
         ).scalar_one_or_none()
 
@@ -65,10 +64,10 @@ def _may_see(who: StaffPrincipal, shift: Shift) -> None:
 
 def get_shift(who: StaffPrincipal, shift_id: int) -> dict[str, Any]:
     """The shift with its X report (open) or its Z report as it was closed. Raises NotFound."""
-    with reading() as session:
-        shift = owned(session, Shift, who.store_id, shift_id, "shift")
+    with reading() as db:
+        shift = owned(db, Shift, who.store_id, shift_id, "shift")
         _may_see(who, shift)
-        return shift_view(session, shift)
+        return shift_view(db, shift)
 
 
 def close_shift(who: StaffPrincipal, shift_id: int, counted_cash: int, note: str) -> dict[str, Any]:
@@ -97,22 +96,22 @@ def close_shift(who: StaffPrincipal, shift_id: int, counted_cash: int, note: str
         return shift_view(tx.session, shift)
 
 
-def shift_view(session: Session, shift: Shift) -> dict[str, Any]:
-    report = shift.report if shift.report is not None else _report(session, shift, utcnow())
-    member = session.get(Staff, shift.staff_id)
+def shift_view(db: Session, shift: Shift) -> dict[str, Any]:
+    report = shift.report if shift.report is not None else _report(db, shift, utcnow())
+    member = db.get(Staff, shift.staff_id)
     return {"id": shift.id, "status": shift.status, "opened_at": shift.opened_at, "closed_at": shift.closed_at,
             "staff": {"id": shift.staff_id, "name": member.name if member else ""},
             "opening_cash": shift.opening_cash, "counted_cash": shift.counted_cash, "difference": shift.difference,
             "note": shift.note, **report}
 
 
-def _report(session: Session, shift: Shift, until: datetime) -> dict[str, Any]:
+def _report(db: Session, shift: Shift, until: datetime) -> dict[str, Any]:
     """What the shift took by channel, the drawer's movements and what it should hold."""
     in_shift = (Payment.store_id == shift.store_id, Payment.status == "paid", Payment.paid_at >= shift.opened_at,
                 Payment.paid_at < until)
     taken = dict.fromkeys(CHANNELS, 0)
     cash_taken = change = count = 0
-    mine = session.execute(select(Payment).where(*in_shift, Payment.staff_id == shift.staff_id)).scalars()
+    mine = db.execute(select(Payment).where(*in_shift, Payment.staff_id == shift.staff_id)).scalars()
     for p in mine:
         count += 1
         channel = "wechat" if p.channel == "wechat_jsapi" else p.channel
@@ -120,20 +119,20 @@ def _report(session: Session, shift: Shift, until: datetime) -> dict[str, Any]:
         if p.channel == "cash":
             cash_taken += p.tendered if p.tendered is not None else p.amount
             change += p.change or 0
-    jsapi = session.execute(
+    jsapi = db.execute(
         select(func.count(), func.coalesce(func.sum(Payment.amount), 0))
         .where(*in_shift, Payment.channel == "wechat_jsapi", Payment.staff_id.is_(None))
     ).one()
     count += int(jsapi[0])
     taken["wechat"] += int(jsapi[1])
-    refunds = session.execute(
+    refunds = db.execute(
         select(Payment.channel, func.coalesce(func.sum(Refund.amount), 0))
         .join(Payment, Payment.id == Refund.payment_id)
         .where(Refund.store_id == shift.store_id, Refund.staff_id == shift.staff_id, Refund.status == "success",
                Refund.created_at >= shift.opened_at, Refund.created_at < until).group_by(Payment.channel)
     ).all()
     refunded = {channel: int(total) for channel, total in refunds}
-    discounts = session.execute(
+    discounts = db.execute(
         select(func.coalesce(func.sum(Discount.amount), 0)).where(
             Discount.store_id == shift.store_id, Discount.staff_id == shift.staff_id,
             Discount.created_at >= shift.opened_at, Discount.created_at < until)

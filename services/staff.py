@@ -19,7 +19,7 @@ from models import RevokedStaffSession, Staff, Store, db, utcnow
 from services import audit, lockout
 from services.context import setting, signer
 from services.scoping import owned, taken
-from services.uow import keys_revoked, transaction
+from services.uow import keys_revoked, reading, transaction
 
 _hasher = PasswordHasher()
 # Verifying against this keeps a wrong username as slow as a wrong password.
@@ -112,7 +112,7 @@ def _issue_token(member: Staff) -> str:
     return signer().issue("staff", {"s": member.id, "v": member.token_version, "j": secrets.token_hex(8)})
 
 
-def end_session(token: str) -> None:
+def end_login(token: str) -> None:
     """Sign out: the token's session is refused from now on, in every process, and its open
     sockets are cut at once (the sweep is woken). A token that is already invalid needs nothing."""
     try:
@@ -131,8 +131,8 @@ def end_session(token: str) -> None:
                 tx.session.add(RevokedStaffSession(session_id=session_id, staff_id=staff_id,
                                                    expires_at=now + timedelta(seconds=setting("STAFF_TOKEN_TTL"))))
             tx.emit(keys_revoked())
-    except IntegrityError:
-        db.session.rollback()  # signed out twice at once: revoked either way
+    except IntegrityError:  # signed out twice at once: revoked either way (transaction() rolled back)
+        pass
 
 
 # --- managing accounts (the console) -----------------------------------------------------------
@@ -149,15 +149,15 @@ def check_password(username: str, password: str) -> None:
 
 
 def list_staff(store_id: int) -> list[Staff]:
-    rows = list(db.session.execute(
-        select(Staff).where(Staff.store_id == store_id).order_by(Staff.active.desc(), Staff.role, Staff.username)
-    ).scalars())
-    db.session.commit()
+    with reading() as db:
+        rows = list(db.execute(
+            select(Staff).where(Staff.store_id == store_id).order_by(Staff.active.desc(), Staff.role, Staff.username)
+        ).scalars())
     return rows
 
 
-def _member(session: Session, store_id: int, staff_id: int) -> Staff:
-    return owned(session, Staff, store_id, staff_id, "staff member")
+def _member(db: Session, store_id: int, staff_id: int) -> Staff:
+    return owned(db, Staff, store_id, staff_id, "staff member")
 
 
 def _may_manage(actor: StaffPrincipal, role: str) -> None:
@@ -182,8 +182,8 @@ def create_staff(actor: StaffPrincipal, username: str, name: str, role: str, pas
     return member
 
 
-def _active_owners(session: Session, store_id: int) -> int:
-    return session.execute(select(func.count(Staff.id)).where(
+def _active_owners(db: Session, store_id: int) -> int:
+    return db.execute(select(func.count(Staff.id)).where(
         Staff.store_id == store_id, Staff.role == "owner", Staff.active.is_(True))).scalar_one()
 
 

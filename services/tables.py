@@ -7,18 +7,20 @@ import segno
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import models
 from domain.errors import NotFound
 from domain.payment_state import IN_FLIGHT
 from domain.tokens import TokenInvalid
 from models import Payment, Store, Table, TableSession, db, utcnow
 from services.context import setting, signer
+from services.uow import reading
 
 
 @dataclass
 class ResolvedTable:
     store: Store
     table: Table
-    session: TableSession | None
+    check: TableSession | None
 
 
 def qr_token(table: Table) -> str:
@@ -29,23 +31,23 @@ def qr_url(table: Table) -> str:
     return f"{setting('PUBLIC_BASE_URL')}/t/{qr_token(table)}"
 
 
-def resolve(token: str, session: Session | None = None, with_check: bool = True) -> ResolvedTable:
+def resolve(token: str, db: Session | None = None, with_check: bool = True) -> ResolvedTable:
     """The store, table and (unless ``with_check`` is false) open check a QR token points at.
 
     Raises NotFound if the token is unknown, forged or rotated, or the table disabled.
     """
-    session = session or db.session()
+    db = db or models.db.session()
     try:
         claim = signer().parse_qr(token)
     except TokenInvalid as exc:
         raise NotFound("unknown table code") from exc
-    table = session.get(Table, claim.table_id)
+    table = db.get(Table, claim.table_id)
     if (table is None or not table.active or table.qr_version != claim.version
             or not signer().verify_qr(claim, table.store_id)):
         raise NotFound("unknown table code")
-    store = session.get(Store, table.store_id)
+    store = db.get(Store, table.store_id)
     assert store is not None
-    return ResolvedTable(store=store, table=table, session=open_session(session, table) if with_check else None)
+    return ResolvedTable(store=store, table=table, check=open_check(db, table) if with_check else None)
 
 
 def lapsed(keys: set[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -53,37 +55,37 @@ def lapsed(keys: set[tuple[int, int]]) -> set[tuple[int, int]]:
     the table disabled or deleted. The socket sweeper cuts phones holding them."""
     if not keys:
         return set()
-    live = set(db.session.execute(
-        select(Table.id, Table.qr_version).where(Table.id.in_({t for t, _v in keys}), Table.active.is_(True))
-    ).tuples())
-    db.session.commit()
+    with reading() as db:
+        live = set(db.execute(
+            select(Table.id, Table.qr_version).where(Table.id.in_({t for t, _v in keys}), Table.active.is_(True))
+        ).tuples())
     return keys - live
 
 
-def open_session(session: Session, table: Table) -> TableSession | None:
-    return session.execute(
+def open_check(db: Session, table: Table) -> TableSession | None:
+    return db.execute(
         select(TableSession).where(TableSession.store_id == table.store_id, TableSession.table_id == table.id,
                                    TableSession.status == "open")
     ).scalar_one_or_none()
 
 
-def lock_table(session: Session, table_id: int) -> None:
+def lock_table(db: Session, table_id: int) -> None:
     """Row-lock the table until commit: the per-table mutex for its cart and check.
 
     Lock order everywhere: table row, then store counters. (MariaDB; on SQLite every
     transaction is BEGIN IMMEDIATE and so already serialised.)
     """
-    session.execute(select(Table.id).where(Table.id == table_id).with_for_update())
+    db.execute(select(Table.id).where(Table.id == table_id).with_for_update())
 
 
-def open_or_create_check(session: Session, table: Table) -> TableSession:
+def open_or_create_check(db: Session, table: Table) -> TableSession:
     """The table's open check, opened now if there is none. Call with the table locked."""
-    check = open_session(session, table)
+    check = open_check(db, table)
     if check is None:
         check = TableSession(store_id=table.store_id, table_id=table.id, status="open", open_key=table.id,
                              paid=0, opened_at=utcnow())
-        session.add(check)
-        session.flush()
+        db.add(check)
+        db.flush()
     return check
 
 

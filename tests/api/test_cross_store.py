@@ -22,6 +22,7 @@ from models import (
     Category,
     Coupon,
     Discount,
+    Ingredient,
     Item,
     ItemPhoto,
     Option,
@@ -30,9 +31,11 @@ from models import (
     Payment,
     Printer,
     PrintJob,
+    RecipeLine,
     Shift,
     Staff,
     Station,
+    StockMove,
     Store,
     Table,
     TableSession,
@@ -80,6 +83,10 @@ BODIES = {
     "admin_printers.patch_printer": {"name": "hijack", "host": "10.0.0.66"},
     "admin_printers.test_print": {"client_key": "k" * 16},
     "admin_printers.reprint": {"client_key": "k" * 16},
+    "stock.delivery": {"client_key": "k" * 16, "qty": 5},
+    "stock.count": {"client_key": "k" * 16, "counted": 0},
+    "stock.put_recipe": {"lines": []},
+    "stock.patch": {"low_at": 1},
 }
 # A query each GET route needs to get as far as the id look-up.
 QUERIES = {"pos.split": "?ways=2"}
@@ -125,6 +132,9 @@ def store_b(app, live_server):  # type: ignore[no-untyped-def]
         "name": "B券", "kind": "amount_off", "value": 100, "starts_at": "2026-01-01T00:00:00+08:00",
         "ends_at": "2099-01-01T00:00:00+08:00"})
     assert coupon.status_code == 201, coupon.get_data(as_text=True)
+    ingredient = client.post("/api/v1/admin/ingredients", headers=auth(owner), json={
+        "name": "B蛋", "unit": "pcs", "on_hand": 10})
+    assert ingredient.status_code == 201, ingredient.get_data(as_text=True)
     s = db.session
     # Printed already: no print worker (the live server runs one) changes B's rows during the walk.
     s.query(PrintJob).filter(PrintJob.store_id == store.id).update({"status": "printed"})
@@ -139,6 +149,7 @@ def store_b(app, live_server):  # type: ignore[no-untyped-def]
         "call_id": s.execute(select(WaiterCall.id).where(WaiterCall.store_id == store.id)).scalars().first(),
         "store_id": store.id, "code": "B-SHELF-1", "shift_id": shift.get_json()["shift"]["id"],
         "printer_id": printer_id, "job_id": job["id"], "coupon_id": coupon.get_json()["coupon"]["id"],
+        "ingredient_id": ingredient.get_json()["ingredient"]["id"],
     }
     s.commit()
     assert all(ids.values()), ids
@@ -155,7 +166,8 @@ def snapshot(store_id: int) -> dict[str, object]:
     rows = {
         model.__name__: sorted(columns(r) for r in s.execute(select(model).where(model.store_id == store_id)).scalars())
         for model in (Area, Table, Category, Item, OptionGroup, Option, Staff, Station, TableSession, Order,
-                      Payment, Ticket, TicketItem, WaiterCall, AuditLog, Discount, Shift, Printer, PrintJob, Coupon)
+                      Payment, Ticket, TicketItem, WaiterCall, AuditLog, Discount, Shift, Printer, PrintJob, Coupon,
+                      Ingredient, RecipeLine, StockMove)
     }
     photos = s.execute(select(ItemPhoto).where(ItemPhoto.store_id == store_id)).scalars()
     rows["photos"] = sorted(p.etag for p in photos)

@@ -8,8 +8,9 @@ from datetime import timedelta
 
 import requests
 from requests.adapters import BaseAdapter
+from sqlalchemy import select
 
-from models import Payment, db
+from models import Payment, PaymentAnomaly, db
 from services.payments import reconcile
 from tests.helpers import auth, diner_token, make_item, make_store, make_table, order_body, sandbox_code
 from wechat.miniprogram import make_client
@@ -97,3 +98,29 @@ def test_wechat_login_failures_map_to_contract_errors(app, client, live_server):
             app.extensions.pop("diancan.wechat", None)
         else:
             app.extensions["diancan.wechat"] = real
+
+
+def test_a_payment_refunded_outside_diancan_before_its_notify_is_closed_not_credited(app, client, live_server):
+    """WeChat says REFUND (paid, then refunded on the merchant platform): never credited, never left
+    waiting; closed so the check can be paid again, and shown to the manager as an anomaly."""
+    diner, order, started = _waiting_payment(client, live_server)
+    out_trade_no = started["payment"]["out_trade_no"]
+    with connect(app.config["INSTANCE_PATH"]) as conn:
+        conn.execute("UPDATE pay_orders SET trade_state='REFUND', transaction_id='4200REFUNDED' WHERE out_trade_no=?",
+                     (out_trade_no,))
+    counts = reconcile(older_than=NOW)
+    assert counts["refunded_elsewhere"] == 1 and counts["credited"] == 0
+    assert _payment(started["payment"]["id"]).status == "closed"
+    check = client.get(f"/api/v1/table-sessions/{order['table_session_id']}", headers=auth(diner)).get_json()
+    assert check["session"]["due"] == 1500 and check["session"]["paid"] == 0
+    db.session.remove()
+    anomalies = db.session.execute(
+        select(PaymentAnomaly).where(PaymentAnomaly.out_trade_no == out_trade_no)).scalars().all()
+    assert [a.payment_id for a in anomalies] == [started["payment"]["id"]]
+    assert "refunded outside Diancan" in anomalies[0].reason and anomalies[0].amount is None
+    db.session.commit()
+    again = reconcile(older_than=NOW)  # no longer in flight: neither asked about nor recorded twice
+    assert again["refunded_elsewhere"] == 0
+    again_client = client.post(f"/api/v1/table-sessions/{order['table_session_id']}/payments",
+                               json={"client_key": uuid.uuid4().hex}, headers=auth(diner))
+    assert again_client.status_code == 201  # the check can be paid again
