@@ -34,8 +34,8 @@ class StoreRefSchema(Schema):
     closes_at = fields.Str(allow_none=True)
     service_charge_bp = fields.Int(metadata={"description": "service charge on each order, basis points"})
     ask_headcount = fields.Bool(metadata={"description": "ask the diners how many they are (用餐人数), once per check"})
-    late_minutes = fields.Int(attribute="kds_late_minutes",
-                              metadata={"description": "a round older than this may be chased (催单)"})
+    kds_late_minutes = fields.Int(metadata={"description": "minutes after which a round is late: the diner may "
+                                                           "chase it (催单)"})
 
 
 class TableRefSchema(Schema):

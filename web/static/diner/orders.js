@@ -56,8 +56,8 @@ export function renderCheck() {
   renderChoice(payLater ? c.due : 0);
 }
 
-const late = (o) => state.store?.late_minutes && ["accepted", "preparing"].includes(o.status)
-  && Date.now() - new Date(o.created_at).getTime() > state.store.late_minutes * 60_000;
+const late = (o) => state.store?.kds_late_minutes && ["accepted", "preparing"].includes(o.status)
+  && Date.now() - new Date(o.created_at).getTime() > state.store.kds_late_minutes * 60_000;
 
 function dishLine(it) {
   const extras = [it.options.map((op) => op.name).join(" / "), it.note ? fmt(T.note_x, { note: it.note }) : ""].filter(Boolean);
