@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from domain.errors import NotFound, Unauthorized
 from schema.diner import menu_answer, table_answer
@@ -16,7 +17,7 @@ bp = Blueprint("pages", __name__)
 
 def diner_strings() -> dict[str, str]:
     return {
-        "table_n": _("Table {code}"),
+        "table_n": pgettext("diner", "Table {code}"),  # "A1 桌" here; other pages keep theirs
         "unknown_table": _("This table code is not valid any more. Please ask a member of staff."),
         "network_error": _("The network is not answering. Check your connection and try again."),
         "open_in_wechat": _("Please open this page by scanning the table code in WeChat."),
