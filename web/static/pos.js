@@ -3,7 +3,7 @@
 import { $, T, el, fmt, showState, toast, yuan } from "./pos-ui.js";
 import { api, cacheGet, cachePut, dismissRefused, onQueueChange, onSynced, pendingCount, refusedEntries, setAuth,
   syncQueue } from "./pos-queue.js";
-import { initCheck, openCheck } from "./pos-check.js";
+import { floorChanged, initCheck, openCheck } from "./pos-check.js";
 import { initRingup, ringUpFor, setMenu, setTables } from "./pos-ringup.js";
 import { initShift, showShift } from "./pos-shift.js";
 
@@ -158,6 +158,7 @@ async function refreshFloor() {
   st.tz = data.store.timezone;  // the store's clock, wherever the phone thinks it is
   st.tables = data.tables;
   setTables(data.tables);
+  floorChanged(data.tables);
   $("tables").replaceChildren(...(data.tables.length ? data.tables.map(tableCard)
     : [el("p", { class: "state-msg" }, T.no_tables)]));
 }
@@ -216,7 +217,7 @@ async function keepShell() {
   const worker = reg.active || reg.installing || reg.waiting;
   const here = (name) => new URL(name, import.meta.url).href;
   const urls = [location.pathname, here("pos.js"), here("pos-ui.js"), here("pos-queue.js"), here("pos-check.js"),
-    here("pos-ringup.js"), here("pos-shift.js"), here("dom.js"), here("pos.css"), here("vendor/idb.js"),
+    here("pos-ringup.js"), here("pos-shift.js"), here("pos-pay.js"), here("pos-scan.js"), here("dom.js"), here("pos.css"), here("vendor/idb.js"),
     here("vendor/socket.io.min.js")];
   const send = (w) => w.postMessage({ type: "precache", urls });
   if (worker?.state === "activated") send(worker);

@@ -2,7 +2,7 @@
 table_sessions.headcount, waiter_calls.reason and order_id
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0020a
 Create Date: 2026-12-03 14:52:09.822708
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import models.base
 
 revision: str = '0022'
-down_revision: str | None = '0019'
+down_revision: str | None = '0020a'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
