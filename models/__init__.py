@@ -19,6 +19,6 @@ __all__ = [
     "Area", "AuditLog", "Base", "CartLine", "Category", "CheckDiner", "Coupon", "CouponClaim", "Diner", "Discount",
     "Ingredient", "Item", "ItemPhoto", "KitchenDevice", "KitchenEvent", "Option", "OptionGroup", "Order", "OrderItem",
     "Payment", "PaymentAnomaly", "PrintJob", "Printer", "RecipeLine", "Refund", "ReportDay", "RevokedStaffSession",
-    "Shift", "Staff", "Station", "StockMove", "StockSellout", "Store", "StoreCounter", "Table", "TableSession", "Ticket",
-    "TicketItem", "WaiterCall", "WxaCode", "db", "utcnow",
+    "Shift", "Staff", "Station", "StockMove", "StockSellout", "Store", "StoreCounter", "Table", "TableSession",
+    "Ticket", "TicketItem", "WaiterCall", "WxaCode", "db", "utcnow",
 ]
