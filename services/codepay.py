@@ -145,8 +145,8 @@ def cancel_code_payment(store_id: int, staff_id: int, payment_id: int) -> Paymen
 def due_for_poll(limit: int = 50) -> list[int]:
     """Payment codes whose next poll is due: paying, or a reversal still to make."""
     now = utcnow()
-    with reading() as session:
-        ids = session.execute(
+    with reading() as db:
+        ids = db.execute(
             select(Payment.id).where(Payment.channel.in_(CODE_CHANNELS),
                                      (Payment.status == "paying") | (Payment.reversal == "pending"),
                                      (Payment.next_poll_at.is_(None)) | (Payment.next_poll_at <= now))

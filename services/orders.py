@@ -25,6 +25,8 @@ from services.kitchen import record_order_update, send_to_kitchen, sync_order, w
 from services.menu import announce_availability, menu_for_pricing, store_clock, store_day
 from services.uow import Tx, reading, transaction
 
+REFUNDED = ("partially_refunded", "refunded")  # orders' payment states once money went back
+
 
 @dataclass(frozen=True)
 class Orderer:
@@ -242,9 +244,11 @@ def cancel_line(who: Orderer, order_id: int, line_id: int, reason: str = "") -> 
             raise NotFound("no such line on this order")
         if line.status == "cancelled":
             raise InvalidState("this line is already cancelled")
-        if order.payment_status != "unpaid":
-            raise InvalidState("the order is paid: refund it instead")
         is_staff = who.staff_id is not None
+        # Refund first, then void (docs/payments.md): once money went back, staff may take the line
+        # off, as long as the check still covers what is paid (``_keep_covering``).
+        if order.payment_status != "unpaid" and not (is_staff and order.payment_status in REFUNDED):
+            raise InvalidState("the order is paid: refund it instead")
         if not is_staff and line.status not in order_state.DINER_CANCELLABLE:
             raise InvalidState("the kitchen has started this dish; ask a member of staff")
         if is_staff and not reason.strip():

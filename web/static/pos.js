@@ -3,9 +3,10 @@
 import { $, T, el, fmt, showState, toast, yuan } from "./pos-ui.js";
 import { api, cacheGet, cachePut, dismissRefused, onQueueChange, onSynced, pendingCount, refusedEntries, setAuth,
   syncQueue } from "./pos-queue.js";
-import { initCheck, openCheck } from "./pos-check.js";
+import { floorChanged, initCheck, openCheck } from "./pos-check.js";
 import { initRingup, ringUpFor, setMenu, setTables } from "./pos-ringup.js";
 import { initShift, showShift } from "./pos-shift.js";
+import { refreshStockBadge } from "./pos-stock.js";
 
 const st = { token: localStorage.getItem("diancan.pos.token"), store: JSON.parse(localStorage.getItem("diancan.pos.store") || "null"),
   socket: null, calls: new Map(), tables: [], tz: "Asia/Shanghai", view: "tables", timers: [] };
@@ -152,8 +153,10 @@ async function refreshFloor() {
     if (!data) { showState($("tables"), "err", T.network_error, refreshFloor); throw ex; }
   }
   st.tz = data.store.timezone;  // the store's clock, wherever the phone thinks it is
+  refreshStockBadge();  // low-stock badge, at most once a minute
   st.tables = data.tables;
   setTables(data.tables);
+  floorChanged(data.tables);
   $("tables").replaceChildren(...(data.tables.length ? data.tables.map(tableCard)
     : [el("p", { class: "state-msg" }, T.no_tables)]));
 }
@@ -211,7 +214,7 @@ async function keepShell() {
   const worker = reg.active || reg.installing || reg.waiting;
   const here = (name) => new URL(name, import.meta.url).href;
   const urls = [location.pathname, here("pos.js"), here("pos-ui.js"), here("pos-queue.js"), here("pos-check.js"),
-    here("pos-ringup.js"), here("pos-shift.js"), here("dom.js"), here("pos.css"), here("vendor/idb.js"),
+    here("pos-ringup.js"), here("pos-shift.js"), here("pos-pay.js"), here("pos-scan.js"), here("dom.js"), here("pos.css"), here("vendor/idb.js"),
     here("vendor/socket.io.min.js")];
   const send = (w) => w.postMessage({ type: "precache", urls });
   if (worker?.state === "activated") send(worker);
