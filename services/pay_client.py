@@ -6,6 +6,7 @@ from flask import current_app
 
 from domain.codepay import CodeProvider
 from domain.errors import Unavailable
+from services.alipay_client import alipay_configured, alipay_provider
 from services.context import provided
 from wechat.codepay import WechatCodeProvider
 from wechat.pay import PayConfig, WechatPay
@@ -38,4 +39,6 @@ def code_provider(channel: str) -> CodeProvider:
     if channel == "wechat_code":
         notify = f"{current_app.config['PUBLIC_BASE_URL']}/api/v1/wechat/refund/notify"
         return provided(name, WechatCodeProvider, lambda: WechatCodeProvider(pay_client(), notify))
+    if channel == "alipay_code" and alipay_configured():
+        return alipay_provider()
     raise Unavailable("Alipay payment codes are not set up on this server yet: take another way of paying")

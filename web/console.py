@@ -215,7 +215,7 @@ def shelf_labels() -> Any:
 def _signed_in() -> staff.StaffPrincipal | None:
     """The staff member whose token (console cookie or bearer) came with this page request (a GET: no CSRF)."""
     scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
-    token = bearer.strip() if scheme.lower() == "bearer" else request.cookies.get(staff.SESSION_COOKIE)
+    token = bearer.strip() if scheme.lower() == "bearer" else request.cookies.get(staff.LOGIN_COOKIE)
     if not token:
         return None
     try:
