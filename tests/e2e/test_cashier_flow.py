@@ -9,7 +9,6 @@ expected cash. The camera is Chromium's fake capture device filming QR codes (te
 """
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from pathlib import Path
@@ -36,10 +35,6 @@ from tests.helpers import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.live]
-# The first share is paid with an Alipay payment code once the Alipay provider is wired into the
-# server (CASHIER_FLOW_ALIPAY=1); until then with a WeChat payment code, which the page and the
-# server take the same way (the channel is told by the code's digits).
-ALIPAY = os.environ.get("CASHIER_FLOW_ALIPAY", "0") == "1"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -183,8 +178,8 @@ def test_a_cashiers_service_on_the_phone(client, live_server, browser, tmp_path)
         submit(page)
         shares = page.locator("#shares li")
         expect(shares).to_have_count(3)
-        provider, channel = ("alipay", "支付宝付款码") if ALIPAY else ("wechat", "微信付款码")
-        first = paycode(live_server, provider, password=False)
+        first = paycode(live_server, "alipay", password=False)
+        channel = "支付宝付款码"
         shares.nth(0).get_by_role("button", name="付款码").click()
         modal(page).locator("#f-auth_code").fill(first)  # typed: the camera's fallback
         expect(modal(page).locator(".modal-live")).to_have_text(channel)
@@ -262,12 +257,11 @@ def test_a_cashiers_service_on_the_phone(client, live_server, browser, tmp_path)
         assert (shift.status, shift.counted_cash, shift.difference) == ("closed", 24_200, 0)
         assert shift.report["drawer"] == {"opening": 20_000, "cash_taken": 15_000, "change_given": 9600,
                                           "cash_refunded": 1200, "expected": 24_200}
-        assert shift.report["taken"]["wechat_code"] == (1000 if ALIPAY else 3700)
-        assert shift.report["taken"]["alipay_code"] == (2700 if ALIPAY else 0)
+        assert (shift.report["taken"]["wechat_code"], shift.report["taken"]["alipay_code"]) == (1000, 2700)
         assert shift.report["taken"]["wechat"] == 2700
         paid = db.session.execute(select(Payment.channel, Payment.amount).where(
             Payment.store_id == store.id, Payment.status == "paid").order_by(Payment.id)).all()
-        assert [tuple(p) for p in paid] == [("wechat_code", 1000), ("alipay_code" if ALIPAY else "wechat_code", 2700),
+        assert [tuple(p) for p in paid] == [("wechat_code", 1000), ("alipay_code", 2700),
                                             ("cash", 2700), ("wechat_jsapi", 2700), ("cash", 2700)]
         refund = db.session.execute(select(Refund).where(Refund.store_id == store.id)).scalar_one()
         assert (refund.amount, refund.status) == (1200, "success")
