@@ -20,6 +20,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.config.update(overrides)
     _logging(app)
     db.init_app(app)
+    from services import context
+
+    context.install(app)
 
     import api
     import cli

@@ -18,6 +18,7 @@ from models import Store, db
 from services import menu, staff, tables
 from services.uow import reading
 from web.console_reports import report_strings
+from web.console_stock import stock_strings
 
 bp = Blueprint("console", __name__)
 
@@ -164,7 +165,7 @@ def permission_labels() -> dict[str, str]:
 @bp.get("/console")
 def console_page() -> str:
     matrix = [[perm, sorted(roles)] for perm, roles in permissions.MATRIX.items()]  # a list keeps the order
-    strings = console_strings() | report_strings()
+    strings = console_strings() | report_strings() | stock_strings()
     return render_template("console.html", strings=strings, roles=permissions.ROLES, matrix=matrix,
                            permission_labels=permission_labels())
 

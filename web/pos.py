@@ -27,6 +27,7 @@ def pos_strings() -> dict[str, str]:
         "no_takeaways": _("No open takeaway orders."),
         "pending_n": _("To sync {n}"), "unsynced_logout": _("Sales on this phone are not synced yet: stay logged in."),
         "price_changed": _("Price changed: took {was}, the server says {now}. Settle the difference."),
+        "stock_low_badge": _("Low stock {count}"), "stock_out_badge": _("{count} out"),
         "paying": _("WeChat paying {amount}"), "overpaid": _("Overpaid {amount}: refunding automatically"),
         "stop_paying": _("Stop WeChat payment"),
         "confirm_stop_paying": _(

@@ -6,6 +6,7 @@ import { api, cacheGet, cachePut, dismissRefused, onQueueChange, onSynced, pendi
 import { floorChanged, initCheck, openCheck } from "./pos-check.js";
 import { initRingup, ringUpFor, setMenu, setTables } from "./pos-ringup.js";
 import { initShift, showShift } from "./pos-shift.js";
+import { refreshStockBadge } from "./pos-stock.js";
 
 const st = { token: localStorage.getItem("diancan.pos.token"), store: JSON.parse(localStorage.getItem("diancan.pos.store") || "null"),
   socket: null, calls: new Map(), tables: [], tz: "Asia/Shanghai", view: "tables", timers: [] };
@@ -153,6 +154,7 @@ async function refreshFloor() {
   }
   st.tz = data.store.timezone;  // the store's clock, wherever the phone thinks it is
   localStorage.setItem("diancan.pos.tz", st.tz);  // the shift's and the receipt's times too
+  refreshStockBadge();  // low-stock badge, at most once a minute
   st.tables = data.tables;
   setTables(data.tables);
   floorChanged(data.tables);

@@ -74,6 +74,7 @@ function itemEditor(item, categories, stations) {
     el("div", { class: "form-grid" }, ...fields.map(field)),
     el("p", { class: "error form-error", role: "alert", hidden: true }),
     el("div", { class: "form-actions" }, el("a", { class: "btn ghost", href: "#menu" }, T.close),
+      can("stock.manage") ? el("a", { class: "btn", href: `#stock/recipe/${item.id}`, id: "edit-recipe" }, T.edit_recipe) : null,
       el("button", { type: "submit", class: "btn primary" }, T.save)));
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
