@@ -299,7 +299,7 @@ def _give_back_stock(tx: Tx, store_id: int, item_id: int, qty: int) -> None:
         announce_availability(tx, store_id, item_id, sold_out=False, stock=stock)
 
 
-def close_check(store_id: int, table_session_id: int) -> TableSession:
+def close_check(store_id: int, table_session_id: int, staff_id: int | None = None) -> TableSession:
     """Staff clear the table: the check closes once nothing is due, and its cart is dropped.
 
     Raises NotFound (unknown or another store's), InvalidState (already closed, money due, more
@@ -326,4 +326,6 @@ def close_check(store_id: int, table_session_id: int) -> TableSession:
             raise InvalidState("a WeChat payment on this check is still in progress")
         clear_cart(tx, check)
         check.status, check.open_key, check.closed_at = "closed", None, utcnow()
+        if check.table_id is not None:  # who cleared which table, for the owner's audit log
+            audit.record(tx, store_id, staff_id, "table.clear", "table", check.table_id, None, {"check": check.id})
     return check

@@ -157,6 +157,7 @@ async function refreshFloor() {
     if (!data) { showState($("tables"), "err", T.network_error, refreshFloor); throw ex; }
   }
   st.tz = data.store.timezone;  // the store's clock, wherever the phone thinks it is
+  localStorage.setItem("diancan.pos.tz", st.tz);  // the shift's and the receipt's times too
   refreshStockBadge();  // low-stock badge, at most once a minute
   st.tables = data.tables;
   setTables(data.tables);
