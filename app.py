@@ -20,6 +20,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.config.update(overrides)
     _logging(app)
     db.init_app(app)
+    from services import context
+
+    context.install(app)
 
     import api
     import cli
@@ -50,6 +53,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         app.register_blueprint(alipay_sandbox_bp)
 
     _reconcile_in_background(app)
+    _codepay_in_background(app)
     _print_in_background(app)
     _behind_proxies(app)
     _menu_in_front(app)
@@ -141,6 +145,40 @@ def _reconcile_in_background(app: Flask) -> None:
                         reconcile()
                 except Exception:  # a failing WeChat must not end the loop
                     logging.getLogger(__name__).exception("payment reconcile failed")
+
+        socketio.start_background_task(loop)
+
+
+def _codepay_in_background(app: Flask) -> None:
+    """Each server process polls payment codes whose payer is confirming on the phone (about every
+    CODEPAY_POLL_SECONDS) and reverses those not paid in time. Polls are leased per payment in the
+    database (services/codepay_follow.py), so any number of processes share them: one asks the
+    provider per payment and interval, and crediting is a conditional UPDATE."""
+    if not app.config["CODEPAY_WORKER"] or app.config.get("TESTING"):
+        return
+    every = min(float(app.config["CODEPAY_POLL_SECONDS"]), 1.0)
+    started = False
+
+    @app.before_request
+    def _start_codepay_poller() -> None:
+        nonlocal started
+        if started:
+            return
+        started = True
+        from kds import socketio
+        from services.codepay import poll_once
+
+        def loop() -> None:
+            while True:
+                socketio.sleep(every)
+                try:
+                    with app.app_context():
+                        poll_once()
+                except Exception:  # a failing provider must not end the loop
+                    logging.getLogger(__name__).exception("payment code poll failed")
+                finally:
+                    with app.app_context():
+                        db.session.remove()
 
         socketio.start_background_task(loop)
 

@@ -44,6 +44,14 @@ def init_app(app: Flask) -> None:
 
         click.echo(reconcile(timedelta(seconds=older_than)))
 
+    @app.cli.command("reports-close")
+    def reports_close() -> None:
+        """The daily close: summarise every store's closed business days (the range reports read them)."""
+        from services.reports.closing import close_all
+
+        for slug, days in close_all():
+            click.echo(f"{slug}: {len(days)} day(s) summarised")
+
     @app.cli.command("backup")
     @click.option("--to", "target", type=click.Path(dir_okay=False), default=None,
                   help="file to write (default: instance/backups/diancan-<UTC time>.sqlite3 or .sql)")

@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
         admin_menu,
         admin_printers,
         admin_staff,
+        codepay,
         coupons,
         devices,
         diner,
@@ -56,5 +57,5 @@ def init_app(app: Flask) -> None:
 
     limits.init_app(app)
     for module in (diner, staff, kds, admin, admin_menu, admin_printers, admin_staff, table_service, devices,
-                   payments, floor, incidents, pos, reports, coupons, together, stock):
+                   payments, codepay, floor, incidents, pos, reports, coupons, together, stock):
         api.register_blueprint(module.blp)

@@ -23,7 +23,7 @@ from domain.errors import Forbidden, Unauthorized
 from services import devices, diners, staff
 from services.uow import reading
 
-SESSION_COOKIE = staff.SESSION_COOKIE
+LOGIN_COOKIE = staff.LOGIN_COOKIE
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -48,7 +48,7 @@ def request_token() -> str | None:
     token = bearer_token()
     if token:
         return token
-    cookie = request.cookies.get(SESSION_COOKIE)
+    cookie = request.cookies.get(LOGIN_COOKIE)
     if not cookie:
         return None
     if request.method not in SAFE_METHODS:
@@ -58,14 +58,14 @@ def request_token() -> str | None:
     return cookie
 
 
-def set_session_cookie(resp: Response, token: str, max_age: int) -> None:
+def set_login_cookie(resp: Response, token: str, max_age: int) -> None:
     secure = current_app.config["PUBLIC_BASE_URL"].startswith("https://") or request.is_secure
-    resp.set_cookie(SESSION_COOKIE, token, max_age=max_age, httponly=True, secure=secure, samesite="Strict",
+    resp.set_cookie(LOGIN_COOKIE, token, max_age=max_age, httponly=True, secure=secure, samesite="Strict",
                     path="/")
 
 
-def clear_session_cookie(resp: Response) -> None:
-    resp.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Strict")
+def clear_login_cookie(resp: Response) -> None:
+    resp.delete_cookie(LOGIN_COOKIE, path="/", httponly=True, samesite="Strict")
 
 
 def _caller(kind: str, authenticate: Callable[[str], T]) -> T | None:

@@ -5,11 +5,12 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from api.auth import current_device, kitchen_required, kitchen_store_id
+from api.auth import current_device, current_staff, kitchen_required, kitchen_store_id
 from api.limits import limiter
 from domain.errors import Forbidden
 from schema.kitchen import (
     AllDayResponse,
+    BumpedResponse,
     ItemAvailabilityEnvelope,
     ItemStatusRequest,
     KitchenSettings,
@@ -22,7 +23,7 @@ from schema.kitchen import (
     TicketEnvelopeSchema,
     ticket_data,
 )
-from services import devices, kitchen, menu
+from services import devices, kitchen, kitchen_recall, menu
 
 blp = Blueprint("kds", __name__, url_prefix="/api/v1/kds", description="Kitchen display")
 
@@ -82,7 +83,9 @@ def item_status(body: dict[str, Any], item_id: int) -> dict[str, Any]:
 @blp.doc(security=[{"bearer": []}])
 def mark_sold_out(body: dict[str, Any], item_id: int) -> dict[str, Any]:
     """The kitchen runs out of a dish (or has it again): diners' menus change at once."""
-    return {"item": menu.set_sold_out(_store_id(), item_id, body["sold_out"])}
+    who, device = current_staff(), current_device()
+    return {"item": menu.set_sold_out(_store_id(), item_id, body["sold_out"], who.id if who else None,
+                                      device.name if device else None)}
 
 
 @blp.post("/pair")
@@ -135,3 +138,13 @@ def kitchen_settings() -> dict[str, Any]:
     store, stations = kitchen.screen_settings(_store_id())
     return {"warn_minutes": store.kds_warn_minutes, "late_minutes": store.kds_late_minutes,
             "stations": [{"code": s.code, "name": s.name} for s in stations]}
+
+
+@blp.get("/tickets/bumped")
+@kitchen_required
+@blp.arguments(StationsQuery, location="query")
+@blp.response(200, BumpedResponse)
+@blp.doc(security=[{"bearer": []}])
+def recently_bumped(query: dict[str, Any]) -> dict[str, Any]:
+    """The tickets bumped in the last 30 minutes, newest first: what a screen offers to recall."""
+    return {"tickets": kitchen_recall.recently_bumped(_store_id(), _stations(query))}

@@ -7,14 +7,14 @@ from flask import Response, jsonify, request
 from flask_smorest import Blueprint
 
 from api.auth import (
-    SESSION_COOKIE,
-    clear_session_cookie,
+    LOGIN_COOKIE,
+    clear_login_cookie,
     csrf_token,
     current_staff,
     permission_required,
     request_token,
     require_staff,
-    set_session_cookie,
+    set_login_cookie,
 )
 from api.limits import limiter
 from domain import permissions
@@ -42,7 +42,7 @@ def staff_login(body: dict[str, Any]) -> dict[str, Any]:
     return {"token": token, "expires_in": setting("STAFF_TOKEN_TTL"), "staff": member}
 
 
-def _session_view(who: staff.StaffPrincipal, token: str) -> dict[str, Any]:
+def _login_view(who: staff.StaffPrincipal, token: str) -> dict[str, Any]:
     with reading():
         store = admin.get_store(who.store_id)
     view = {"staff": who, "store": {"id": store.id, "name": store.name, "slug": store.slug,
@@ -60,8 +60,8 @@ def open_session(body: dict[str, Any]) -> Response:
     """Console sign-in: the token goes into an HttpOnly, SameSite=Strict cookie (Secure over HTTPS),
     never into the page; the answer carries the CSRF token the page sends with every write."""
     token, member = staff.login(body["store"], body["username"], body["password"], request.remote_addr or "")
-    resp = jsonify(StaffSessionSchema().dump(_session_view(staff.principal(member), token)))
-    set_session_cookie(resp, token, setting("STAFF_TOKEN_TTL"))
+    resp = jsonify(StaffSessionSchema().dump(_login_view(staff.principal(member), token)))
+    set_login_cookie(resp, token, setting("STAFF_TOKEN_TTL"))
     return resp
 
 
@@ -73,7 +73,7 @@ def read_session() -> dict[str, Any]:
     """Who is signed in (cookie or bearer), what they may do, and the CSRF token for the cookie."""
     who, token = current_staff(), request_token()
     assert who is not None and token is not None
-    return _session_view(who, token)
+    return _login_view(who, token)
 
 
 @blp.delete("/staff/session")
@@ -87,7 +87,7 @@ def close_session() -> Response:
     if token:
         staff.end_login(token)
     resp = Response(status=204)
-    clear_session_cookie(resp)
+    clear_login_cookie(resp)
     return resp
 
 
@@ -101,6 +101,6 @@ def change_password(body: dict[str, Any]) -> Response:
     """Change your own password; every other session of yours ends, this one carries on."""
     token = staff.change_own_password(require_staff(), body["current_password"], body["new_password"])
     resp = jsonify({"token": token})
-    if request.cookies.get(SESSION_COOKIE):
-        set_session_cookie(resp, token, setting("STAFF_TOKEN_TTL"))
+    if request.cookies.get(LOGIN_COOKIE):
+        set_login_cookie(resp, token, setting("STAFF_TOKEN_TTL"))
     return resp

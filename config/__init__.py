@@ -73,6 +73,13 @@ class Settings:
     SOCKETS_PER_ADDRESS: int = 256  # per process; diners share a restaurant's Wi-Fi address
     SOCKETS_PER_TOKEN: int = 8  # namespace sockets one token may hold, per process
     RECONCILE_SECONDS: int = 60  # how often each server process asks WeChat Pay about stragglers; 0: never
+    # Payment codes (services/codepay.py): a payment whose payer is confirming on the phone is
+    # queried about every CODEPAY_POLL_SECONDS and reversed when not paid within
+    # CODEPAY_GIVE_UP_SECONDS. Each process runs a poller (CODEPAY_WORKER=0: none here).
+    CODEPAY_POLL_SECONDS: float = 5.0
+    CODEPAY_GIVE_UP_SECONDS: float = 60.0
+    CODEPAY_WORKER: bool = True
+    WECHAT_SANDBOX_PAYCODE_SECONDS: float = 60.0  # the sandbox payer's time to enter the password
     LOG_LEVEL: str = "INFO"
     # Printing: every server process runs a print worker (PRINT_WORKER=0: none in this process).
     PRINT_WORKER: bool = True

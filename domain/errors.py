@@ -71,3 +71,10 @@ class RateLimited(DomainError):
 
 class UpstreamError(DomainError):
     code, status = "upstream_error", 502
+
+
+class Unavailable(DomainError):
+    """A part of the service that is not set up or not reachable now (e.g. a payment provider not
+    configured): nothing the client sent is wrong; another way of paying works."""
+
+    code, status = "unavailable", 503

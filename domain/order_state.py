@@ -66,6 +66,6 @@ def order_status_from_tickets(current: str, ticket_statuses: list[str]) -> str:
         return current
     if ticket_statuses and all(s == "bumped" for s in ticket_statuses):
         return "ready"
-    if any(s != "new" for s in ticket_statuses):
+    if any(s != "new" for s in ticket_statuses) or current == "ready":  # a recalled order is back in the kitchen
         return "preparing"
     return current if current in ("submitted", "accepted", "preparing") else "accepted"

@@ -10,11 +10,15 @@ WARN_MINUTES, LATE_MINUTES = 8, 15  # default age thresholds; a store may set it
 
 def kds_strings() -> dict[str, str]:
     return {
-        "table": _("Table"), "takeaway": _("Takeaway"), "order_n": _("#{n}"), "bump": _("Bump"), "recall": _("Recall"),
+        "table": _("Table"), "takeaway": _("Takeaway"), "order_n": _("Order #{n}"), "bump": _("Bump"),
+        "recall": _("Recall"),        "table_n": _("Table {code}"), "pickup_n": _("Pickup {n}"), "done": _("Cooked"),
+        "cooking_now": _("Cooking now"), "recalled": _("{label} is back on the screen."),
+        "dishes_n": _("{n} dishes"), "bumped_at": _("bumped {time}"),
+        "no_recent": _("Nothing bumped in the last 30 minutes."),
         "all_stations": _("All stations"), "new_ticket": _("New ticket"), "login_failed": _("Login failed"),
         "pair_failed": _("That pairing code is wrong, used or expired."),
         "network_error": _("The network is not answering."),
-        "nothing_to_undo": _("Nothing to undo."), "bumped_n": _("Bumped table {code}"), "undone": _("Ticket is back."),
+        "nothing_to_undo": _("Nothing to undo."), "bumped_n": _("{label}: bumped"), "undone": _("Ticket is back."),
         "not_allowed": _("This account may not use the kitchen display."), "revoked": _("This screen was unpaired."),
         "sold_out": _("Sold out"), "mark_sold_out": _("Mark this dish sold out for every diner"),
         "confirm_sold_out": _("Mark {name} sold out? Diners can no longer order it."),
@@ -23,7 +27,7 @@ def kds_strings() -> dict[str, str]:
         "back_on_menu_hint": _("Put this dish back on the menu for every diner"),
         "more_n": _("+{n} tickets"), "key_n": _("Key {n} bumps this ticket"), "cooking": _("Cooking"),
         "bump_pending": _("Bumped offline: sent when the network is back"),
-        "bump_queued": _("No network: table {code} will be bumped when it is back"),
+        "bump_queued": _("No network: {label} will be bumped when it is back"),
         "printer_down_for": _("{name} offline {min} min"), "printer_rejected": _("{name} refused by the cloud"),
         "station_hot": _("Hot"), "station_cold": _("Cold"), "station_bar": _("Bar"), "remark": _("Remark"),
     }

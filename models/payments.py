@@ -27,8 +27,9 @@ class Payment(Base):
     # WeChat's rule: 6-32 of A-Za-z0-9_-|*, unique per merchant.
     out_trade_no: Mapped[str] = mapped_column(Key(32), unique=True)
     amount: Mapped[int] = mapped_column(Integer)  # fen
-    channel: Mapped[str] = mapped_column(String(16))  # wechat_jsapi | cash | other
-    status: Mapped[str] = mapped_column(String(16), default="created")  # created paying paid closed
+    channel: Mapped[str] = mapped_column(String(16))  # wechat_jsapi | wechat_code | alipay_code | cash | other
+    # created paying paid closed; payment codes: paying paid failed (failed is never credited)
+    status: Mapped[str] = mapped_column(String(16), default="created")
     # Set only while a WeChat payment is in flight (created or paying): the scope it pays, e.g.
     # ``check:12`` or ``order:34``. Unique, so "one payment in flight per check, order or share"
     # is a database fact, like a table's one open check (docs/payments.md).
@@ -41,6 +42,13 @@ class Payment(Base):
     # Cash: what the diner handed over and what went back (tendered - amount); None otherwise.
     tendered: Mapped[int | None] = mapped_column(Integer, nullable=True)
     change: Mapped[int | None] = mapped_column("change_given", Integer, nullable=True)
+    # Payment codes (services/codepay.py): how often the provider was asked, when it may be asked
+    # next (a lease: of several processes one asks), the reversal's progress (pending, done) and
+    # the provider's code for a failure (shown to the cashier).
+    polls: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    reversal: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    failure: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class PaymentAnomaly(Base):

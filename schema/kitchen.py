@@ -77,3 +77,11 @@ class KitchenSettings(Schema):
     warn_minutes = fields.Int()
     late_minutes = fields.Int()
     stations = fields.List(fields.Dict(), metadata={"description": "[{code, name}] of the store"})
+
+
+class BumpedTicketSchema(TicketSchema):
+    bumped_at = fields.DateTime()
+
+
+class BumpedResponse(Schema):
+    tickets = fields.List(fields.Nested(BumpedTicketSchema))

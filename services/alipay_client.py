@@ -8,6 +8,13 @@ from domain.codepay import CodeProvider
 from services.context import provided
 
 
+def alipay_configured() -> bool:
+    """Sandbox mode fills the ALIPAY_* settings; outside it a server takes Alipay codes once they are set."""
+    cfg = current_app.config
+    return all(cfg.get(name) for name in ("ALIPAY_APPID", "ALIPAY_GATEWAY", "ALIPAY_PRIVATE_KEY_FILE",
+                                          "ALIPAY_PUBLIC_KEY_FILE", "ALIPAY_SELLER_ID"))
+
+
 def alipay_provider() -> CodeProvider:
     return provided("diancan.alipay", AlipayCodeProvider, _make_alipay_provider)
 

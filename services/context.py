@@ -1,9 +1,16 @@
-"""What services need from the running app, without importing Flask's request machinery."""
+"""What services need from the running app, without importing Flask's request machinery.
+
+The app's ``extensions`` are the container: ``create_app`` puts the token signer and the data
+cipher there (``install``); the WeChat, Alipay and printer clients are made there on first use
+(they read key files a deployment without that provider does not have). A test puts a fake
+under the same name (``monkeypatch.setitem(app.extensions, "diancan.pay", fake)``) and the
+services use it: ``tests/services`` run the use cases that way, in-process, with no server.
+"""
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import current_app
+from flask import Flask, current_app
 
 from domain.data_crypto import DataCipher
 from domain.tokens import TokenSigner
@@ -20,6 +27,13 @@ def provided(name: str, kind: type[T], make: Any) -> T:
     if not isinstance(found, kind):
         raise TypeError(f"app.extensions[{name!r}] is not a {kind.__name__}")
     return found
+
+
+def install(app: Flask) -> None:
+    """Build what every request needs once, when the app is made."""
+    cfg = app.config
+    app.extensions.setdefault("diancan.signer", TokenSigner(cfg["SECRET_KEY"]))
+    app.extensions.setdefault("diancan.cipher", DataCipher(cfg["DATA_KEYS"], cfg["LOOKUP_KEY"]))
 
 
 def signer() -> TokenSigner:

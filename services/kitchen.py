@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain import order_state
-from domain.errors import NotFound
+from domain.errors import InvalidState, NotFound
 from models import Item, KitchenEvent, Order, OrderItem, Station, Store, Ticket, TicketItem, utcnow
-from services import counters, printing
+from services import counters, kitchen_recall, printing
 from services.uow import Outgoing, Tx, reading, transaction
 from services.views import order_view, ticket_data, ticket_view
 
@@ -141,12 +141,16 @@ def bump_ticket(store_id: int, ticket_id: int, stations: Iterable[str] | None = 
 
 
 def recall_ticket(store_id: int, ticket_id: int, stations: Iterable[str] | None = None) -> Ticket:
-    """Bring a bumped ticket back to the screen (as done); the order returns to preparing."""
+    """Bring a bumped ticket back to the screen, each item as it was before the bump; the order returns
+    to preparing."""
     with transaction() as tx:
         ticket = _load_ticket(tx.session, store_id, ticket_id, stations)
+        if ticket.status != "bumped":
+            raise InvalidState("only a bumped ticket can be recalled")
         ticket.status = order_state.ticket_transition(ticket.status, "done")
         ticket.bumped_at = None
         ticket.recalls = (ticket.recalls or 0) + 1  # the daily close counts them per station
+        kitchen_recall.restore_items(tx.session, ticket)  # as the cook left it, not all struck through
         record_ticket_event(tx, ticket, "ticket.updated")
         sync_order(tx, ticket.order)
     return ticket

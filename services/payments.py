@@ -262,6 +262,10 @@ def cancel_wechat_payment(store_id: int, staff_id: int, payment_id: int) -> Paym
             select(Payment).where(Payment.id == payment_id, Payment.store_id == store_id)).scalar_one_or_none()
     if payment is None:
         raise NotFound("no such payment")
+    if payment.channel in ("wechat_code", "alipay_code"):  # reversed, not closed (services/codepay.py)
+        from services.codepay import cancel_code_payment
+
+        return cancel_code_payment(store_id, staff_id, payment_id)
     if payment.status in IN_FLIGHT:
         if close_in_flight(payment.id, payment.out_trade_no, give_up=True, staff_id=staff_id) == "paid":
             raise InvalidState("the diner has just paid this payment")

@@ -21,7 +21,7 @@ from models import Order, Payment, PaymentAnomaly, Refund, Table, TableSession, 
 from services import audit, ledger
 from services.context import setting
 from services.kitchen import record_order_update
-from services.pay_client import pay_client
+from services.pay_client import code_provider, pay_client
 from services.uow import Outgoing, Tx, reading, transaction
 from wechat.pay import PayError
 
@@ -33,8 +33,9 @@ def refund_payment(store_id: int, staff_id: int, payment_id: int, amount: int, r
                    client_key: str) -> Refund:
     """Give money back on a paid payment, fully or in part, never more than was paid.
 
-    WeChat payments are refunded through WeChat Pay (the refund notify settles them); cash and
-    other are settled at once. Idempotent on ``client_key``. Raises NotFound, InvalidState (not
+    WeChat payments are refunded through WeChat Pay (the refund notify settles them), payment
+    codes through their provider (settled once it takes the refund); cash and other are settled
+    at once. Idempotent on ``client_key``. Raises NotFound, InvalidState (not
     paid), ValidationFailed (more than is left to refund), UpstreamError (WeChat Pay failing).
     """
     return _refund(store_id, staff_id, payment_id, amount, reason, client_key, overpayment=False)
@@ -77,10 +78,13 @@ def _refund(store_id: int, staff_id: int | None, payment_id: int, amount: int, r
         audit.record(tx, store_id, staff_id, "payment.refund", "payment", payment.id,
                      {"refunded": payment.refunded}, {"refunded": payment.refunded + amount, "amount": amount,
                                                       "reason": refund.reason, "out_refund_no": refund.out_refund_no})
-        if payment.channel != "wechat_jsapi":
+        if payment.channel not in ("wechat_jsapi", "wechat_code", "alipay_code"):
             _settle_refund(tx, refund, None)
             return refund
         rid, out_trade_no, out_refund_no, total = refund.id, payment.out_trade_no, refund.out_refund_no, payment.amount
+        channel = payment.channel
+    if channel != "wechat_jsapi":
+        return _refund_code(rid, channel, out_trade_no, out_refund_no, amount, total, reason)
     try:
         answer = pay_client().refund(out_trade_no, out_refund_no, amount, total, reason,
                                      f"{setting('PUBLIC_BASE_URL')}/api/v1/wechat/refund/notify")
@@ -97,6 +101,30 @@ def _refund(store_id: int, staff_id: int | None, payment_id: int, amount: int, r
             assert payment is not None
             ledger.lock_check(tx.session, payment.table_session_id)
             _settle_refund(tx, refund, refund.refund_id)
+    return refund
+
+
+def _refund_code(rid: int, channel: str, out_trade_no: str, out_refund_no: str, amount: int, total: int,
+                 reason: str) -> Refund:
+    """A payment code's refund goes back through its provider; settled once the provider takes it
+    (a WeChat refund notify arriving afterwards finds it settled)."""
+
+    taken = code_provider(channel).refund(out_trade_no, out_refund_no, amount, total, reason)
+    with transaction() as tx:
+        refund = tx.session.execute(select(Refund).where(Refund.id == rid)).scalar_one()
+        if not taken:
+            _fail_refund(tx, refund)
+        else:
+            payment = tx.session.get(Payment, refund.payment_id)
+            assert payment is not None
+            ledger.lock_check(tx.session, payment.table_session_id)
+            refund = tx.session.execute(select(Refund).where(Refund.id == rid).with_for_update()
+                                        .execution_options(populate_existing=True)).scalar_one()
+            if refund.status == "processing":
+                _settle_refund(tx, refund, None)
+    if not taken:
+        log.warning("refund %s not taken by %s", out_refund_no, channel)
+        raise UpstreamError("the payment provider did not take the refund; nothing was refunded")
     return refund
 
 

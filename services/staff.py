@@ -25,7 +25,7 @@ _hasher = PasswordHasher()
 # Verifying against this keeps a wrong username as slow as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-password")
 
-SESSION_COOKIE = "diancan_staff"
+LOGIN_COOKIE = "diancan_staff"
 """The console's sign-in cookie: an HttpOnly copy of a staff token."""
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.errors import Conflict, ValidationFailed
-from models import Ingredient, Item, Option, OptionGroup, RecipeLine, StockMove, StockSellout, db, utcnow
+from models import Ingredient, Item, Option, OptionGroup, RecipeLine, StockMove, StockSellout, utcnow
 from services import audit, stock
 from services.scoping import owned, taken
 from services.uow import Tx, reading, transaction
@@ -198,8 +198,7 @@ def record_move(store_id: int, staff_id: int | None, ingredient_id: int, move: M
     returns ``(first move, False)``. Raises NotFound (ingredient), Conflict (key used otherwise)."""
     try:
         return _record(store_id, staff_id, ingredient_id, move)
-    except IntegrityError:
-        db.session.rollback()  # a racing retry with this key committed first
+    except IntegrityError:  # a racing retry with this key committed first (transaction() rolled ours back)
         with reading() as s:
             found = _existing(s, store_id, move.client_key)
             if found is None:

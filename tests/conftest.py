@@ -55,6 +55,9 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             "PRINT_POLL_SECONDS": "0.2",
             # The shared live server prints nothing: printing tests start the workers (and servers) they mean.
             "PRINT_WORKER": "0",
+            # Payment codes: no background poller in the shared server (GET /api/v1/payments/{id}
+            # follows a payment itself); quick polls so following takes half a second, not five.
+            "CODEPAY_WORKER": "0", "CODEPAY_POLL_SECONDS": "0.5",
             # Racing tests send bursts on a busy CI machine: shedding load would only make them flaky
             # (tests/api/test_overload.py tests the gate itself).
             "WRITE_QUEUE": "100000", "WRITE_WAIT_SECONDS": "120",

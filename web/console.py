@@ -18,6 +18,7 @@ from models import Store, db
 from services import menu, staff, tables
 from services.uow import reading
 from web.console_reports import report_strings
+from web.console_stock import stock_strings
 
 bp = Blueprint("console", __name__)
 
@@ -56,7 +57,7 @@ def console_strings() -> dict[str, str]:
         "off_menu": _("Off the menu"), "hours_from": _("Served from"), "hours_until": _("Served until"),
         "hours_hint": _("Both empty: all day"), "photo": _("Photo"), "upload_photo": _("Upload photo"),
         "photo_hint": _("JPEG, PNG or WebP, at most {mb} MB."), "photo_too_big": _("The photo is larger than {mb} MB."),
-        "remove_photo": _("Remove photo"), "option_groups": _("Options"), "new_group": _("New option group"),
+        "remove_photo": _("Remove photo"), "option_groups": _("Option groups"), "new_group": _("New option group"),
         "group_name": _("Group name (e.g. Size)"), "min": _("Min"), "max": _("Max"), "option": _("Option"),
         "new_option": _("New option"), "price_delta": _("Extra (¥)"),
         "confirm_delete_group": _("Delete option group {name}?"), "confirm_delete_option": _("Delete option {name}?"),
@@ -95,6 +96,8 @@ def console_strings() -> dict[str, str]:
         "item_code_hint": _("What the barcode or QR on the dish or shelf says (EAN-13 or any text); "
                             "scanned at the till."),
         "max_portions_round": _("Most portions in one round"), "max_portions_check": _("Most portions on one check"),
+        "ask_headcount": _("Ask diners how many they are"), "headcount_off": _("Do not ask"),
+        "headcount_on": _("Yes, once per table (the daily report counts covers)"),
         "max_portions_hint": _("A diner's round beyond this is refused."),
         # audit
         "audit": _("Audit log"), "when": _("When"), "who": _("Who"), "action": _("Action"), "target": _("Target"),
@@ -120,6 +123,20 @@ def console_strings() -> dict[str, str]:
         "act_shift.close": _("Shift closed"),
         "act_printer.create": _("Printer added"), "act_printer.update": _("Printer changed"),
         "act_printer.delete": _("Printer removed"), "act_print.reprint": _("Ticket reprinted"),
+        "act_item.sold_out": _("Sold out / back on"), "act_table.clear": _("Table cleared"),
+        "act_table.create": _("Table added"), "act_area.create": _("Area added"),
+        "yes": _("Yes"), "no": _("No"), "f_price": _("Price"), "f_price_delta": _("Price difference"),
+        "f_name": _("Name"), "f_sold_out": _("Sold out"), "f_active": _("On the menu / in use"), "f_code": _("Code"),
+        "f_seats": _("Seats"), "f_area": _("Area"), "f_role": _("Role"), "f_amount": _("Amount"),
+        "f_reason": _("Reason"),
+        "f_screen": _("Kitchen screen"), "f_stock": _("Stock"), "f_station": _("Station"), "f_check": _("Check"),
+        "f_qr_version": _("Code version"), "f_channel": _("Channel"), "f_description": _("Description"),
+        "table_n": _("Table {code}"), "target_item": _("Dish"), "target_staff": _("Staff"), "target_area": _("Area"),
+        "target_printer": _("Printer"), "target_option": _("Option"), "target_order_item": _("Dish"),
+        "target_kitchen_device": _("Kitchen screen"), "target_coupon": _("Coupon"),
+        "sell_out_now": _("Sell out"), "back_on_now": _("Back on"), "search_dishes": _("Search dishes"),
+        "no_match": _("No dish matches."), "marked_sold_out": _("{name} is now sold out."),
+        "back_on_menu": _("{name} is back on the menu."),
         # printers
         "printers": _("Printers"), "new_printer": _("Add printer"), "edit_printer": _("Edit printer"),
         "printer_kind": _("Kind"), "kind_escpos": _("Network printer"), "kind_feie": _("Feie cloud printer"),
@@ -164,7 +181,7 @@ def permission_labels() -> dict[str, str]:
 @bp.get("/console")
 def console_page() -> str:
     matrix = [[perm, sorted(roles)] for perm, roles in permissions.MATRIX.items()]  # a list keeps the order
-    strings = console_strings() | report_strings()
+    strings = console_strings() | report_strings() | stock_strings()
     return render_template("console.html", strings=strings, roles=permissions.ROLES, matrix=matrix,
                            permission_labels=permission_labels())
 
@@ -215,7 +232,7 @@ def shelf_labels() -> Any:
 def _signed_in() -> staff.StaffPrincipal | None:
     """The staff member whose token (console cookie or bearer) came with this page request (a GET: no CSRF)."""
     scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
-    token = bearer.strip() if scheme.lower() == "bearer" else request.cookies.get(staff.SESSION_COOKIE)
+    token = bearer.strip() if scheme.lower() == "bearer" else request.cookies.get(staff.LOGIN_COOKIE)
     if not token:
         return None
     try:

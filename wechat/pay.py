@@ -151,8 +151,13 @@ class WechatPay:
     # -- calls --------------------------------------------------------------------------------
     def _call(self, method: str, path: str, payload: dict[str, Any] | None = None,
               policy: Policy = QUERY) -> dict[str, Any]:
-        """One API call. ``path`` (with its query) is what WeChat signs: the part after the base
-        URL, as every SDK signs it, whether the base is WeChat's host or a sandbox's mount."""
+        return self._exchange(method, path, payload, policy)[1]
+
+    def _exchange(self, method: str, path: str, payload: dict[str, Any] | None = None,
+                  policy: Policy = QUERY) -> tuple[int, dict[str, Any]]:
+        """One API call: its status (2xx) and verified answer; PayError otherwise. ``path`` (with
+        its query) is what WeChat signs: the part after the base URL, as every SDK signs it,
+        whether the base is WeChat's host or a sandbox's mount."""
         body = "" if payload is None else json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         url = self.cfg.api_base.rstrip("/") + path
 
@@ -177,7 +182,8 @@ class WechatPay:
             self.verify_signed(resp.headers, text)
         except NotifyRejected as exc:
             raise PayError(f"WeChat Pay's answer failed verification: {exc}") from exc
-        return json.loads(text) if text else {}
+        data = json.loads(text) if text else {}
+        return resp.status_code, data if isinstance(data, dict) else {}
 
     def jsapi_prepay(self, out_trade_no: str, total: int, description: str, openid: str,
                      notify_url: str) -> str:
@@ -212,3 +218,19 @@ class WechatPay:
 
     def query_refund(self, out_refund_no: str) -> dict[str, Any]:
         return self._call("GET", f"/v3/refund/domestic/refunds/{quote(out_refund_no, safe='')}")
+
+    # -- payment codes (付款码) -----------------------------------------------------------------
+    def codepay(self, out_trade_no: str, auth_code: str, total: int, description: str,
+                device_id: str = "diancan-pos") -> tuple[int, dict[str, Any]]:
+        """Charge a scanned payment code: (200, the transaction) when paid at once, (202,
+        ``{"code": "USERPAYING"}``) while the payer enters the password. Repeated with the same
+        out_trade_no when the first attempt may have reached WeChat (the same trade there)."""
+        return self._exchange("POST", "/v3/pay/transactions/codepay", {
+            "appid": self.cfg.appid, "mchid": self.cfg.mchid, "description": description[:127],
+            "out_trade_no": out_trade_no, "payer": {"auth_code": auth_code},
+            "amount": {"total": total, "currency": "CNY"}, "scene_info": {"device_id": device_id}}, KEYED_WRITE)
+
+    def reverse(self, out_trade_no: str) -> None:
+        """Cancel a payment-code trade: closed if unpaid, the money given back if paid."""
+        self._call("POST", f"/v3/pay/transactions/out-trade-no/{quote(out_trade_no, safe='')}/reverse",
+                   {"appid": self.cfg.appid, "mchid": self.cfg.mchid}, KEYED_WRITE)

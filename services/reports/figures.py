@@ -183,6 +183,13 @@ def closed_checks(s: Session, store_id: int, w: Window) -> int:
     return _int(s.execute(select(func.count(TableSession.id)).where(_closed_in(store_id, w))).scalar())
 
 
+def covers(s: Session, store_id: int, w: Window) -> int:
+    """Guests of the day: the headcounts (用餐人数) of the checks closed that day, summed in SQL;
+    a check whose diners never answered counts none."""
+    return _int(s.execute(select(func.coalesce(func.sum(TableSession.headcount), 0))
+                          .where(_closed_in(store_id, w))).scalar())
+
+
 def active_tables(s: Session, store_id: int) -> int:
     return _int(s.execute(select(func.count(Table.id)).where(Table.store_id == store_id,
                                                              Table.active.is_(True))).scalar())
@@ -222,3 +229,67 @@ def stations(s: Session, store_id: int, w: Window, late_after_s: int, now: datet
 
 
 PERCENTILES = (50, 90)
+
+
+def station_parts(s: Session, store_id: int, w: Window, late_after_s: int,
+                  now: datetime) -> dict[str, dict[str, Any]]:
+    """Per station: tickets, late, recalls and a histogram of prep times in whole seconds
+    ({seconds: tickets}), which add up across days (``percentiles`` reads p50/p90 from it)."""
+    prep = seconds_between(Ticket.created_at, Ticket.bumped_at)
+    in_window = and_(Ticket.store_id == store_id, Ticket.created_at >= w.start, Ticket.created_at < w.end,
+                     Ticket.status != "cancelled")
+    bumped = Ticket.bumped_at.is_not(None)
+    late = case((and_(bumped, prep > late_after_s), 1),
+                (and_(~bumped, Ticket.created_at < now - timedelta(seconds=late_after_s)), 1), else_=0)
+    out: dict[str, dict[str, Any]] = {}
+    for station, tickets, late_n, recalls in s.execute(
+            select(Ticket.station, func.count(Ticket.id), func.sum(late), func.sum(Ticket.recalls))
+            .where(in_window).group_by(Ticket.station)).all():
+        out[station] = {"tickets": _int(tickets), "late": _int(late_n), "recalls": _int(recalls), "prep": {}}
+    second = func.floor(prep + 0.5)
+    for station, sec, n in s.execute(select(Ticket.station, second, func.count())
+                                     .where(in_window, bumped).group_by(Ticket.station, second)).all():
+        out[station]["prep"][str(int(sec))] = _int(n)
+    return out
+
+
+def percentiles(parts: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """``stations``' rows from ``station_parts`` (added up over days): nearest-rank p50/p90 over
+    the whole-second prep times."""
+    rows = []
+    for station in sorted(parts):
+        part = parts[station]
+        hist = sorted((int(sec), n) for sec, n in part["prep"].items())
+        total = sum(n for _sec, n in hist)
+        picks: dict[int, int | None] = {}
+        for pct in PERCENTILES:
+            rank, seen, picks[pct] = -(-pct * total // 100), 0, None
+            for sec, n in hist:
+                seen += n
+                if total and seen >= rank:
+                    picks[pct] = sec
+                    break
+        rows.append({"station": station, "tickets": part["tickets"], "late": part["late"],
+                     "recalls": part["recalls"], **{f"prep_p{p}_s": picks[p] for p in PERCENTILES}})
+    return rows
+
+
+def add_parts(into: dict[str, dict[str, Any]], parts: dict[str, dict[str, Any]]) -> None:
+    for station, part in parts.items():
+        mine = into.setdefault(station, {"tickets": 0, "late": 0, "recalls": 0, "prep": {}})
+        for k in ("tickets", "late", "recalls"):
+            mine[k] += part[k]
+        for sec, n in part["prep"].items():
+            mine["prep"][sec] = mine["prep"].get(sec, 0) + n
+
+
+def voids_of(sold: dict[str, Any]) -> dict[int, list[int]]:
+    return {row["staff_id"]: [row["count"], row["amount"]] for row in sold["voids"]["by_person"]}
+
+
+def discounts_of(s: Session, store_id: int, w: Window) -> dict[int, list[int]]:
+    """Discounts staff gave in the window: staff id -> [count, amount]."""
+    d = discounts(store_id, w.start, w.end)
+    return {int(sid): [int(n), int(amount or 0)] for sid, n, amount in s.execute(
+        select(d.c.staff_id, func.count(), func.sum(d.c.amount)).where(d.c.staff_id.is_not(None))
+        .group_by(d.c.staff_id)).all()}

@@ -153,3 +153,20 @@ def test_an_unknown_app_gets_an_unsigned_error_response(sandbox):
     with pytest.raises(AliPayException) as raised:
         _sdk(sandbox, appid="9021000000000000").api_alipay_trade_query(out_trade_no=_no())
     assert "code:40002" in str(raised.value) and "isv.invalid-app-id" in str(raised.value)
+
+
+@pytest.mark.parametrize("shift_hours, refused", [(8, False), (-8, False), (0, False), (-49, True), (49, True)])
+def test_the_timestamp_is_checked_for_format_and_a_day_either_way(sandbox, shift_hours, refused):
+    """Alipay reads it as Beijing time but takes it from callers in any zone; a day off is refused."""
+    from datetime import datetime, timedelta
+
+    sdk = _sdk(sandbox)
+    data = sdk.build_body("alipay.trade.query", {"out_trade_no": _no()})
+    data["timestamp"] = (datetime.now() + timedelta(hours=shift_hours)).strftime("%Y-%m-%d %H:%M:%S")
+    body = requests.post(sandbox.gateway, data=sdk.sign_data(data), timeout=10,
+                         headers={"Content-Type": "application/x-www-form-urlencoded"}).text
+    assert ('"sub_code":"isv.invalid-timestamp"' in body) is refused
+    garbled = sdk.build_body("alipay.trade.query", {"out_trade_no": _no()})
+    garbled["timestamp"] = "2026/12/03 12:00"
+    assert "isv.invalid-timestamp" in requests.post(sandbox.gateway, data=sdk.sign_data(garbled), timeout=10,
+                                                    headers={"Content-Type": "application/x-www-form-urlencoded"}).text

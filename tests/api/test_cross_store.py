@@ -76,6 +76,7 @@ BODIES = {
     "payments.pay_order": {"client_key": "k" * 16},
     "payments.pay_check": {"client_key": "k" * 16},
     "payments.pay_offline": {"client_key": "k" * 16, "channel": "cash", "amount": 1},
+    "codepay.pay_by_code": {"client_key": "k" * 16, "auth_code": "281234567890123456"},  # an Alipay code
     "payments.refund": {"client_key": "k" * 16, "amount": 1, "reason": "hijack"},
     "pos.discount": {"client_key": "k" * 16, "kind": "percent", "value": 100, "reason": "hijack"},
     "pos.move": {"to_table_id": 1},

@@ -10,8 +10,8 @@ from pathlib import Path
 from tests.architecture.imports import ROOT, application_files
 
 LIMIT = 400
-# Being split as this is written (the kitchen wall's helper, issue #18): remove once it is.
-KNOWN: set[str] = {"web/static/kds.js"}
+# Modules allowed over the limit while they are being split (none now: kds.js became web/static/kds/).
+KNOWN: set[str] = set()
 
 
 def _lines(path: Path) -> int:

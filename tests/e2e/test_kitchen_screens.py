@@ -54,7 +54,7 @@ def test_a_bump_on_one_screen_clears_the_other_and_an_offline_screen_catches_up(
         expect(b.locator("#offline")).to_be_hidden(timeout=15000)
         expect(b.locator(".ticket")).to_have_count(3)
         for n in numbers[1:]:
-            expect(b.locator(".ticket", has_text=f"#{n}")).to_have_count(1)
+            expect(b.locator(".ticket", has_text=f"第 {n} 单")).to_have_count(1)
     finally:
         ctx_a.close()
         ctx_b.close()

@@ -49,7 +49,9 @@ def test_bump_recall_and_undo(client, live_server):
     assert client.get(f"/api/v1/orders/{order['id']}", headers=auth(diner)).get_json()["order"]["status"] == "ready"
     undone = client.post("/api/v1/kds/undo", headers=auth(cook))
     assert undone.status_code == 200 and undone.get_json()["ticket"]["id"] == cold_t["id"]
-    assert undone.get_json()["ticket"]["status"] == "done"
+    # Back as the cook left it: nothing on it was started before the bump (not all struck through).
+    assert undone.get_json()["ticket"]["status"] == "new"
+    assert [i["status"] for i in undone.get_json()["ticket"]["items"]] == ["new"]
     assert client.get(f"/api/v1/orders/{order['id']}", headers=auth(diner)).get_json()["order"]["status"] == "preparing"
     recalled = client.post(f"/api/v1/kds/tickets/{hot_t['id']}/recall", headers=auth(cook))
     assert recalled.status_code == 200

@@ -45,3 +45,25 @@ def test_a_screen_resuming_gets_exactly_the_events_it_missed(app, emitted) -> No
     _order(store, make_item(store))
     events = kitchen.events_after(store.id, 1, None, 100)
     assert events is not None and [e.seq for e in events] == [2]
+
+
+
+def test_a_recall_restores_each_item_as_it_was_before_the_bump(app, emitted) -> None:  # type: ignore[no-untyped-def]
+    """A bump marks everything done; taking it back must not leave every dish struck through."""
+    from services.kitchen_recall import recently_bumped
+
+    store = make_store()
+    _order(store, make_item(store, name="回锅肉"), make_item(store, name="水煮鱼"), make_item(store, name="麻婆豆腐"))
+    _, (ticket,) = kitchen.open_tickets(store.id)
+    first, second, _third = (i["id"] for i in ticket["items"])
+    kitchen.set_item_status(store.id, first, "cooking")
+    kitchen.set_item_status(store.id, second, "cooking")
+    kitchen.set_item_status(store.id, second, "done")
+    kitchen.bump_ticket(store.id, ticket["id"])
+    assert [t["id"] for t in recently_bumped(store.id)] == [ticket["id"]]
+    assert recently_bumped(store.id, ["cold"]) == []
+    back = kitchen.undo_last_bump(store.id)
+    assert back.status == "cooking"
+    _, (again,) = kitchen.open_tickets(store.id)
+    assert [i["status"] for i in again["items"]] == ["cooking", "done", "new"]
+    assert recently_bumped(store.id) == []

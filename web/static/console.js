@@ -12,6 +12,7 @@ import "./console/printers.js";
 import "./console/settings.js";
 import "./console/audit.js";
 import "./console/reports.js";
+import "./console/stock.js";
 
 // --- the shell: session, navigation --------------------------------------------------------
 

@@ -36,9 +36,10 @@ export class NetworkError extends TypeError {
   }
 }
 
-// ``form`` (FormData) is sent as multipart instead of a JSON ``body``; ``headers`` are added.
+// ``form`` (FormData) is sent as multipart instead of a JSON ``body``; ``headers`` are added;
+// ``onHeaders(headers)`` sees a successful answer's headers (e.g. Retry-After while following a payment).
 // The server answers errors in the page's language (Accept-Language, api/i18n.py), with stable codes.
-export async function request(path, { method = "GET", body, form, token, headers: extra = {} } = {}) {
+export async function request(path, { method = "GET", body, form, token, headers: extra = {}, onHeaders = null } = {}) {
   const headers = { Accept: "application/json", "Accept-Language": document.documentElement.lang || "zh-CN", ...extra };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -51,6 +52,7 @@ export async function request(path, { method = "GET", body, form, token, headers
     const wait = Number(resp.headers.get("Retry-After"));
     throw new ApiError(resp.status, data, Number.isFinite(wait) && wait > 0 ? wait : null);
   }
+  onHeaders?.(resp.headers);
   return data;
 }
 

@@ -1,12 +1,31 @@
 // A check on the cashier's phone: rounds with their status, discounts, split, cash with change,
-// other ways to pay, payment codes (when the server offers them), move/merge, receipt, clearing.
+// other ways to pay, payment codes (pos-pay.js), refunds, move/merge, receipt, clearing.
 import { $, T, ask, confirmBox, el, fen, fmt, newKey, showState, toast, yuan, yuanPlain } from "./pos-ui.js";
 import { api, isNetworkError, sendOrQueue } from "./pos-queue.js";
+import { refundPayment, takePaymentCode } from "./pos-pay.js";
 
 let app = null;
 let current = null;  // the check on screen
 let shares = null;  // an equal split being paid: {id (check), amounts, paid: Set of indexes}
-export function initCheck(a) { app = a; }
+export function initCheck(a) {
+  app = a;
+  // Offline the buttons that need the network say so; back online they work again.
+  const again = () => { if (current && app.st.view === "check" && !$("modal").open) render(current); };
+  window.addEventListener("online", again);
+  window.addEventListener("offline", again);
+}
+
+// The floor changed under an open check (a diner paid on their phone, a payment code went
+// through, a round arrived): show the check as it is now, unless the cashier is in a dialog.
+export function floorChanged(tables) {
+  if (!current || app.st.view !== "check" || $("modal").open || !navigator.onLine) return;
+  const seen = tables.find((t) => t.session?.id === current.id)?.session;
+  if (!seen) return;
+  const inFlight = current.payments.filter((p) => p.status === "created" || p.status === "paying")
+    .reduce((a, p) => a + p.amount, 0);
+  if (seen.total !== current.total || seen.paid !== current.paid || seen.due !== current.due
+    || (seen.paying || 0) !== inFlight) reload();
+}
 
 export async function openCheck(id) {
   app.show("check");
@@ -27,6 +46,8 @@ function title(s) {
   return s.table ? fmt(T.table_n, { code: s.table.code }) : `${T.takeaway} #${s.pickup_number}`;
 }
 
+// A paid order's line is voided after its money went back (refund first, then void).
+const VOIDABLE = new Set(["unpaid", "partially_refunded", "refunded"]);
 const LINE_STATUS = { new: "line_new", cooking: "line_cooking", done: "line_done", cancelled: "line_cancelled" };
 
 function render(s) {
@@ -40,7 +61,7 @@ function render(s) {
         it.note ? el("small", {}, `⚑ ${it.note}`) : null),
       el("span", { class: "lstatus" }, T[LINE_STATUS[it.status]] || it.status),
       el("span", { class: "amt" }, yuan(it.line_total)),
-      s.status === "open" && o.payment_status === "unpaid" && it.status !== "cancelled" && !it.payment_id
+      s.status === "open" && VOIDABLE.has(o.payment_status) && it.status !== "cancelled" && !it.payment_id
         ? el("button", { type: "button", class: "btn small void", "aria-label": fmt(T.void_x, { name: it.name }),
           onclick: () => voidLine(o, it) }, T.void) : null))),
     o.remark ? el("p", { class: "remark" }, `${T.remark}: ${o.remark}`) : null));
@@ -51,9 +72,16 @@ function render(s) {
     s.discount ? [el("dt", {}, T.discount), el("dd", { class: "minus" }, `-${yuan(s.discount)}`)] : null,
     el("dt", {}, T.paid), el("dd", {}, yuan(s.paid)),
     el("dt", { class: "due" }, T.due), el("dd", { class: "due", id: "check-due" }, yuan(s.due)));
+  const takesMoney = localStorage.getItem("diancan.pos.role") !== "waiter";  // waiters take orders, not money
   const payments = s.payments.length ? el("ul", { class: "payments" }, s.payments.map((p) => el("li", {},
-    el("span", {}, T[`channel_${p.channel}`] || p.channel), el("span", {}, T[`pay_${p.status}`] || p.status),
-    el("span", {}, yuan(p.amount), p.change ? el("small", {}, fmt(T.change_x, { x: yuan(p.change) })) : null)))) : null;
+    el("span", { class: "pchannel" }, T[`channel_${p.channel}`] || p.channel,
+      el("small", {}, T[`pay_${p.status}`] || p.status)),
+    el("span", { class: "pamount" }, yuan(p.amount), p.change ? el("small", {}, fmt(T.change_x, { x: yuan(p.change) })) : null,
+      p.refunded ? el("small", { class: "refunded" }, fmt(T.refunded_label, { x: yuan(p.refunded) })) : null),
+    takesMoney && p.status === "paid" && p.amount > (p.refunded || 0)
+      ? el("button", { type: "button", class: "btn small refund", "aria-label": fmt(T.refund_x,
+        { channel: T[`channel_${p.channel}`] || p.channel, amount: yuan(p.amount - (p.refunded || 0)) }),
+      onclick: () => refund(p) }, T.refund) : null))) : null;
   const discounts = s.discounts.length ? el("ul", { class: "discounts" }, s.discounts.map((d) => el("li", {},
     el("span", {}, d.reason), el("span", { class: "minus" }, `-${yuan(d.amount)}`)))) : null;
   const open = s.status === "open";
@@ -62,14 +90,15 @@ function render(s) {
   const inFlight = s.payments.filter((p) => p.status === "created" || p.status === "paying");
   const paying = inFlight.reduce((a, p) => a + p.amount, 0);
   const free = Math.max(s.due - paying, 0);
-  const pays = open && free > 0 && localStorage.getItem("diancan.pos.role") !== "waiter";  // waiters take orders, not money
+  const pays = open && free > 0 && takesMoney;
+  const offline = !navigator.onLine;
   const btn = (text, fn, cls = "") => el("button", { type: "button", class: `btn ${cls}`, onclick: fn }, text);
   const actions = el("div", { class: "check-actions" },
     pays ? btn(T.take_cash, () => payCash(free), "ok") : null,
     pays ? btn(T.split, split) : null,
     pays ? btn(T.pay_items, payItems) : null,
     pays ? btn(T.pay_other, () => payOther(free)) : null,
-    pays ? btn(T.payment_code, payCode) : null,
+    pays ? btn(offline ? T.payment_code_offline : T.payment_code, () => payCode(free), offline ? "needs-net" : "") : null,
     pays ? btn(T.give_discount, discount) : null,
     open && s.table ? btn(T.add_dishes, () => app.ringUpFor({ table_id: s.table.id, code: s.table.code })) : null,
     open && s.table ? btn(T.move_table, move) : null,
@@ -81,6 +110,7 @@ function render(s) {
     fmt(T.overpaid, { amount: yuan(s.overpaid) })) : null;
   $("check-body").replaceChildren(...[
     s.status === "open" ? null : el("p", { class: "check-state" }, T.check_closed),
+    offline && pays ? el("p", { class: "check-offline", role: "status" }, T.check_offline) : null,
     shares?.id === s.id && s.due > 0 ? splitBox() : null,
     ...(rounds.length ? rounds : [el("p", { class: "state-msg" }, T.no_orders_yet)]),
     discounts, totals, flight, over, payments, actions].filter(Boolean));
@@ -132,21 +162,15 @@ async function payOther(amount, share = null) {
   reload();
 }
 
-// Payment codes (WeChat / Alipay 付款码) come from the server when it offers them: a 404 says not yet.
-async function payCode() {
-  if (!navigator.onLine) return toast(T.needs_network, "err");
-  const v = await ask({ title: T.payment_code, fields: [{ name: "auth_code", label: T.auth_code, inputmode: "numeric" }],
-    ok: T.charge });
-  if (!v) return;
-  try {
-    const { payment } = await api(`/api/v1/table-sessions/${current.id}/payments/code`, { method: "POST",
-      body: { client_key: newKey(), auth_code: v.auth_code.trim() } });
-    toast(T[`pay_${payment.status}`] || payment.status);
-  } catch (ex) {
-    if (ex.status === 404) toast(T.code_not_available, "err");  // the check is there: the route is not, yet
-    else toast(ex.message || T.network_error, "err");
-  }
-  reload();
+// A payment code (WeChat / Alipay 付款码) for all that is free, a share, or some lines.
+async function payCode(amount, share = null, lines = null) {
+  const payment = await takePaymentCode({ sessionId: current.id, amount, lines });
+  if (payment?.status === "paid" && share !== null) shares.paid.add(share);
+  if (payment) reload();
+}
+
+async function refund(payment) {
+  if (await refundPayment(payment)) reload();
 }
 
 async function stopPaying(payment) {
@@ -204,7 +228,7 @@ function splitBox() {
       class: shares.paid.has(i) ? "paid" : "" },
     el("span", {}, fmt(T.share_n, { n: i + 1 })), el("b", {}, shares.paid.has(i) ? `✓ ${yuan(amount)}` : yuan(amount)),
     ...(shares.paid.has(i) ? [] : [btn(T.take_cash, () => payCash(amount, i), "ok"), btn(T.pay_other, () => payOther(amount, i)),
-      btn(T.payment_code, payCode)])))),
+      btn(T.payment_code, () => payCode(amount, i))])))),
     el("p", { class: "hint" }, T.split_hint));
 }
 

@@ -3,6 +3,7 @@
 // is checked against the server's price when it syncs.
 import { $, T, ask, el, fen, fmt, newKey, toast, yuan, yuanPlain } from "./pos-ui.js";
 import { api, sendOrQueue } from "./pos-queue.js";
+import { scanOnce } from "./pos-scan.js";
 
 let app = null;
 const st = { menu: null, items: [], byCode: new Map(), lines: [], key: null, target: "takeaway", scanner: null };
@@ -54,7 +55,7 @@ function renderMenu() {
   const shown = st.items.filter((i) => !q || i.name.toLowerCase().includes(q) || (i.code || "").includes(q));
   box.replaceChildren(...(shown.length ? shown.slice(0, 80).map((i) => el("button", { type: "button",
     class: `menu-item${i.sold_out ? " sold-out" : ""}`, disabled: i.sold_out, "data-item": i.name,
-    "aria-label": fmt(T.add_x, { name: i.name }), onclick: () => add(i) },
+    onclick: () => add(i) },
   el("span", { class: "name" }, i.name), el("span", { class: "price" }, i.sold_out ? T.sold_out : yuan(i.price))))
     : [el("p", { class: "state-msg" }, T.no_match)]));
 }
@@ -100,23 +101,14 @@ async function addByCode(raw) {
   await add(item);
 }
 
-// The camera: @zxing/browser reads EAN-13, QR and the rest; loaded only when asked for.
+// The camera: @zxing/browser reads EAN-13, QR and the rest (pos-scan.js); typing is the fallback.
 async function startScan() {
   try {
-    if (!window.ZXingBrowser) {
-      await new Promise((resolve, reject) => {
-        const s = el("script", { src: new URL("./vendor/zxing-browser.min.js", import.meta.url).href });
-        s.onload = resolve; s.onerror = reject;
-        document.head.append(s);
-      });
-    }
     $("scanner").hidden = false;
-    const reader = new window.ZXingBrowser.BrowserMultiFormatReader();
-    st.scanner = await reader.decodeFromVideoDevice(undefined, $("scan-video"), (result, _err, controls) => {
-      if (!result) return;
-      controls.stop();
+    st.scanner = await scanOnce($("scan-video"), (text) => {
+      st.scanner = null;
       $("scanner").hidden = true;
-      addByCode(result.getText());
+      addByCode(text);
     });
   } catch (ex) {
     $("scanner").hidden = true;

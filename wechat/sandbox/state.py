@@ -22,6 +22,8 @@ CREATE TABLE IF NOT EXISTS pay_orders (out_trade_no TEXT PRIMARY KEY, mchid TEXT
 CREATE TABLE IF NOT EXISTS pay_refunds (out_refund_no TEXT PRIMARY KEY, out_trade_no TEXT, refund_id TEXT,
     amount INTEGER);
 CREATE TABLE IF NOT EXISTS merchant_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS paycodes (auth_code TEXT PRIMARY KEY, openid TEXT NOT NULL, password INTEGER NOT NULL,
+    created_at REAL NOT NULL, faults TEXT NOT NULL DEFAULT '{}');
 """
 # (table, column, declaration) added after the first version, in order.
 _COLUMNS = (
@@ -32,6 +34,7 @@ _COLUMNS = (
     ("pay_refunds", "notify_url", "TEXT"),
     ("pay_refunds", "create_time", "TEXT"),
     ("pay_refunds", "success_time", "TEXT"),
+    ("pay_orders", "auth_code", "TEXT"),
 )
 _init_lock = threading.Lock()
 _initialised: set[str] = set()
@@ -49,6 +52,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
                 if "duplicate column" not in str(exc):
                     raise
     conn.execute("CREATE INDEX IF NOT EXISTS pay_orders_txn ON pay_orders (transaction_id)")
+    conn.execute("CREATE INDEX IF NOT EXISTS pay_orders_auth_code ON pay_orders (auth_code)")
 
 
 @contextmanager

@@ -48,7 +48,9 @@ MODES = ("public_key", "platform_certificate")
 STATUS = {"PARAM_ERROR": 400, "INVALID_REQUEST": 400, "MCH_NOT_EXISTS": 400, "APPID_MCHID_NOT_MATCH": 400,
           "ORDER_CLOSED": 400, "ORDERPAID": 400, "SIGN_ERROR": 401, "NO_AUTH": 403, "OUT_TRADE_NO_USED": 403,
           "NOT_ENOUGH": 403, "TRADE_ERROR": 403, "RULE_LIMIT": 403, "ORDER_NOT_EXIST": 404,
-          "RESOURCE_NOT_EXISTS": 404, "FREQUENCY_LIMITED": 429, "SYSTEM_ERROR": 500}
+          "RESOURCE_NOT_EXISTS": 404, "FREQUENCY_LIMITED": 429, "SYSTEM_ERROR": 500, "BANK_ERROR": 500,
+          # Payment codes: the payer must enter the password, the trade is in progress (codepay's 202)
+          "USERPAYING": 202}
 
 
 def ident() -> dict[str, str]:
@@ -92,11 +94,11 @@ def signed(status: int, payload: dict[str, Any] | None, mode: str | None = None)
     return Response(body, status=status, mimetype="application/json" if body else None, headers=headers)
 
 
-def error(code: str, message: str, detail: dict[str, Any] | None = None) -> Response:
+def error(code: str, message: str, detail: dict[str, Any] | None = None, status: int | None = None) -> Response:
     payload: dict[str, Any] = {"code": code, "message": message}
     if detail:
         payload["detail"] = detail
-    return signed(STATUS[code], payload)
+    return signed(status or STATUS[code], payload)
 
 
 def missing(location: str, field: str, label: str) -> Response:
