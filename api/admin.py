@@ -135,7 +135,7 @@ def list_areas() -> dict[str, Any]:
 @blp.response(201, AreaEnvelope)
 @blp.doc(**SECURED)
 def create_area(body: dict[str, Any]) -> Any:
-    return {"area": admin.save_area(_store_id(), body)}, 201
+    return {"area": admin.save_area(_store_id(), body, staff_id=_staff_id())}, 201
 
 
 @blp.patch("/areas/<int:area_id>")
@@ -215,5 +215,9 @@ def audit_log(query: dict[str, Any]) -> dict[str, Any]:
             since = datetime.combine(query["date_from"], time.min, zone)
         if query["date_to"]:
             until = datetime.combine(query["date_to"] + timedelta(days=1), time.min, zone)
-    return {"entries": audit.entries(_store_id(), query["action"], query["staff_id"], since, until,
-                                     query["limit"], query["before_id"])}
+    rows = audit.entries(_store_id(), query["action"], query["staff_id"], since, until, query["limit"],
+                         query["before_id"])
+    names = audit.target_names(_store_id(), rows)
+    return {"entries": [{"id": r.id, "staff_id": r.staff_id, "action": r.action, "target_type": r.target_type,
+                         "target_id": r.target_id, "target_name": names.get((r.target_type, r.target_id or 0)),
+                         "before": r.before, "after": r.after, "created_at": r.created_at} for r in rows]}

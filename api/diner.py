@@ -126,7 +126,7 @@ def close_table_session(session_id: int) -> dict[str, Any]:
     """Clear the table: the check closes when nothing is due."""
     who = current_staff()
     assert who is not None
-    return {"session": orders.close_check(who.store_id, session_id)}
+    return {"session": orders.close_check(who.store_id, session_id, who.id)}
 
 
 @blp.get("/diner/me/data")

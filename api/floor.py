@@ -33,7 +33,8 @@ def floor() -> dict[str, Any]:
                        "due": check.due, "overpaid": check.overpaid,
                        "paying": sum(p.amount for p in paying.get(check.id, [])),
                        "paying_payment_id": paying[check.id][0].id if paying.get(check.id) else None,
-                       "orders": len(live), "unserved": unserved, "opened_at": check.opened_at}
+                       "orders": len(live), "unserved": unserved, "headcount": check.headcount,
+                       "opened_at": check.opened_at}
             state = table_state(True, len(live), check.total, check.due, unserved, table.id in bills)
         rows.append({"id": table.id, "code": table.code, "area": table.area.name if table.area else None,
                      "seats": table.seats, "state": state, "session": session})

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from api.auth import current_device, kitchen_required, kitchen_store_id
+from api.auth import current_device, current_staff, kitchen_required, kitchen_store_id
 from api.limits import limiter
 from domain.errors import Forbidden
 from schema.kitchen import (
@@ -83,7 +83,9 @@ def item_status(body: dict[str, Any], item_id: int) -> dict[str, Any]:
 @blp.doc(security=[{"bearer": []}])
 def mark_sold_out(body: dict[str, Any], item_id: int) -> dict[str, Any]:
     """The kitchen runs out of a dish (or has it again): diners' menus change at once."""
-    return {"item": menu.set_sold_out(_store_id(), item_id, body["sold_out"])}
+    who, device = current_staff(), current_device()
+    return {"item": menu.set_sold_out(_store_id(), item_id, body["sold_out"], who.id if who else None,
+                                      device.name if device else None)}
 
 
 @blp.post("/pair")

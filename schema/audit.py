@@ -23,6 +23,7 @@ class AuditEntrySchema(Schema):
     action = fields.Str()
     target_type = fields.Str()
     target_id = fields.Int(allow_none=True)
+    target_name = fields.Str(allow_none=True, metadata={"description": "its current name (dish, table code, …)"})
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)
     created_at = fields.DateTime()

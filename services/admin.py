@@ -20,7 +20,7 @@ from services.uow import keys_revoked, reading, transaction
 
 STORE_SETTINGS = ("name", "pay_mode", "kds_warn_minutes", "kds_late_minutes", "opens_at", "closes_at",
                   "service_charge_bp", "max_portions_round", "max_portions_check", "cashier_discount_bp",
-                  "manager_discount_bp")
+                  "manager_discount_bp", "ask_headcount")
 
 
 def update_store(store_id: int, changes: dict[str, Any], staff_id: int | None = None) -> Store:
@@ -101,7 +101,8 @@ def _area(db: Session, store_id: int, area_id: int) -> Area:
     return owned(db, Area, store_id, area_id, "area")
 
 
-def save_area(store_id: int, changes: dict[str, Any], area_id: int | None = None) -> Area:
+def save_area(store_id: int, changes: dict[str, Any], area_id: int | None = None,
+              staff_id: int | None = None) -> Area:
     """Create an area (``area_id`` None) or rename / reorder one. Conflict when the name is taken."""
     with transaction() as tx:
         area = Area(store_id=store_id, sort=0) if area_id is None else _area(tx.session, store_id, area_id)
@@ -111,6 +112,9 @@ def save_area(store_id: int, changes: dict[str, Any], area_id: int | None = None
             if name in changes:
                 setattr(area, name, changes[name])
         tx.session.add(area)
+        if area_id is None:
+            tx.session.flush()
+            audit.record(tx, store_id, staff_id, "area.create", "area", area.id, None, {"name": area.name})
     return area
 
 
@@ -147,6 +151,9 @@ def save_table(store_id: int, changes: dict[str, Any], table_id: int | None = No
             setattr(table, name, changes[name])
         tx.session.add(table)
         tx.session.flush()
+        if table_id is None:
+            audit.record(tx, store_id, staff_id, "table.create", "table", table.id, None,
+                         {"code": table.code, "seats": table.seats} | ({"area": table.area.name} if table.area else {}))
         if table_id is not None and "active" in fields and before["active"] != table.active:
             audit.record(tx, store_id, staff_id, "table.enable" if table.active else "table.disable", "table",
                          table.id, {"active": before["active"]}, {"active": table.active})

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from models import AuditLog
+from models import Area, AuditLog, Coupon, Item, KitchenDevice, Option, OrderItem, Printer, Staff, Table
 from services.uow import Tx, reading
 
 
@@ -34,3 +34,27 @@ def entries(store_id: int, action: str | None = None, staff_id: int | None = Non
     with reading() as db:
         rows = list(db.execute(query.order_by(AuditLog.id.desc()).limit(limit)).scalars())
     return rows
+
+
+# What each kind of target is called, so the log reads "宫保鸡丁" and "A1" rather than "item 1".
+NAMED: dict[str, tuple[Any, Any]] = {
+    "item": (Item, Item.name), "option": (Option, Option.name), "order_item": (OrderItem, OrderItem.name),
+    "table": (Table, Table.code), "area": (Area, Area.name), "staff": (Staff, Staff.name),
+    "printer": (Printer, Printer.name), "kitchen_device": (KitchenDevice, KitchenDevice.name),
+    "coupon": (Coupon, Coupon.name),
+}
+
+
+def target_names(store_id: int, rows: list[AuditLog]) -> dict[tuple[str, int], str]:
+    """The current name of each row's target (within the store), keyed by (target_type, target_id)."""
+    wanted: dict[str, set[int]] = {}
+    for row in rows:
+        if row.target_type in NAMED and row.target_id is not None:
+            wanted.setdefault(row.target_type, set()).add(row.target_id)
+    names: dict[tuple[str, int], str] = {}
+    with reading() as db:
+        for kind, ids in wanted.items():
+            model, column = NAMED[kind]
+            found = db.execute(select(model.id, column).where(model.id.in_(ids), model.store_id == store_id)).all()
+            names.update({(kind, row_id): str(name) for row_id, name in found})
+    return names

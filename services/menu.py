@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from domain.errors import NotFound
 from domain.pricing import MenuGroup, MenuItem, MenuOption
 from models import Category, Item, OptionGroup, Store, db
+from services import audit
 from services.scoping import owned
 from services.uow import Outgoing, Tx, reading, transaction
 
@@ -100,11 +101,15 @@ def store_item(db: Session, store_id: int, item_id: int) -> Item:
     return owned(db, Item, store_id, item_id, "item")
 
 
-def set_sold_out(store_id: int, item_id: int, sold_out: bool) -> Item:
-    """Mark a dish sold out (or back on) from the kitchen; every phone hears it at once."""
+def set_sold_out(store_id: int, item_id: int, sold_out: bool, staff_id: int | None = None,
+                 screen: str | None = None) -> Item:
+    """Mark a dish sold out (估清, or back on) from the kitchen or the console; every phone hears it at
+    once, and the audit log says who (the cook, or the paired ``screen``) did it."""
     with transaction() as tx:
         item = store_item(tx.session, store_id, item_id)
         if item.sold_out != sold_out:
             item.sold_out = sold_out
             announce_availability(tx, store_id, item.id, sold_out=sold_out, stock=item.stock)
+            after: dict[str, Any] = {"sold_out": sold_out} | ({"screen": screen} if screen else {})
+            audit.record(tx, store_id, staff_id, "item.sold_out", "item", item.id, {"sold_out": not sold_out}, after)
     return item

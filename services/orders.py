@@ -19,7 +19,7 @@ from domain.pricing import (
     within_hours,
 )
 from models import Item, Order, OrderItem, Store, Table, TableSession, db, utcnow
-from services import audit, counters, ledger, stock, tables
+from services import audit, counters, ledger, seating, stock, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
 from services.menu import announce_availability, menu_for_pricing, store_clock, store_day
@@ -211,10 +211,9 @@ def get_table_session(session_id: int) -> TableSession:
 
 
 def diner_in_session(diner_id: int, table_session_id: int, session: Session | None = None) -> bool:
-    """A diner may see a check (and its orders) once they have ordered in it."""
-    return (session or db.session()).execute(
-        select(Order.id).where(Order.table_session_id == table_session_id, Order.diner_id == diner_id).limit(1)
-    ).first() is not None
+    """A diner may see a check (every round of it), and pay it, once seated at it: they opened the
+    table's code while it was open, or ordered in it (``services.seating``)."""
+    return seating.seated(session or db.session(), diner_id, table_session_id)
 
 
 def cancel_line(who: Orderer, order_id: int, line_id: int, reason: str = "") -> Order:
@@ -300,7 +299,7 @@ def _give_back_stock(tx: Tx, store_id: int, item_id: int, qty: int) -> None:
         announce_availability(tx, store_id, item_id, sold_out=False, stock=stock)
 
 
-def close_check(store_id: int, table_session_id: int) -> TableSession:
+def close_check(store_id: int, table_session_id: int, staff_id: int | None = None) -> TableSession:
     """Staff clear the table: the check closes once nothing is due, and its cart is dropped.
 
     Raises NotFound (unknown or another store's), InvalidState (already closed, money due, more
@@ -327,4 +326,6 @@ def close_check(store_id: int, table_session_id: int) -> TableSession:
             raise InvalidState("a WeChat payment on this check is still in progress")
         clear_cart(tx, check)
         check.status, check.open_key, check.closed_at = "closed", None, utcnow()
+        if check.table_id is not None:  # who cleared which table, for the owner's audit log
+            audit.record(tx, store_id, staff_id, "table.clear", "table", check.table_id, None, {"check": check.id})
     return check

@@ -17,7 +17,9 @@ def pos_strings() -> dict[str, str]:
     return {
         "network_error": _("The network is not answering. Check your connection and try again."),
         "needs_network": _("This needs the network. Cash still works offline."),
-        "calls_waiter": _("calls a waiter"), "wants_bill": _("asks for the bill"), "handled": _("Done"),
+        "calls_waiter": _("calls a waiter"), "wants_bill": _("asks for the bill"),
+        "wants_water": _("asks for water"), "wants_tableware": _("asks for tableware"),
+        "hurries_n": _("hurries round {n}"), "guests_n": _("{n} guests"), "handled": _("Done"),
         "free": _("Free"), "due": _("Due"), "settled": _("Settled"), "cashier": _("Cashier"),
         "state_free": _("Free"), "state_ordering": _("Ordering"), "state_eating": _("Eating"),
         "state_waiting_to_pay": _("Waiting to pay"), "state_paid": _("Paid"),
@@ -76,6 +78,12 @@ def pos_strings() -> dict[str, str]:
         "code_network_following": _("The network dropped: following this payment again when it is back."),
         "code_paid": _("{channel}: {amount} received."),
         "code_failed": _("Payment failed: nothing was charged. Scan again or take another way."),
+        "code_timeout": _("The payer did not confirm within 60 seconds: the payment was cancelled."),
+        "code_cancelled": _("The payment was cancelled."),
+        "code_mismatch": _("The provider's answer did not match this payment: it was cancelled and any money goes "
+                           "back."),
+        "code_not_enough": _("Not enough balance: ask for another card or another way of paying."),
+        "code_expired": _("The code is used or expired: ask the payer to refresh it and scan again."),
         "refund": _("Refund"), "refund_x": _("Refund {channel} {amount}"),
         "refund_amount": _("Amount to refund (¥)"), "refund_amount_bad": _("An amount up to {x}."),
         "refund_hint_cash": _("Give the cash back from the drawer: the shift counts it as cash refunded."),

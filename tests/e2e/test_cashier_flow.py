@@ -9,7 +9,6 @@ expected cash. The camera is Chromium's fake capture device filming QR codes (te
 """
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from pathlib import Path
@@ -17,8 +16,11 @@ from pathlib import Path
 import pytest
 import requests
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from models import Payment, Refund, Shift, db
 from tests.e2e.a11y import assert_no_serious_violations
+from tests.e2e.camera import camera_browser, show_code
 from tests.e2e.conftest import PHONE
 from tests.helpers import (
     auth,
@@ -29,12 +31,10 @@ from tests.helpers import (
     make_table,
     order_body,
     staff_token,
+    token_of,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.live]
-# Alipay's face-to-face sandbox comes from the alipay helper's work; without it the first share is
-# paid with a WeChat payment code instead (the page and the server take either the same way).
-ALIPAY = os.environ.get("CASHIER_FLOW_ALIPAY", "1") == "1"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -90,6 +90,186 @@ def ring_up(page: Page, table: str, *dishes: str) -> None:
         page.locator(".menu-item", has_text=dish).click()
     page.click("#send-order")
     expect(page.locator("#check-title")).to_have_text(f"{table} 桌")
+
+
+def test_a_cashiers_service_on_the_phone(client, live_server, browser, tmp_path):
+    store = make_store()
+    tables = {code: make_table(store, code=code) for code in ("A1", "A2", "A3", "A4", "A5")}
+    make_item(store, name="可乐", price=500, station="bar", code="6901234567892")
+    make_item(store, name="烤鱼", price=10_000)
+    make_item(store, name="米饭", price=300)
+    make_item(store, name="啤酒", price=1200, station="bar")
+    make_staff(store, "cashier", username="cash", password="cash-pass-1")
+    make_staff(store, "manager", username="boss", password="boss-pass-1")
+    video = tmp_path / "camera.y4m"
+    cashier_browser = camera_browser(browser, video)
+    diner_ctx = browser.new_context(**PHONE)
+    try:
+        page = cashier_browser.new_context(**PHONE).new_page()
+        login(page, live_server, store.slug)
+
+        # The shift opens with ¥200 in the drawer.
+        page.click("[data-tab=shift]")
+        page.click("#open-shift")
+        modal(page).locator("#f-cash").fill("200")
+        submit(page)
+        expect(page.locator("#close-shift")).to_be_visible()
+
+        # A walk-in: the cola's shelf label scanned with the camera, two of them, sent to the kitchen.
+        page.click("[data-tab=ringup]")
+        page.select_option("#target", "takeaway")
+        show_code(video, "6901234567892")
+        page.click("#scan")
+        expect(page.locator("#cart-lines li")).to_contain_text("可乐", timeout=15_000)
+        page.locator("#cart-lines").get_by_role("button", name="增加").click()
+        expect(page.locator("#cart-total")).to_have_text("合计 ¥10.00")
+        page.click("#send-order")
+        expect(page.locator("#check-title")).to_have_text("外带 #1")
+        expect(due(page)).to_have_text("¥10.00")
+
+        # ... paid with a WeChat payment code that needs the payer's password: scanned from the
+        # payer's phone, followed while they type it, paid once the sandbox's WeChat confirms.
+        code = paycode(live_server, "wechat", password=True)
+        page.locator(".check-actions").get_by_role("button", name="付款码").click()
+        show_code(video, code)
+        modal(page).locator("#code-scan").click()
+        expect(modal(page).locator(".code-state")).to_have_text("顾客正在手机上输入密码…", timeout=15_000)
+        time.sleep(1)
+        expect(modal(page).locator(".code-state")).to_have_text("顾客正在手机上输入密码…")  # still waiting
+        shot(page, "flow-1-paying")
+        r = requests.post(f"{live_server}/wechat-sandbox/pay/confirm", json={"auth_code": code}, timeout=10)
+        assert r.status_code == 200, r.text
+        expect(modal(page).locator(".code-state")).to_have_text("微信付款码：已收款 ¥10.00", timeout=20_000)
+        shot(page, "flow-2-paid")
+        modal(page).locator("#code-done").click()
+        expect(due(page)).to_have_text("¥0.00")
+        page.get_by_role("button", name="清台").click()  # handed over: the cola is not served yet, so it asks
+        submit(page)
+
+        # Table A1: a diner orders grilled fish from their own phone.
+        diner = diner_ctx.new_page()
+        diner.goto(f"{live_server}/t/{token_of(tables['A1'])}")
+        diner.locator("[data-item]", has_text="烤鱼").get_by_role("button", name="添加烤鱼").click()
+        diner.locator("#checkout").click()
+        diner.locator("#submit").click()
+        expect(diner.locator("#check-due")).to_have_text("¥100.00")
+
+        # 10 % off within the cashier's limit; 10 % more is beyond it: the manager signs in for it.
+        open_table(page, "A1")
+        expect(due(page)).to_have_text("¥100.00")
+        page.get_by_role("button", name="折扣").click()
+        modal(page).locator("#f-value").fill("10")
+        modal(page).locator("#f-reason").fill("老顾客")
+        submit(page)
+        expect(due(page)).to_have_text("¥90.00")
+        page.get_by_role("button", name="折扣").click()
+        modal(page).locator("#f-value").fill("10")
+        modal(page).locator("#f-reason").fill("上菜慢")
+        modal(page).locator("button[type=submit]").click()
+        expect(modal(page)).to_contain_text("经理授权")
+        modal(page).locator("#f-username").fill("boss")
+        modal(page).locator("#f-password").fill("boss-pass-1")
+        submit(page)
+        expect(due(page)).to_have_text("¥81.00")
+
+        # Split three ways, ¥27 each: an Alipay payment code, cash with change, the diner's WeChat.
+        page.get_by_role("button", name="分单").click()
+        modal(page).locator("#f-ways").fill("3")
+        submit(page)
+        shares = page.locator("#shares li")
+        expect(shares).to_have_count(3)
+        first = paycode(live_server, "alipay", password=False)
+        channel = "支付宝付款码"
+        shares.nth(0).get_by_role("button", name="付款码").click()
+        modal(page).locator("#f-auth_code").fill(first)  # typed: the camera's fallback
+        expect(modal(page).locator(".modal-live")).to_have_text(channel)
+        submit_code = modal(page).locator("button[type=submit]")
+        submit_code.click()
+        expect(modal(page).locator(".code-state")).to_have_text(f"{channel}：已收款 ¥27.00", timeout=20_000)
+        modal(page).locator("#code-done").click()
+        expect(due(page)).to_have_text("¥54.00")
+        expect(shares.nth(0)).to_contain_text("✓ ¥27.00")
+        shot(page, "flow-3-split")
+        shares.nth(1).get_by_role("button", name="收现金").click()
+        pay_cash(page, "50", "¥23.00")
+        expect(due(page)).to_have_text("¥27.00")
+
+        diner.reload()
+        diner.locator("#tab-orders").click()
+        expect(diner.locator("#check-due")).to_have_text("¥27.00")
+        diner.locator("#pay-check").click()
+        expect(diner.locator("#wx-amount")).to_have_text("¥27.00")
+        diner.locator("#wx-confirm").click()
+        expect(diner.locator("#wx-state")).to_have_text("支付成功，谢谢！")
+        expect(due(page)).to_have_text("¥0.00", timeout=20_000)  # the cashier's check follows the floor
+        payments = page.locator(".payments li")
+        expect(payments).to_have_count(3)
+        expect(payments.nth(2)).to_contain_text("微信支付（顾客手机）")
+        shot(page, "flow-4-three-ways")
+
+        # A2 moves to the free A3; A4 merges into it.
+        ring_up(page, "A2", "米饭", "啤酒")
+        page.get_by_role("button", name="换台 / 并台").click()
+        modal(page).get_by_text("A3", exact=True).click()
+        submit(page)
+        expect(page.locator("#check-title")).to_have_text("A3 桌")
+        ring_up(page, "A4", "啤酒")
+        page.get_by_role("button", name="换台 / 并台").click()
+        modal(page).get_by_text("A3 · 有客").click()
+        modal(page).locator("button[type=submit]").click()
+        expect(modal(page)).to_contain_text("将 A4 桌并入 A3 桌的账单")
+        submit(page)
+        expect(page.locator("#check-title")).to_have_text("A3 桌")
+        expect(due(page)).to_have_text("¥27.00")
+        page.click("[data-tab=tables]")
+        for code in ("A2", "A4"):
+            expect(page.locator(".table", has_text=code)).to_contain_text("空闲")
+
+        # A3 pays ¥27 with ¥100; then a beer comes back: ¥12 refunded in cash out of the drawer.
+        open_table(page, "A3")
+        page.locator(".check-actions").get_by_role("button", name="收现金").click()
+        pay_cash(page, "100", "¥73.00")
+        expect(due(page)).to_have_text("¥0.00")
+        page.locator(".payments li").get_by_role("button", name="退款").click()
+        expect(modal(page)).to_contain_text("从钱箱退还现金")
+        modal(page).locator("#f-amount").fill("12")
+        modal(page).locator("#f-reason").fill("啤酒退回")
+        submit(page)
+        expect(page.locator(".payments li")).to_contain_text("已退 ¥12.00")
+        expect(due(page)).to_have_text("¥12.00")
+        beer = page.locator(".line", has_text="啤酒").last
+        beer.get_by_role("button", name="退菜").click()
+        modal(page).locator("#f-reason").fill("顾客退回")
+        submit(page)
+        expect(due(page)).to_have_text("¥0.00")
+
+        # The drawer: ¥200 + ¥50 − ¥23 + ¥100 − ¥73 − ¥12 = ¥242; every channel as it was taken.
+        page.click("[data-tab=shift]")
+        report = page.locator(".report")
+        expect(report).to_contain_text("¥242.00")
+        page.click("#close-shift")
+        expect(modal(page).locator("#f-counted")).to_have_value("242.00")
+        submit(page)
+        expect(page.locator("#shift-body h2")).to_have_text("Z 报表（交班）")
+        shot(page, "flow-5-z-report")
+        db.session.remove()
+        shift = db.session.execute(select(Shift).where(Shift.store_id == store.id)).scalar_one()
+        assert (shift.status, shift.counted_cash, shift.difference) == ("closed", 24_200, 0)
+        assert shift.report["drawer"] == {"opening": 20_000, "cash_taken": 15_000, "change_given": 9600,
+                                          "cash_refunded": 1200, "expected": 24_200}
+        assert (shift.report["taken"]["wechat_code"], shift.report["taken"]["alipay_code"]) == (1000, 2700)
+        assert shift.report["taken"]["wechat"] == 2700
+        paid = db.session.execute(select(Payment.channel, Payment.amount).where(
+            Payment.store_id == store.id, Payment.status == "paid").order_by(Payment.id)).all()
+        assert [tuple(p) for p in paid] == [("wechat_code", 1000), ("alipay_code", 2700),
+                                            ("cash", 2700), ("wechat_jsapi", 2700), ("cash", 2700)]
+        refund = db.session.execute(select(Refund).where(Refund.store_id == store.id)).scalar_one()
+        assert (refund.amount, refund.status) == (1200, "success")
+        db.session.commit()
+        assert_no_serious_violations(page)
+    finally:
+        diner_ctx.close()
+        cashier_browser.close()
 
 
 def _cashier_with_a_check(client, live_server, browser):

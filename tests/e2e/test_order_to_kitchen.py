@@ -21,7 +21,7 @@ def test_a_phone_order_reaches_the_kitchen_and_a_bump_clears_it(client, live_ser
 
     diner = phone.new_page()
     diner.goto(f"{live_server}/t/{token_of(table)}")
-    expect(diner.locator("#table-code")).to_have_text("桌号 B7")
+    expect(diner.locator("#table-code")).to_have_text("B7 桌")
     dish = diner.locator("[data-item]", has_text="宫保鸡丁")
     dish.get_by_role("button", name="添加宫保鸡丁").click()
     expect(diner.locator("#option-sheet")).to_be_visible()

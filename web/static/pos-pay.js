@@ -12,6 +12,10 @@ import { scanOnce } from "./pos-scan.js";
 
 const FOLLOW_DEFAULT_S = 2;  // when the server names no Retry-After
 const DONE = new Set(["paid", "failed", "closed"]);
+// Why a code failed, as the provider said it (the server passes the provider's code on).
+const FAILURE = { TIMEOUT: "code_timeout", CANCELLED: "code_cancelled", MISMATCH: "code_mismatch",
+  NOTENOUGH: "code_not_enough", AUTHCODEEXPIRE: "code_expired", AUTH_CODE_INVALID: "code_expired",
+  TRADE_ERROR: "code_expired", ACQ_PAYMENT_AUTH_CODE_INVALID: "code_expired", ACQ_BUYER_BALANCE_NOT_ENOUGH: "code_not_enough" };
 
 // WeChat: 18 digits starting 10–15; Alipay: 16–24 digits starting 25–30 (the server decides).
 export function codeChannel(code) {
@@ -123,12 +127,12 @@ async function follow(sessionId, body, amount) {
   }
   clearInterval(ticker);
   detail.textContent = "";
-  close.textContent = T.done;
+  close.textContent = T.ok;
   if (payment.status === "paid") {
     show(fmt(T.code_paid, { amount: yuan(payment.amount), channel: T[`channel_${payment.channel}`] || "" }), "ok");
   } else if (DONE.has(payment.status)) {
     show(T.code_failed, "err");
-    detail.textContent = payment.failure || payment.reason || "";
+    detail.textContent = T[FAILURE[payment.failure]] || "";
   }
   if (open) await closed;
   return payment;

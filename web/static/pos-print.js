@@ -12,7 +12,8 @@ setWidth(width);
 for (const b of document.querySelectorAll("[data-width]")) b.onclick = () => setWidth(b.dataset.width);
 $("print").onclick = () => window.print();
 
-const time = (iso) => new Date(iso).toLocaleString(document.documentElement.lang, { hour12: false });
+const time = (iso) => new Date(iso).toLocaleString(document.documentElement.lang,
+  { hour12: false, timeZone: localStorage.getItem("diancan.pos.tz") || undefined });
 
 function receipt(s) {
   const lines = s.orders.filter((o) => o.status !== "cancelled").flatMap((o) => o.items.filter((i) => i.status !== "cancelled"));

@@ -33,11 +33,15 @@ async function openShift() {
   showShift();
 }
 
+// In the store's time zone (the floor tells it), wherever the phone thinks it is.
+const when = (iso) => new Date(iso).toLocaleString(document.documentElement.lang,
+  { hour12: false, timeZone: localStorage.getItem("diancan.pos.tz") || undefined });
+
 export function reportRows(s) {
   const row = (k, v, cls = "") => [el("dt", { class: cls }, k), el("dd", { class: cls }, v)];
   return el("dl", { class: "report" },
-    row(T.opened_at, new Date(s.opened_at).toLocaleString()),
-    s.closed_at ? row(T.closed_at, new Date(s.closed_at).toLocaleString()) : null,
+    row(T.opened_at, when(s.opened_at)),
+    s.closed_at ? row(T.closed_at, when(s.closed_at)) : null,
     row(T.payments_n, String(s.payments)),
     ...["cash", "wechat", "wechat_code", "alipay_code", "other"].flatMap((c) => row(T[`channel_${c}`], yuan(s.taken[c] || 0))),
     row(T.discounts_given, yuan(s.discounts)), row(T.refunds, yuan(s.refunds)),

@@ -12,7 +12,32 @@ const ACTIONS = ["item.create", "item.price", "item.update", "item.photo", "opti
   "table.enable", "store.update", "staff.create",
   "staff.role", "staff.update", "staff.deactivate", "staff.password_reset", "staff.password_change", "kds.device.create",
   "kds.device.revoke", "discount.give", "check.move", "check.merge", "shift.open", "shift.close",
-  "printer.create", "printer.update", "printer.delete", "print.reprint"];
+  "printer.create", "printer.update", "printer.delete", "print.reprint", "item.sold_out", "table.clear", "table.create",
+  "area.create"];
+
+// A change as people read it: only the fields that changed, named in their language, money as ¥,
+// yes/no for switches; a field that is new (nothing before) shows its value alone.
+const MONEY = /(^|_)(price|price_delta|amount|cash|tendered|change|difference|min_spend|total|due|paid)$/;
+function value(k, v) {
+  if (v == null || v === "") return "—";
+  if (typeof v === "boolean") return v ? T.yes : T.no;
+  if (typeof v === "number" && MONEY.test(k)) return yuan(v);
+  if (typeof v === "object") return Object.entries(v).map(([x, y]) => `${T[`f_${x}`] || x} ${value(x, y)}`).join("，");
+  return String(v);
+}
+export function changes(before, after) {
+  const b = before || {}, a = after || {};
+  return [...new Set([...Object.keys(b), ...Object.keys(a)])]
+    .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
+    .map((k) => el("div", { class: "change" }, el("span", { class: "field" }, T[`f_${k}`] || k), " ",
+      k in b && k in a ? [el("s", {}, value(k, b[k])), " → ", el("b", {}, value(k, a[k]))]
+        : el("b", {}, value(k, k in a ? a[k] : b[k]))));
+}
+const target = (e) => {
+  const kind = T[`target_${e.target_type}`] || "";
+  if (e.target_type === "table" && e.target_name) return fmt(T.table_n, { code: e.target_name });
+  return e.target_name ? `${kind}${kind ? " " : ""}${e.target_name}` : `${kind || e.target_type} ${e.target_id ?? ""}`.trim();
+};
 
 async function viewAudit() {
   const { staff } = await api("/api/v1/admin/staff");
@@ -24,7 +49,6 @@ async function viewAudit() {
   const more = btn(T.more, () => page(), "");
   const empty = el("p", { class: "state", hidden: true }, T.no_entries);
   let lastId = null;
-  const show = (v) => (v && typeof v === "object" ? Object.entries(v).map(([k, x]) => `${k}: ${JSON.stringify(x)}`).join(", ") : "");
   async function page(reset = false) {
     if (reset) { tbody.replaceChildren(); lastId = null; }
     const q = new URLSearchParams({ limit: "50" });
@@ -38,8 +62,8 @@ async function viewAudit() {
       for (const e of entries) {
         tbody.append(el("tr", { "data-action": e.action },
           td(T.when, when.format(new Date(e.created_at))), td(T.who, e.staff_id ? names.get(e.staff_id) || `#${e.staff_id}` : T.system),
-          td(T.action, el("span", { class: "tag", title: e.action }, T[`act_${e.action}`] || e.action)), td(T.target, `${e.target_type} ${e.target_id ?? ""}`),
-          td(T.change, el("div", { class: "diff" }, show(e.before), e.before || e.after ? " → " : "", show(e.after)))));
+          td(T.action, el("span", { class: "tag", title: e.action }, T[`act_${e.action}`] || e.action)), td(T.target, target(e)),
+          td(T.change, el("div", { class: "diff" }, changes(e.before, e.after)))));
         lastId = e.id;
       }
       more.hidden = entries.length < 50;
