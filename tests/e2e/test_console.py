@@ -104,7 +104,7 @@ def test_an_owner_sets_up_a_table_and_a_dish_and_a_diner_orders_from_the_printed
     sheet = opened.value
     card = sheet.locator(".card[data-table=M8]")
     expect(card).to_contain_text("新开小馆")
-    expect(card).to_contain_text("桌号 M8")
+    expect(card).to_contain_text("M8 桌")
     png = card.locator("svg").screenshot()
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
     assert len(decoded) == 1 and decoded[0].text.startswith(f"{live_server}/t/")
