@@ -15,6 +15,7 @@ payment (nor the other way round).
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -23,6 +24,7 @@ from domain.errors import InvalidState, NotFound, ValidationFailed
 from domain.payment_state import new_out_trade_no
 from models import Payment, Store, utcnow
 from services import codepay_follow, ledger, split_pay
+from services.context import setting
 from services.pay_client import code_provider
 from services.uow import Tx, reading, transaction
 
@@ -88,7 +90,9 @@ def _claim(store_id: int, staff_id: int, check_id: int, client_key: str, auth_co
         assert store is not None
         payment = Payment(store_id=store_id, table_session_id=check.id, staff_id=staff_id, client_key=client_key,
                           out_trade_no=new_out_trade_no(store_id, utcnow()), amount=amount, channel=channel,
-                          status="paying", flight_key=scope, polls=0)
+                          status="paying", flight_key=scope, polls=0,
+                          # the pollers leave it alone while this request charges it
+                          next_poll_at=utcnow() + timedelta(seconds=float(setting("CODEPAY_POLL_SECONDS"))))
         tx.session.add(payment)
         tx.session.flush()
         if order_item_ids:

@@ -320,3 +320,19 @@ def test_the_cashier_cancels_a_paying_code_and_the_check_is_free_again(client, l
     cash = client.post(f"/api/v1/table-sessions/{sid}/payments/offline", headers=auth(token),
                        json={"client_key": key(), "channel": "cash"})
     assert cash.status_code == 201 and _check(sid).paid == 3300
+
+
+def test_an_alipay_code_goes_through_the_same_route_password_and_all(client, live_server, quick):
+    store, token, sid = setup_check(client, price=6000)
+    code = requests.post(f"{live_server}/alipay-sandbox/paycode", json={"user": "ali-payer", "password": False},
+                         timeout=10).json()["auth_code"]
+    now = _pay(client, token, sid, code, amount=2000).get_json()["payment"]
+    assert now["channel"] == "alipay_code" and now["status"] == "paid", now
+    code = requests.post(f"{live_server}/alipay-sandbox/paycode", json={"user": "ali-payer", "password": True},
+                         timeout=10).json()["auth_code"]
+    later = _pay(client, token, sid, code).get_json()["payment"]
+    assert later["status"] == "paying" and later["amount"] == 4000
+    assert requests.post(f"{live_server}/alipay-sandbox/pay/confirm", json={"auth_code": code},
+                         timeout=10).status_code == 200
+    assert follow(_fetcher(client, token), later["id"], {"paid", "failed"})["status"] == "paid"
+    assert _check(sid).paid == 6000
