@@ -136,8 +136,8 @@ def record_round(tx: Tx, store: Store, table: Table | None, check: TableSession,
     menu = menu_for_pricing(tx.session, store.id, [ln.item_id for ln in lines])
     priced = price_order(menu, lines, store_clock(store))
     _within_limits(tx.session, store, check, priced)
+    stock.take_for_round(tx, store.id, priced)  # ingredients before dish stock (lock order: services/stock.py)
     _take_stock(tx, store.id, priced, {i.id for i in menu.values() if i.stock is not None})
-    stock.take_for_round(tx, store.id, priced)  # ingredients, same transaction (services/stock.py)
     # From here to commit the store's counters are locked: keep this stretch short.
     number = counters.next_value(tx.session, store.id, counters.ORDER_NUMBER)
     # The order-number row lock just taken serialises this store's rounds: the day's pickup
