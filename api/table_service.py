@@ -15,9 +15,11 @@ from schema.table_service import (
     CartEnvelope,
     CartQtyRequest,
     CartSubmitRequest,
+    HeadcountEnvelope,
+    HeadcountRequest,
     OrderEnvelopeSchema,
 )
-from services import calls, cart, orders
+from services import calls, cart, orders, seating
 
 blp = Blueprint("table_service", __name__, url_prefix="/api/v1", description="Shared cart and waiter calls")
 CART_LIMIT = "120/minute"
@@ -78,6 +80,21 @@ def submit_cart(body: dict[str, Any], qr_token: str) -> Any:
     return {"order": order}, 201 if created else 200
 
 
+@blp.put("/tables/<string:qr_token>/headcount")
+@diner_required
+@limiter.limit("20/minute", key_func=diner_or_ip)
+@blp.arguments(HeadcountRequest)
+@blp.response(200, HeadcountEnvelope)
+@blp.doc(security=[{"bearer": []}])
+def set_headcount(body: dict[str, Any], qr_token: str) -> dict[str, Any]:
+    """How many sit at the table (用餐人数), asked once per check when the store takes a headcount;
+    opens the check if nobody ordered yet. 409 ``invalid_state`` when the store takes none."""
+    diner_id = current_diner()
+    assert diner_id is not None
+    check = seating.set_headcount(qr_token, diner_id, body["headcount"])
+    return {"session": {"id": check.id, "headcount": check.headcount}}
+
+
 @blp.post("/tables/<string:qr_token>/calls")
 @diner_required
 @limiter.limit("10/minute", key_func=diner_or_ip)
@@ -87,8 +104,9 @@ def submit_cart(body: dict[str, Any], qr_token: str) -> Any:
                   description="Pressed again while the call is open: that same call")
 @blp.doc(security=[{"bearer": []}])
 def call_staff(body: dict[str, Any], qr_token: str) -> Any:
-    """Call the waiter (or ask for the bill). Pressing again while the call is open changes nothing."""
-    call, code, created = calls.call_staff(qr_token, body["kind"])
+    """Call the waiter (or ask for the bill), with a reason if any: water, tableware, or hurry for a
+    late round. Pressing again while the call is open changes nothing."""
+    call, code, created = calls.call_staff(qr_token, body["kind"], body["reason"], body["order_id"])
     return {"call": calls.call_view(call, code)}, 201 if created else 200
 
 

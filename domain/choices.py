@@ -6,3 +6,7 @@ PAY_MODES = ("pay_first", "pay_later")
 
 CALL_KINDS = ("waiter", "bill")
 """Why a diner calls: a waiter, or the bill."""
+
+CALL_REASONS = ("", "water", "tableware", "hurry")
+"""Why a diner calls the waiter: "" (just come), water (加水), tableware (餐具), hurry (催单: a round is
+late; names the round). Only for ``waiter`` calls; a call without a reason works as it always did."""

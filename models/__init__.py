@@ -13,12 +13,12 @@ from models.reporting import ReportDay
 from models.shifts import Shift
 from models.stock import Ingredient, RecipeLine, StockMove, StockSellout
 from models.store import Area, Station, Store, StoreCounter, Table, WxaCode
-from models.table_service import CartLine, WaiterCall
+from models.table_service import CartLine, CheckDiner, WaiterCall
 
 __all__ = [
-    "Area", "AuditLog", "Base", "CartLine", "Category", "Coupon", "CouponClaim", "Diner", "Discount", "Ingredient",
-    "Item", "ItemPhoto", "KitchenDevice", "KitchenEvent", "Option", "OptionGroup", "Order", "OrderItem", "Payment",
-    "PaymentAnomaly", "PrintJob", "Printer", "RecipeLine", "Refund", "ReportDay", "RevokedStaffSession", "Shift",
-    "Staff", "Station", "StockMove", "StockSellout", "Store", "StoreCounter", "Table", "TableSession", "Ticket",
-    "TicketItem", "WaiterCall", "WxaCode", "db", "utcnow",
+    "Area", "AuditLog", "Base", "CartLine", "Category", "CheckDiner", "Coupon", "CouponClaim", "Diner", "Discount",
+    "Ingredient", "Item", "ItemPhoto", "KitchenDevice", "KitchenEvent", "Option", "OptionGroup", "Order", "OrderItem",
+    "Payment", "PaymentAnomaly", "PrintJob", "Printer", "RecipeLine", "Refund", "ReportDay", "RevokedStaffSession",
+    "Shift", "Staff", "Station", "StockMove", "StockSellout", "Store", "StoreCounter", "Table", "TableSession",
+    "Ticket", "TicketItem", "WaiterCall", "WxaCode", "db", "utcnow",
 ]

@@ -29,6 +29,8 @@ class TableSession(Base):
     coupon_discount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # How many sit at the table (用餐人数), when the store asks; None: not asked or not answered.
+    headcount: Mapped[int | None] = mapped_column(Integer, nullable=True)
     orders: Mapped[list[Order]] = relationship(back_populates="table_session", order_by="Order.id")
     table: Mapped[Table | None] = relationship()
     discounts: Mapped[list[Discount]] = relationship(order_by="Discount.id")

@@ -33,6 +33,9 @@ class Store(Base):
     # The most portions one round (order) and one check may hold: a phone cannot flood the kitchen.
     max_portions_round: Mapped[int] = mapped_column(Integer, default=200, server_default="200")
     max_portions_check: Mapped[int] = mapped_column(Integer, default=500, server_default="500")
+    # Ask the diners how many they are (用餐人数) once per check: for stores that charge cutlery or
+    # tea per person, and for the daily report's covers. Off: no headcount, covers null.
+    ask_headcount: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

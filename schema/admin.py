@@ -37,6 +37,8 @@ class StorePatch(RequestSchema):
                                     metadata={"description": "most portions in one round (order); beyond: 422"})
     max_portions_check = fields.Int(strict=True, validate=validate.Range(1, 10_000),
                                     metadata={"description": "most portions on one check; beyond: 422"})
+    ask_headcount = fields.Bool(metadata={"description": "ask diners how many they are (用餐人数), once per check; "
+                                                         "the daily report's covers add them up"})
 
 
 class StoreSchema(Schema):
@@ -55,6 +57,7 @@ class StoreSchema(Schema):
     manager_discount_bp = fields.Int()
     max_portions_round = fields.Int()
     max_portions_check = fields.Int()
+    ask_headcount = fields.Bool()
 
 
 class StoreEnvelope(Schema):

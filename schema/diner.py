@@ -5,7 +5,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from domain.urls import photo_url
+from domain.urls import photo_srcset, photo_url
 from schema import RequestSchema
 from services import menu
 
@@ -33,6 +33,9 @@ class StoreRefSchema(Schema):
     opens_at = fields.Str(allow_none=True, metadata={"description": "HH:MM store time; null: always open"})
     closes_at = fields.Str(allow_none=True)
     service_charge_bp = fields.Int(metadata={"description": "service charge on each order, basis points"})
+    ask_headcount = fields.Bool(metadata={"description": "ask the diners how many they are (用餐人数), once per check"})
+    kds_late_minutes = fields.Int(metadata={"description": "minutes after which a round is late: the diner may "
+                                                           "chase it (催单)"})
 
 
 class TableRefSchema(Schema):
@@ -42,6 +45,7 @@ class TableRefSchema(Schema):
 
 class SessionRefSchema(Schema):
     id = fields.Int()
+    headcount = fields.Int(allow_none=True, metadata={"description": "how many sit at the table; null: not asked yet"})
 
 
 class TableLookupResponse(Schema):
@@ -78,6 +82,9 @@ class MenuItemSchema(Schema):
     option_groups = fields.List(fields.Nested(MenuGroupSchema))
     photo_url = fields.Function(lambda i: photo_url(i), allow_none=True,
                                 metadata={"description": "path of the dish photo (JPEG), or null"})
+    photo_srcset = fields.Function(lambda i: photo_srcset(i), allow_none=True,
+                                   metadata={"description": "square thumbnails of the photo as an HTML srcset "
+                                                            "(76, 152 and 228 px wide), or null"})
 
 
 class MenuCategorySchema(Schema):

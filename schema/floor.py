@@ -16,6 +16,8 @@ class FloorCheck(Schema):
     paying = fields.Int(metadata={"description": "fen a diner's WeChat payment in flight may still take"})
     paying_payment_id = fields.Int(allow_none=True, metadata={"description": "that payment, for …/cancel"})
     orders = fields.Int()
+    headcount = fields.Int(allow_none=True, metadata={"description": "how many sit at the table (用餐人数); null: "
+                                                                     "not asked"})
     opened_at = fields.DateTime()
 
 

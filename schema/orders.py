@@ -46,6 +46,8 @@ class TableSessionSchema(Schema):
     due = fields.Int(metadata={"description": "total - discount - coupon_discount - paid"})
     overpaid = fields.Int(metadata={"description": "paid beyond the total, being refunded automatically"})
     pickup_number = fields.Int(allow_none=True)
+    headcount = fields.Int(allow_none=True, metadata={"description": "how many sit at the table (用餐人数), when the "
+                                                                     "store asks; null: not asked or not answered"})
 
 
 class TableSessionEnvelopeSchema(Schema):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from domain.choices import CALL_KINDS
+from domain.choices import CALL_KINDS, CALL_REASONS
 from domain.pricing import MAX_QTY
 from schema import RequestSchema
 from schema.orders import ID, OptionSnapshotSchema, OrderEnvelopeSchema
@@ -56,6 +56,11 @@ class CartEnvelope(Schema):
 
 class CallRequest(RequestSchema):
     kind = fields.Str(load_default="waiter", validate=validate.OneOf(CALL_KINDS))
+    reason = fields.Str(load_default="", validate=validate.OneOf(CALL_REASONS),
+                        metadata={"description": "waiter calls only: water (加水), tableware (餐具), hurry (催单, with "
+                                                 "order_id); absent: a plain call, as before"})
+    order_id = fields.Int(load_default=None, allow_none=True, strict=True, validate=ID,
+                          metadata={"description": "the late round, for reason hurry"})
 
 
 class CallSchema(Schema):
@@ -63,6 +68,8 @@ class CallSchema(Schema):
     table_id = fields.Int()
     table_code = fields.Str()
     kind = fields.Str()
+    reason = fields.Str(metadata={"description": "\"\" for a plain call; water, tableware or hurry"})
+    order_number = fields.Int(allow_none=True, metadata={"description": "the round chased, for reason hurry"})
     status = fields.Str()
     created_at = fields.Str()
 
@@ -77,3 +84,16 @@ class CallsEnvelope(Schema):
 
 __all__ = ["CartAddRequest", "CartEnvelope", "CartQtyRequest", "CartSubmitRequest", "CallEnvelope",
            "CallRequest", "CallsEnvelope", "OrderEnvelopeSchema"]
+
+
+class HeadcountRequest(RequestSchema):
+    headcount = fields.Int(required=True, strict=True, validate=validate.Range(1, 50))
+
+
+class HeadcountSchema(Schema):
+    id = fields.Int()
+    headcount = fields.Int()
+
+
+class HeadcountEnvelope(Schema):
+    session = fields.Nested(HeadcountSchema)

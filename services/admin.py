@@ -20,7 +20,7 @@ from services.uow import keys_revoked, reading, transaction
 
 STORE_SETTINGS = ("name", "pay_mode", "kds_warn_minutes", "kds_late_minutes", "opens_at", "closes_at",
                   "service_charge_bp", "max_portions_round", "max_portions_check", "cashier_discount_bp",
-                  "manager_discount_bp")
+                  "manager_discount_bp", "ask_headcount")
 
 
 def update_store(store_id: int, changes: dict[str, Any], staff_id: int | None = None) -> Store:

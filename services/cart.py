@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from domain.errors import Conflict, DomainError, NotAvailable, NotFound, ValidationFailed
 from domain.pricing import MAX_LINES, MAX_QTY, LineRequest, price_line
 from models import CartLine, TableSession
-from services import tables
+from services import seating, tables
 from services.menu import menu_for_pricing, store_clock
 from services.uow import Outgoing, Tx, transaction
 
@@ -75,8 +75,11 @@ def _announce(tx: Tx, check: TableSession) -> None:
 
 
 def get_cart(table_token: str, diner_id: int | None) -> CartView:
+    """The table's cart; a diner opening it while a check is open joins that check (``seating``)."""
     with transaction() as tx:
         found = tables.resolve(table_token, tx.session)
+        if found.check is not None:
+            seating.join(tx.session, found.check, diner_id)
         return _view(tx.session, found.check, diner_id)
 
 
@@ -89,6 +92,7 @@ def add_line(table_token: str, diner_id: int, item_id: int, qty: int, option_ids
         found = tables.resolve(table_token, tx.session)
         tables.lock_table(tx.session, found.table.id)
         check = tables.open_or_create_check(tx.session, found.table)
+        seating.join(tx.session, check, diner_id)
         item = menu_for_pricing(tx.session, found.store.id, [item_id]).get(item_id)
         if item is None:
             raise ValidationFailed("unknown item", {"item_id": ["not on this store's menu"]})
@@ -130,6 +134,7 @@ def set_quantity(table_token: str, diner_id: int, line_id: int, qty: int, versio
         ).scalar_one_or_none()
         if check is None or line is None:
             raise NotFound("no such line in this table's cart")
+        seating.join(tx.session, check, diner_id)
         if line.version != version:
             raise Conflict("someone at the table changed this line first; reload the cart")
         if qty == 0:

@@ -7,6 +7,7 @@ Dishes are never deleted (orders point at them): they are taken off the menu (``
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from domain.checkout import normalize_code
 from domain.errors import Conflict, NotFound, ValidationFailed
+from domain.urls import THUMB_SIDES
 from models import Category, Item, ItemPhoto, Option, OptionGroup, Station, Store, db
 from services import audit, photos
 from services.menu import announce_availability, store_item
@@ -163,6 +165,15 @@ def photo(item_id: int, etag: str) -> bytes:
     if found is None:
         raise NotFound("no such photo")
     return found
+
+
+@functools.lru_cache(maxsize=512)
+def photo_thumbnail(item_id: int, etag: str, side: int) -> bytes:
+    """A square thumbnail of a dish photo (``domain.urls.THUMB_SIDES``), made once per process: a
+    photo's version never changes under its etag, so the cache is never stale. Raises NotFound."""
+    if side not in THUMB_SIDES:
+        raise NotFound("no such thumbnail size")
+    return photos.thumbnail(photo(item_id, etag), side)
 
 
 # --- option groups and options -----------------------------------------------------------------

@@ -241,6 +241,8 @@ def _merge(tx: Tx, check: TableSession, into: TableSession, target: Table) -> Ta
         discount.table_session_id = into.id
         into.discounts.append(discount)
     into.paid += check.paid
+    if check.headcount is not None:  # one party now: the covers count each guest once
+        into.headcount, check.headcount = (into.headcount or 0) + check.headcount, None
     clear_cart(tx, check)  # the diners' unsent cart at the old table goes; the rounds stay
     check.paid, check.status, check.open_key, check.closed_at = 0, "closed", None, utcnow()
     _retable(tx, moved, target)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from domain.errors import Unauthorized
 from domain.tokens import TokenInvalid
-from models import CartLine, CouponClaim, Diner, Order, Payment, db, utcnow
+from models import CartLine, CheckDiner, CouponClaim, Diner, Order, Payment, db, utcnow
 from services.context import cipher, setting, signer
 from services.uow import keys_revoked, reading, transaction
 from wechat.miniprogram import code_to_openid
@@ -96,6 +96,7 @@ def _forget_many(diner_ids: list[int]) -> None:
             tx.session.execute(
                 update(model).where(model.diner_id.in_(diner_ids)).values(diner_id=None)
                 .execution_options(synchronize_session=False))
+        tx.session.execute(delete(CheckDiner).where(CheckDiner.diner_id.in_(diner_ids)))
         tx.session.execute(delete(Diner).where(Diner.id.in_(diner_ids)))
         tx.emit(keys_revoked())
 

@@ -19,7 +19,7 @@ from domain.pricing import (
     within_hours,
 )
 from models import Item, Order, OrderItem, Store, Table, TableSession, db, utcnow
-from services import audit, counters, ledger, stock, tables
+from services import audit, counters, ledger, seating, stock, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
 from services.menu import announce_availability, menu_for_pricing, store_clock, store_day
@@ -136,8 +136,8 @@ def record_round(tx: Tx, store: Store, table: Table | None, check: TableSession,
     menu = menu_for_pricing(tx.session, store.id, [ln.item_id for ln in lines])
     priced = price_order(menu, lines, store_clock(store))
     _within_limits(tx.session, store, check, priced)
+    stock.take_for_round(tx, store.id, priced)  # ingredients before dish stock (lock order: services/stock.py)
     _take_stock(tx, store.id, priced, {i.id for i in menu.values() if i.stock is not None})
-    stock.take_for_round(tx, store.id, priced)  # ingredients, same transaction (services/stock.py)
     # From here to commit the store's counters are locked: keep this stretch short.
     number = counters.next_value(tx.session, store.id, counters.ORDER_NUMBER)
     # The order-number row lock just taken serialises this store's rounds: the day's pickup
@@ -211,10 +211,9 @@ def get_table_session(session_id: int) -> TableSession:
 
 
 def diner_in_session(diner_id: int, table_session_id: int, session: Session | None = None) -> bool:
-    """A diner may see a check (and its orders) once they have ordered in it."""
-    return (session or db.session()).execute(
-        select(Order.id).where(Order.table_session_id == table_session_id, Order.diner_id == diner_id).limit(1)
-    ).first() is not None
+    """A diner may see a check (every round of it), and pay it, once seated at it: they opened the
+    table's code while it was open, or ordered in it (``services.seating``)."""
+    return seating.seated(session or db.session(), diner_id, table_session_id)
 
 
 def cancel_line(who: Orderer, order_id: int, line_id: int, reason: str = "") -> Order:

@@ -64,6 +64,17 @@ def prepare(upload: bytes) -> PreparedPhoto:
     return PreparedPhoto(data=out.getvalue(), width=image.width, height=image.height)
 
 
+def thumbnail(jpeg: bytes, side: int) -> bytes:
+    """A square ``side`` × ``side`` JPEG of a stored photo, cropped to its centre (as the menu shows
+    it: object-fit cover), so a 76 px box is never sent a 1200 px photo."""
+    with Image.open(io.BytesIO(jpeg)) as image:
+        image.draft("RGB", (side * 2, side * 2))  # decode at ½, ¼ or ⅛ scale: a few milliseconds
+        square = ImageOps.fit(image.convert("RGB"), (side, side), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    square.save(out, format="JPEG", quality=QUALITY, optimize=True)
+    return out.getvalue()
+
+
 def prepare_off_loop(upload: bytes) -> PreparedPhoto:
     """``prepare`` in a real thread when the server runs on gevent: decoding a phone photo takes
     a few hundred milliseconds of C code (which releases the GIL), and must not stall the

@@ -85,6 +85,15 @@ def init_app(app: Flask) -> None:
         resp.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return resp
 
+    @app.get("/media/items/<int:item_id>/<string:etag>-<int:side>.jpg")
+    def item_thumbnail(item_id: int, etag: str, side: int):  # type: ignore[no-untyped-def]
+        """A square thumbnail of a dish photo (the menu's ``srcset``); cached for ever, like the photo."""
+        from services import catalog
+
+        resp = Response(catalog.photo_thumbnail(item_id, etag, side), mimetype="image/jpeg")
+        resp.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return resp
+
     @app.get("/vendor/<path:name>")
     def vendor(name: str):  # type: ignore[no-untyped-def]
         path = VENDOR.get(name)

@@ -96,6 +96,8 @@ def console_strings() -> dict[str, str]:
         "item_code_hint": _("What the barcode or QR on the dish or shelf says (EAN-13 or any text); "
                             "scanned at the till."),
         "max_portions_round": _("Most portions in one round"), "max_portions_check": _("Most portions on one check"),
+        "ask_headcount": _("Ask diners how many they are"), "headcount_off": _("Do not ask"),
+        "headcount_on": _("Yes, once per table (the daily report counts covers)"),
         "max_portions_hint": _("A diner's round beyond this is refused."),
         # audit
         "audit": _("Audit log"), "when": _("When"), "who": _("Who"), "action": _("Action"), "target": _("Target"),

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from domain.errors import NotFound, Unauthorized
 from schema.diner import menu_answer, table_answer
@@ -16,7 +17,7 @@ bp = Blueprint("pages", __name__)
 
 def diner_strings() -> dict[str, str]:
     return {
-        "table_n": _("Table {code}"),
+        "table_n": pgettext("diner", "Table {code}"),  # "A1 桌" here; other pages keep theirs
         "unknown_table": _("This table code is not valid any more. Please ask a member of staff."),
         "network_error": _("The network is not answering. Check your connection and try again."),
         "open_in_wechat": _("Please open this page by scanning the table code in WeChat."),
@@ -49,6 +50,17 @@ def diner_strings() -> dict[str, str]:
         "coupon_min_spend": _("on {amount} or more"), "coupon_claim": _("Claim"), "coupon_claimed": _("Claimed"),
         "coupon_used": _("Used"), "use_coupon": _("Coupon"), "no_coupon": _("No coupon"),
         "often_with": _("Often ordered with"), "often_with_list": _(": {dishes}"),
+        "unknown_table_title": _("This table code does not work"),
+        "fewer_x": _("One fewer {name}"), "in_cart_n": _("{n} in the cart"),
+        "mate_sent_n": _("Your table sent a round: {n} dishes"),
+        "remark_x": _("Remark: {remark}"), "note_x": _("Note: {note}"),
+        "item_new": _("Not started yet"), "item_cooking": _("Cooking"), "item_done": _("Cooked"),
+        "item_cancelled": _("Cancelled"),
+        "hurry": _("Hurry"), "hurry_x": _("Hurry round {n}"),
+        "hurried_n": _("We asked the kitchen to hurry round {n}."),
+        "water_called": _("We will bring water."), "tableware_called": _("We will bring tableware."),
+        "headcount_n": _("{n} guests"), "headcount_saved_n": _("Table for {n}."),
+        "paid_status": _("Paid"), "paying_status": _("Being paid"),
     }
 
 

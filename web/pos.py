@@ -17,7 +17,9 @@ def pos_strings() -> dict[str, str]:
     return {
         "network_error": _("The network is not answering. Check your connection and try again."),
         "needs_network": _("This needs the network. Cash still works offline."),
-        "calls_waiter": _("calls a waiter"), "wants_bill": _("asks for the bill"), "handled": _("Done"),
+        "calls_waiter": _("calls a waiter"), "wants_bill": _("asks for the bill"),
+        "wants_water": _("asks for water"), "wants_tableware": _("asks for tableware"),
+        "hurries_n": _("hurries round {n}"), "guests_n": _("{n} guests"), "handled": _("Done"),
         "free": _("Free"), "due": _("Due"), "settled": _("Settled"), "cashier": _("Cashier"),
         "state_free": _("Free"), "state_ordering": _("Ordering"), "state_eating": _("Eating"),
         "state_waiting_to_pay": _("Waiting to pay"), "state_paid": _("Paid"),

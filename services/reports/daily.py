@@ -49,8 +49,8 @@ def daily_report(store_id: int, day: date, now: datetime | None = None) -> dict[
             "hours": hours(sales, f.discounts_by_quarter(s, store_id, w, zone)),
             "stations": f.stations(s, store_id, w, store.kds_late_minutes * 60, now or utcnow()),
             "tables": {"checks": checks, "turnover": turnover(checks, f.active_tables(s, store_id))},
-            # No headcount is taken when a check opens, so covers cannot be counted (yet).
-            "covers": None,
+            # Guests served: the headcounts of the day's closed checks; null when none is taken.
+            "covers": f.covers(s, store_id, w) if store.ask_headcount else None,
         }
     return report
 

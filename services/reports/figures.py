@@ -183,6 +183,13 @@ def closed_checks(s: Session, store_id: int, w: Window) -> int:
     return _int(s.execute(select(func.count(TableSession.id)).where(_closed_in(store_id, w))).scalar())
 
 
+def covers(s: Session, store_id: int, w: Window) -> int:
+    """Guests of the day: the headcounts (用餐人数) of the checks closed that day, summed in SQL;
+    a check whose diners never answered counts none."""
+    return _int(s.execute(select(func.coalesce(func.sum(TableSession.headcount), 0))
+                          .where(_closed_in(store_id, w))).scalar())
+
+
 def active_tables(s: Session, store_id: int) -> int:
     return _int(s.execute(select(func.count(Table.id)).where(Table.store_id == store_id,
                                                              Table.active.is_(True))).scalar())

@@ -104,7 +104,7 @@ def test_an_owner_sets_up_a_table_and_a_dish_and_a_diner_orders_from_the_printed
     sheet = opened.value
     card = sheet.locator(".card[data-table=M8]")
     expect(card).to_contain_text("新开小馆")
-    expect(card).to_contain_text("桌号 M8")
+    expect(card).to_contain_text("M8 桌")
     png = card.locator("svg").screenshot()
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
     assert len(decoded) == 1 and decoded[0].text.startswith(f"{live_server}/t/")
@@ -112,7 +112,7 @@ def test_an_owner_sets_up_a_table_and_a_dish_and_a_diner_orders_from_the_printed
     # a diner scans it and sees the new dish with its photo
     diner = phone.new_page()
     diner.goto(decoded[0].text)
-    expect(diner.locator("#table-code")).to_have_text("桌号 M8")
+    expect(diner.locator("#table-code")).to_have_text("M8 桌")
     dish = diner.locator("[data-item]", has_text="蛋炒饭")
     expect(dish).to_contain_text("¥18.00")
     expect(dish.locator("img.dish-thumb")).to_be_visible()

@@ -28,4 +28,4 @@ def test_a_phone_on_a_rotated_code_says_the_code_is_no_longer_valid(client, live
     assert any(f.startswith("40/table,") for f in frames), frames
     r = requests.post(f"{live_server}/api/v1/admin/tables/{table.id}/rotate-qr", headers=auth(owner), timeout=10)
     assert r.status_code == 200
-    expect(page.locator("#error-text")).to_have_text("此桌码已失效，请联系服务员。", timeout=5000)
+    expect(page.locator("#error-text")).to_contain_text("此桌码已失效。请扫描桌上最新的二维码", timeout=5000)

@@ -121,7 +121,11 @@ window.addEventListener("online", () => { netState(); refreshFloor().catch(() =>
 window.addEventListener("offline", netState);
 netState();
 
-const label = (call) => `${call.table_code} · ${call.kind === "bill" ? T.wants_bill : T.calls_waiter}`;
+// What the diner asked for: the bill, water, tableware, 催单 for a round, or just a waiter.
+const REASONS = { water: "wants_water", tableware: "wants_tableware" };
+const what = (call) => (call.kind === "bill" ? T.wants_bill
+  : call.reason === "hurry" ? fmt(T.hurries_n, { n: call.order_number }) : T[REASONS[call.reason]] || T.calls_waiter);
+const label = (call) => `${call.table_code} · ${what(call)}`;
 
 function renderCalls() {
   const list = [...st.calls.values()].sort((a, b) => a.id - b.id);
@@ -129,7 +133,7 @@ function renderCalls() {
   $("no-calls").hidden = list.length > 0;
   $("calls").replaceChildren(...list.map((c) => el("li", { class: c.kind },
     el("b", {}, c.table_code),
-    el("div", { class: "what" }, c.kind === "bill" ? T.wants_bill : T.calls_waiter,
+    el("div", { class: "what" }, what(c),
       el("small", {}, new Date(c.created_at).toLocaleTimeString(document.documentElement.lang,
         { hour: "2-digit", minute: "2-digit", timeZone: st.tz }))),
     el("button", { type: "button", class: "btn ok", onclick: () => done(c) }, T.handled))));
@@ -169,6 +173,7 @@ function tableCard(t) {
     el("span", { class: "code" }, t.code),
     el("span", { class: "state" }, T[`state_${t.state}`]),
     s ? el("span", { class: "due" }, s.due ? `${T.due} ${yuan(s.due)}` : T.settled) : null,
+    s?.headcount ? el("span", { class: "guests" }, fmt(T.guests_n, { n: s.headcount })) : null,
     s?.paying ? el("span", { class: "paying" }, fmt(T.paying, { amount: yuan(s.paying) })) : null,
     s?.overpaid ? el("span", { class: "overpaid", role: "alert" }, fmt(T.overpaid, { amount: yuan(s.overpaid) })) : null);
 }

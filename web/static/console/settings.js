@@ -1,4 +1,4 @@
-// Store settings: pay mode, ordering hours, service charge, ticket timers.
+// Store settings: pay mode, ordering hours, service charge, ticket timers, headcount on entry.
 import { el, ApiError, delta, fmt, yuan } from "../dom.js";
 import {
   $, T, META, PHOTO_MAX_MB, actions, api, btn, can, confirmDialog, emptyToNull, failed, field, formDialog, invalid, load, money,
@@ -27,6 +27,8 @@ async function viewSettings() {
       max: 2000, hint: T.max_portions_hint },
     { name: "max_portions_check", label: T.max_portions_check, type: "number", value: store.max_portions_check, min: 1,
       max: 10000 },
+    { name: "ask_headcount", label: T.ask_headcount, type: "select", value: store.ask_headcount ? "1" : "0", wide: true,
+      options: [["0", T.headcount_off], ["1", T.headcount_on]] },
   ];
   const form = el("form", { class: "card", id: "settings-form", novalidate: true },
     el("div", { class: "form-grid" }, ...fields.map(field)),
@@ -48,7 +50,7 @@ async function viewSettings() {
         service_charge_bp: Math.round(Number(pct) * 100), kds_warn_minutes: Number(v.kds_warn_minutes),
         kds_late_minutes: Number(v.kds_late_minutes), cashier_discount_bp: limit("cashier_discount_bp"),
         manager_discount_bp: limit("manager_discount_bp"), max_portions_round: Number(v.max_portions_round),
-        max_portions_check: Number(v.max_portions_check) } });
+        max_portions_check: Number(v.max_portions_check), ask_headcount: v.ask_headcount === "1" } });
       showErrors(form, { fields: {}, message: "" });
       toast(T.saved);
       $("store-name").textContent = v.name.trim();

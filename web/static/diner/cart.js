@@ -51,14 +51,14 @@ function renderCartLines() {
         el("small", {}, [line.options.map((o) => o.name).join(" / "), line.note ? `「${line.note}」` : ""].filter(Boolean).join(" ")),
         el("small", { class: "who" }, line.available ? who : T.sold_out_now)),
       el("span", { class: "line-price" }, yuan(line.line_total)),
-      el("div", { class: "stepper small" },
+      el("div", { class: "stepper" },
         el("button", { type: "button", "aria-label": T.fewer, onclick: () => setQty(line, line.qty - 1) }, "−"),
         el("span", {}, line.qty),
         el("button", { type: "button", "aria-label": T.more, onclick: () => setQty(line, line.qty + 1) }, "+"))));
   }
 }
 
-async function setQty(line, qty) {
+export async function setQty(line, qty) {
   try {
     const data = await authed(tablePath(`/cart/lines/${line.id}`), {
       method: "PATCH", body: { qty, version: line.version } });

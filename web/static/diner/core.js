@@ -53,8 +53,10 @@ export function show(which) {
 $("tab-menu").onclick = () => show("menu");
 $("tab-orders").onclick = () => show("orders");
 
-export function showError(message) {
+// ``retry``: only where trying again can help (the network); an unknown table code cannot.
+export function showError(message, { retry = false } = {}) {
   $("error-text").textContent = message;
+  $("retry").hidden = !retry;
   show("error");
 }
 
@@ -72,7 +74,7 @@ export function openSheet(id) {
   $(id).querySelector("button:not([disabled])")?.focus();
 }
 export function closeSheets() {
-  for (const id of ["option-sheet", "cart-sheet", "pay-sheet"]) $(id).hidden = true;
+  document.querySelectorAll(".sheet").forEach((sheet) => { sheet.hidden = true; });
   $("sheet-backdrop").hidden = true;
 }
 $("sheet-backdrop").onclick = closeSheets;

@@ -1,16 +1,31 @@
-// Live updates over Socket.IO (/table), and calling the waiter.
+// Live updates over Socket.IO (/table): the cart, the rounds (a table-mate's too), the check, the menu.
 import { fmt } from "../dom.js";
 import { refreshCart, setCart } from "./cart.js";
-import { $, T, api, authed, banner, showError, state, tableToken, tablePath } from "./core.js";
+import { $, T, api, banner, showError, state, tableToken, tablePath } from "./core.js";
+import { headcountAnswered } from "./headcount.js";
 import { reloadMenuSoon, refreshItem } from "./menu.js";
 import { refreshCheckSoon, refreshOrders, rememberOrder, renderCheck, watchCheckPayment, watchOrderPayment } from "./orders.js";
 
 export function connectSocket() {
   const socket = io("/table", { auth: { token: state.token, table_token: tableToken }, transports: ["websocket", "polling"] });
   state.socket = socket;
-  socket.on("cart.updated", (data) => setCart({ ...data.cart, me: state.cart.me }));
+  socket.on("cart.updated", (data) => {
+    setCart({ ...data.cart, me: state.cart.me });
+    const id = data.cart.table_session_id;
+    if (id && id !== state.sessionId) {  // the table's check opened after this page did: sit down at it
+      state.sessionId = id;
+      refreshCart().then(() => refreshOrders()).catch(() => {});
+    }
+  });
   socket.on("order.updated", (data) => {
-    if (state.orders.some((o) => o.id === data.order.id) || data.order.table_session_id === state.sessionId) {
+    const known = state.orders.some((o) => o.id === data.order.id);
+    if (!known && !state.sending && (!state.sessionId || data.order.table_session_id === state.sessionId)) {
+      // a table-mate sent the round (the cart they emptied was this phone's too): say so
+      state.sessionId = data.order.table_session_id;
+      const dishes = data.order.items.reduce((n, it) => n + it.qty, 0);
+      banner(fmt(T.mate_sent_n, { n: dishes }), "ok", 5000);
+    }
+    if (known || data.order.table_session_id === state.sessionId) {
       const before = state.orders.find((o) => o.id === data.order.id);
       rememberOrder(data.order);
       refreshCheckSoon();
@@ -26,12 +41,13 @@ export function connectSocket() {
     }
   });
   socket.on("check.updated", (data) => {
+    if (state.sessionId == null && data.session.headcount) state.sessionId = data.session.id;  // opened by the headcount
     if (data.session.id !== state.sessionId) return;
     state.check = { ...(state.check || {}), ...data.session };
+    if (data.session.headcount) headcountAnswered(data.session.headcount);
     renderCheck();
     watchCheckPayment(data.session);
   });
-  socket.on("call.created", (data) => banner(data.call.kind === "bill" ? T.bill_requested : T.waiter_called, "ok"));
   socket.on("connect", () => { refreshCart().catch(() => {}); refreshOrders().catch(() => {}); });
   socket.on("disconnect", (reason) => {
     // The server cut us: the table's code was rotated, the table disabled, or we deleted ourselves.
@@ -44,9 +60,3 @@ export function connectSocket() {
   socket.on("connect", () => { if (!$("banner").className.includes("ok")) $("banner").hidden = true; });
 }
 
-$("call-waiter").onclick = async () => {
-  try {
-    const data = await authed(tablePath("/calls"), { method: "POST", body: { kind: "waiter" } });
-    banner(data.call.kind === "bill" ? T.bill_requested : T.waiter_called, "ok");
-  } catch (err) { banner(err.message || T.network_error, "error"); }
-};

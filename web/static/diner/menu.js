@@ -1,6 +1,6 @@
 // The menu: categories, dish cards, live changes from the console, and the options sheet.
 import { delta, el, fmt, yuan } from "../dom.js";
-import { addToCart } from "./cart.js";
+import { addToCart, setQty } from "./cart.js";
 import { $, T, api, authed, banner, closeSheets, openSheet, state, tablePath } from "./core.js";
 import { showTogether } from "./together.js";
 
@@ -60,30 +60,57 @@ function setActive(btn) {
   btn.parentElement.querySelectorAll("button").forEach((b) => b.classList.toggle("active", b === btn));
 }
 
+function thumb(item) {
+  if (!item.photo_url) return el("div", { class: "dish-thumb", "aria-hidden": "true" }, item.name.slice(0, 1));
+  // thumbnails of the displayed size (76 px) at 1×, 2× and 3×: never a 1200 px photo in a 76 px box
+  return el("img", { class: "dish-thumb", src: item.photo_url, srcset: item.photo_srcset || false,
+    sizes: item.photo_srcset ? "76px" : false, width: 76, height: 76, alt: "", loading: "lazy" });
+}
+
+// The cart lines of ``item``, mine first, newest first: "−" takes one off the first of them.
+function linesOf(item) {
+  const mine = (l) => (l.diner === state.cart.me ? 0 : 1);
+  return state.cart.lines.filter((l) => l.item_id === item.id).sort((a, b) => mine(a) - mine(b) || b.id - a.id);
+}
+
 function itemCard(item) {
   const soldOut = item.sold_out || item.stock === 0;
   const hasOptions = item.option_groups.length > 0;
-  const inCart = state.cart.lines.filter((l) => l.item_id === item.id).reduce((n, l) => n + l.qty, 0);
+  const inCart = linesOf(item).reduce((n, l) => n + l.qty, 0);
+  // "+" keeps its place at the right edge whatever happens: the count and "−" appear to its left
   return el("article", { class: `dish${soldOut ? " sold-out" : ""}`, "data-item": item.id },
-    item.photo_url
-      ? el("img", { class: "dish-thumb", src: item.photo_url, alt: "", loading: "lazy" })
-      : el("div", { class: "dish-thumb", "aria-hidden": "true" }, item.name.slice(0, 1)),
+    thumb(item),
     el("div", { class: "dish-body" },
       el("h3", {}, item.name),
       item.description ? el("p", { class: "desc" }, item.description) : null,
       item.stock != null && !soldOut ? el("p", { class: "stock" }, fmt(T.left_n, { n: item.stock })) : null,
       el("div", { class: "dish-foot" },
         el("span", { class: "price" }, yuan(item.price)),
-        soldOut ? el("span", { class: "badge" }, T.sold_out)
-          : el("button", { type: "button", class: hasOptions ? "btn small" : "add", "aria-label": fmt(T.add_x, { name: item.name }),
+        soldOut ? el("span", { class: "badge" }, T.sold_out) : el("span", { class: "card-stepper" },
+          // "−" and the count hold their place while empty (hidden): the first "+" moves nothing
+          el("button", { type: "button", class: `less${inCart ? "" : " held"}`, "aria-label": fmt(T.fewer_x, { name: item.name }),
+            "aria-hidden": inCart ? false : "true", tabindex: inCart ? false : "-1", onclick: () => takeOne(item) }, "−"),
+          el("span", { class: `in-cart${inCart ? "" : " held"}`, "aria-label": inCart ? fmt(T.in_cart_n, { n: inCart }) : false },
+            String(inCart)),
+          // the accessible name holds the visible text ("选规格") too, for voice control
+          el("button", { type: "button", class: hasOptions ? "btn small" : "add",
+            "aria-label": hasOptions ? `${T.choose} · ${fmt(T.add_x, { name: item.name })}` : fmt(T.add_x, { name: item.name }),
             onclick: () => (hasOptions ? openOptions(item) : addToCart(item, 1, [], "")) },
-          hasOptions ? T.choose : "+"),
-        inCart ? el("span", { class: "in-cart" }, `×${inCart}`) : null)));
+          hasOptions ? T.choose : "+")))));
+}
+
+function takeOne(item) {
+  const line = linesOf(item)[0];
+  if (line) setQty(line, line.qty - 1);
 }
 
 export function refreshItem(id) {
   const old = document.querySelector(`[data-item="${id}"]`);
-  if (old) old.replaceWith(itemCard(state.items.get(id)));
+  if (!old) return;
+  const focused = old.contains(document.activeElement) ? document.activeElement.className : null;
+  const card = itemCard(state.items.get(id));
+  old.replaceWith(card);
+  if (focused) (card.querySelector(`[class="${focused}"]`) || card.querySelector(".add, .btn"))?.focus();
 }
 
 // -- options sheet ---------------------------------------------------------------------------

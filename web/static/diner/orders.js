@@ -2,7 +2,7 @@
 // (wx.requestPayment inside WeChat; the sandbox's sheet elsewhere).
 import { el, fmt, yuan } from "../dom.js";
 import { chosenCoupon, loadCoupons, renderChoice } from "./coupons.js";
-import { $, SESSION_KEY, T, api, authed, closeSheets, openSheet, state } from "./core.js";
+import { $, SESSION_KEY, T, api, authed, banner, closeSheets, openSheet, state, tablePath } from "./core.js";
 
 export function rememberOrder(order) {
   state.sessionId = order.table_session_id;
@@ -12,7 +12,7 @@ export function rememberOrder(order) {
   renderOrders();
 }
 
-export async function refreshOrders() {
+export async function refreshOrders({ rejoined = false } = {}) {
   if (!state.sessionId) return;
   try {
     const data = await authed(`/api/v1/table-sessions/${state.sessionId}`);
@@ -20,9 +20,16 @@ export async function refreshOrders() {
     state.check = data.session;
     renderOrders();
   } catch (err) {
-    if (err.status !== 404) throw err;  // 404: this diner has not ordered in this check yet
+    if (err.status !== 404) throw err;
+    // 404: not seated at this check yet (it opened after this page loaded). Opening the table's
+    // cart seats us (the table's code is the credential); then the check once more.
+    if (!rejoined) { await onRejoin(); await refreshOrders({ rejoined: true }); }
   }
 }
+
+let onRejoin = async () => {};
+/** How to sit down at the table's check again (the cart module's refresh: no import cycle). */
+export function setRejoin(fn) { onRejoin = fn; }
 
 let checkTimer = null;
 export function refreshCheckSoon() {
@@ -43,7 +50,23 @@ export function renderCheck() {
   const payLater = state.store?.pay_mode === "pay_later";
   $("pay-check").hidden = !payLater || c.due <= 0;
   $("pay-check").textContent = fmt(T.pay_x, { amount: yuan(c.due) });
+  $("ask-bill").hidden = c.due <= 0;
+  $("check-headcount").hidden = !c.headcount;
+  $("check-headcount").textContent = c.headcount ? fmt(T.headcount_n, { n: c.headcount }) : "";
   renderChoice(payLater ? c.due : 0);
+}
+
+const late = (o) => state.store?.kds_late_minutes && ["accepted", "preparing"].includes(o.status)
+  && Date.now() - new Date(o.created_at).getTime() > state.store.kds_late_minutes * 60_000;
+
+function dishLine(it) {
+  const extras = [it.options.map((op) => op.name).join(" / "), it.note ? fmt(T.note_x, { note: it.note }) : ""].filter(Boolean);
+  return el("li", { class: `dish-line${it.status === "cancelled" ? " cancelled" : ""}` },
+    el("div", { class: "dish-line-main" },
+      el("span", {}, `${it.name} ×${it.qty}`),
+      extras.length ? el("small", {}, extras.join(" · ")) : null),
+    el("span", { class: `progress p-${it.status}` }, T[`item_${it.status}`] || it.status),
+    el("span", { class: "dish-line-price" }, yuan(it.line_total)));
 }
 
 function renderOrders() {
@@ -53,20 +76,42 @@ function renderOrders() {
   $("no-orders").hidden = state.orders.length > 0;
   $("orders-count").textContent = state.orders.length ? `(${state.orders.length})` : "";
   for (const o of [...state.orders].reverse()) {
-    box.append(el("article", { class: "order" },
+    const paid = o.payment_status === "paid" ? T.paid_status : (o.payment_status === "paying" ? T.paying_status : null);
+    box.append(el("article", { class: "order", "data-order": o.id },
       el("header", {},
         el("b", {}, fmt(T.order_n, { n: o.number })),
-        el("span", { class: `status s-${o.status}` }, T[`status_${o.status}`] || o.status)),
-      el("ul", {}, o.items.map((it) => el("li", { class: it.status === "cancelled" ? "cancelled" : "" },
-        el("span", {}, `${it.name} ×${it.qty}`), el("span", {}, yuan(it.line_total))))),
+        el("span", { class: "order-tags" },
+          paid ? el("span", { class: "status s-paid" }, paid) : null,
+          el("span", { class: `status s-${o.status}` }, T[`status_${o.status}`] || o.status))),
+      el("ul", {}, o.items.map(dishLine)),
+      o.remark ? el("p", { class: "remark" }, fmt(T.remark_x, { remark: o.remark })) : null,
       o.service_charge ? el("p", { class: "charge" }, el("span", {}, T.service_charge), el("span", {}, yuan(o.service_charge))) : null,
       el("footer", {}, el("span", {}, T.total), el("b", {}, yuan(o.total))),
+      late(o) ? el("button", { type: "button", class: "btn ghost hurry", "aria-label": fmt(T.hurry_x, { n: o.number }),
+        onclick: () => callStaff("waiter", "hurry", o) }, T.hurry) : null,
       state.store?.pay_mode === "pay_first" && o.payment_status !== "paid" && o.status === "submitted"
         ? el("button", { type: "button", class: "btn wxpay pay-order", onclick: () => pay({ orderId: o.id, amount: o.total }) },
           fmt(T.pay_x, { amount: yuan(o.total) }))
         : null));
   }
 }
+
+// -- calls: a waiter (加水, 餐具 or just come), the bill (结账), or 催单 for a late round ------------
+const CALLED = { "": "waiter_called", water: "water_called", tableware: "tableware_called" };
+
+export async function callStaff(kind, reason = "", order = null) {
+  closeSheets();
+  try {
+    const body = { kind, ...(reason ? { reason } : {}), ...(order ? { order_id: order.id } : {}) };
+    await authed(tablePath("/calls"), { method: "POST", body });
+    banner(kind === "bill" ? T.bill_requested : (order ? fmt(T.hurried_n, { n: order.number }) : T[CALLED[reason]]), "ok");
+  } catch (err) { banner(err.message || T.network_error, "error"); }
+}
+$("call-waiter").onclick = () => openSheet("call-sheet");
+document.querySelectorAll("#call-sheet [data-kind]").forEach((b) => {
+  b.onclick = () => callStaff(b.dataset.kind, b.dataset.reason);
+});
+$("ask-bill").onclick = () => callStaff("bill");
 
 // -- paying: WeChat Pay (wx.requestPayment in WeChat; the sandbox's sheet elsewhere) -----------
 let paying = null;
