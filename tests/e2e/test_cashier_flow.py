@@ -481,3 +481,48 @@ def test_a_payment_code_is_refunded_through_its_provider_and_not_out_of_the_draw
         db.session.commit()  # the WeChat refund is "success" only once the sandbox's WeChat Pay took it
     finally:
         ctx.close()
+
+
+def test_a_code_left_waiting_is_followed_again_or_cancelled_from_the_check(client, live_server, browser):
+    """The cashier closes the dialog while the payer is still typing the password: the check says
+    so, "查看进度" follows it again to paid, "撤销收款" stops it (never credited) so cash can be taken."""
+    ctx, page, sid = _cashier_with_a_check(client, live_server, browser)
+    try:
+        def start_waiting_code() -> str:
+            code = paycode(live_server, "wechat", password=True)
+            page.locator(".check-actions").get_by_role("button", name="付款码").click()
+            modal(page).locator("#f-auth_code").fill(code)
+            modal(page).locator("button[type=submit]").click()
+            expect(modal(page).locator(".code-state")).to_have_text("顾客正在手机上输入密码…", timeout=15_000)
+            modal(page).locator("#code-done").click()  # 关闭: the payer is still typing
+            expect(modal(page)).to_have_count(0)
+            expect(page.locator(".check-paying")).to_contain_text("微信付款码 ¥38.00：顾客正在手机上确认",
+                                                                  timeout=15_000)
+            return code
+
+        start_waiting_code()
+        expect(page.locator(".check-actions").get_by_role("button", name="收现金")).to_have_count(0)
+        shot(page, "pos-code-waiting-on-check")
+        assert_no_serious_violations(page)
+        page.locator(".check-paying").get_by_role("button", name="撤销收款").click()
+        expect(modal(page)).to_contain_text("撤销 B1 这笔 ¥38.00 的付款码收款？")
+        submit(page)
+        expect(page.locator(".check-paying")).to_have_count(0)
+        expect(page.locator(".payments li")).to_contain_text("支付失败")
+        expect(due(page)).to_have_text("¥38.00")
+
+        code = start_waiting_code()
+        page.locator(".check-paying").get_by_role("button", name="查看进度").click()
+        expect(modal(page).locator(".code-state")).to_have_text("顾客正在手机上输入密码…")
+        r = requests.post(f"{live_server}/wechat-sandbox/pay/confirm", json={"auth_code": code}, timeout=10)
+        assert r.status_code == 200, r.text
+        expect(modal(page).locator(".code-state")).to_have_text("微信付款码：已收款 ¥38.00", timeout=20_000)
+        modal(page).locator("#code-done").click()
+        expect(due(page)).to_have_text("¥0.00")
+        db.session.remove()
+        rows = db.session.execute(select(Payment.status, Payment.amount).where(Payment.table_session_id == sid)
+                                  .order_by(Payment.id)).all()
+        assert [tuple(r) for r in rows] == [("failed", 3800), ("paid", 3800)]
+        db.session.commit()
+    finally:
+        ctx.close()
