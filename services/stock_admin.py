@@ -30,15 +30,15 @@ def reorder_amount(i: Ingredient) -> int:
     return i.reorder_qty if i.reorder_qty > 0 else max(2 * i.low_at - i.on_hand, 0)
 
 
-def _dishes(session: Session, store_id: int) -> tuple[dict[int, list[dict[str, Any]]], dict[int, list[int]]]:
+def _dishes(db: Session, store_id: int) -> tuple[dict[int, list[dict[str, Any]]], dict[int, list[int]]]:
     """Ingredient id -> dishes whose own recipe uses it; and -> dishes it keeps sold out now."""
     uses: dict[int, list[dict[str, Any]]] = {}
-    for ingredient_id, item_id, name in session.execute(
+    for ingredient_id, item_id, name in db.execute(
             select(RecipeLine.ingredient_id, Item.id, Item.name).join(Item, Item.id == RecipeLine.item_id)
             .where(RecipeLine.store_id == store_id, RecipeLine.option_id.is_(None))
             .order_by(RecipeLine.ingredient_id, Item.id)).all():
         uses.setdefault(ingredient_id, []).append({"id": item_id, "name": name})
-    return uses, stock.blocked_by(session, store_id)
+    return uses, stock.blocked_by(db, store_id)
 
 
 def list_ingredients(store_id: int) -> list[dict[str, Any]]:
