@@ -12,12 +12,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from domain import order_state
 from domain.checkout import DiscountAsk, check_within_limit, discount_amount, role_limit_bp, split_equally
 from domain.errors import Forbidden, InvalidState, NotFound, Unauthorized, ValidationFailed
 from models import Discount, Order, OrderItem, Payment, Store, Table, TableSession, Ticket, utcnow
-from services import audit, ledger, printing, staff, tables
+from services import audit, ledger, printing, split_pay, staff, tables
 from services.cart import clear_cart
-from services.kitchen import OPEN_STATUSES, record_order_update, record_ticket_event
+from services.kitchen import OPEN_STATUSES, record_order_update, record_ticket_event, send_to_kitchen
 from services.scoping import owned
 from services.uow import Outgoing, Tx, reading, transaction
 
@@ -154,8 +155,21 @@ def _give(store_id: int, giver: staff.StaffPrincipal, table_session_id: int, cli
                      {"discount": check.discount, "kind": ask.kind, "value": ask.value, "amount": amount,
                       "reason": discount.reason, "order_item_id": order_item_id,
                       "approved_by": discount.approved_by})
+        if store.pay_mode == "pay_first":
+            _send_orders_owing_nothing(tx, check)
         announce_check(tx, check)
     return check
+
+
+def _send_orders_owing_nothing(tx: Tx, check: TableSession) -> None:
+    """Pay first: an order the discount left with nothing to pay is paid, and so cooked."""
+    free = ledger.ledger(tx.session, check).free
+    for order in split_pay.orders_owing_nothing(tx.session, check, free):
+        order.payment_status = "paid"
+        if order.status == "submitted":
+            order.status = order_state.order_transition("submitted", "accepted")
+            send_to_kitchen(tx, order)
+        record_order_update(tx, order)
 
 
 def _discount_base(session: Session, check: TableSession, order_item_id: int | None) -> tuple[int, int]:

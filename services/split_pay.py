@@ -69,3 +69,12 @@ def order_amount(session: Session, check: TableSession, order: Order, free: int)
     )}
     nets = {row.id: max(int(row.total) - line_off.get(row.id, 0), 0) for row in unpaid}
     return order_share(nets[order.id], sum(nets.values()), free)
+
+
+def orders_owing_nothing(session: Session, check: TableSession, free: int) -> list[Order]:
+    """Pay first: the unpaid orders a discount left with nothing to pay (``order_amount`` is 0),
+    which go to the kitchen as paid orders do. Call with the check locked."""
+    unpaid = session.execute(select(Order).where(
+        Order.table_session_id == check.id, Order.status != "cancelled", Order.payment_status == "unpaid")
+    ).scalars().all()
+    return [order for order in unpaid if order_amount(session, check, order, free) == 0]
