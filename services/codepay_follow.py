@@ -33,6 +33,7 @@ from services.uow import reading, transaction
 
 log = logging.getLogger(__name__)
 AFTER_REVERSE_REASON = "撤销后仍扣款，自动退回"  # what the payer reads beside the refund
+REVERSE_FOR = timedelta(days=1)  # a reverse refused (retry) this long is left to a person (WeChat allows 7 days)
 
 
 def _poll_every() -> timedelta:
@@ -96,7 +97,11 @@ def advance(payment_id: int) -> None:
         elif utcnow() - created_at >= _give_up_after() and _fail(payment_id, "TIMEOUT", reverse=True):
             _reverse(payment_id, provider)
     elif reversal == "pending":
-        _reverse(payment_id, provider)
+        if utcnow() - created_at > REVERSE_FOR:  # still refused a day later: a person must look
+            _set_reversal(payment_id, "refused")
+            log.warning("reverse of %s still refused after a day: given up", out_trade_no)
+        else:
+            _reverse(payment_id, provider)
 
 
 def credit(payment_id: int, answer: CodeAnswer) -> bool:

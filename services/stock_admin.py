@@ -82,6 +82,13 @@ def save_ingredient(store_id: int, staff_id: int | None, body: dict[str, Any],
                     ingredient_id: int | None = None) -> dict[str, Any]:
     """Create (with an opening ``on_hand``) or change name, unit, low line, reorder quantity, active.
     On hand changes only by deliveries, counts and orders. Raises Conflict (name taken), NotFound."""
+    try:
+        return _save(store_id, staff_id, body, ingredient_id)
+    except IntegrityError:  # the same name saved at the same moment by someone else
+        raise Conflict("an ingredient with this name exists", {"name": ["taken"]}) from None
+
+
+def _save(store_id: int, staff_id: int | None, body: dict[str, Any], ingredient_id: int | None) -> dict[str, Any]:
     with transaction() as tx:
         if ingredient_id is None:
             i = Ingredient(store_id=store_id, on_hand=body.get("on_hand", 0), updated_at=utcnow(),
