@@ -76,7 +76,7 @@ def _may_see_session(table_session_id: int, store_id: int) -> bool:
     if who is not None:
         return who.store_id == store_id
     diner_id = current_diner()
-    return diner_id is not None and orders.diner_in_session(diner_id, table_session_id)
+    return diner_id is not None and orders.diner_in_check(diner_id, table_session_id)
 
 
 @blp.get("/orders/<int:order_id>")
@@ -99,7 +99,7 @@ def get_table_session(session_id: int) -> Any:
         from services import checks
 
         return jsonify(StaffTableSessionEnvelope().dump({"session": checks.staff_check(who.store_id, session_id)}))
-    check = orders.get_table_session(session_id)
+    check = orders.get_check(session_id)
     if not _may_see_session(check.id, check.store_id):
         raise NotFound("no such check")
     return {"session": check}

@@ -24,12 +24,12 @@ def floor() -> dict[str, Any]:
     bills = {call.table_id for call, _ in calls.open_calls(who.store_id) if call.kind == "bill"}
     paying = tables.payments_in_flight(who.store_id)
     for table, check in tables.floor(who.store_id):
-        session = None
+        check_view = None
         state = table_state(False, 0, 0, 0, 0, False)
         if check is not None:
             live = [o for o in check.orders if o.status != "cancelled"]
             unserved = sum(1 for o in live if o.status != "served" for ln in o.items if ln.status != "cancelled")
-            session = {"id": check.id, "total": check.total, "discount": check.discount, "paid": check.paid,
+            check_view = {"id": check.id, "total": check.total, "discount": check.discount, "paid": check.paid,
                        "due": check.due, "overpaid": check.overpaid,
                        "paying": sum(p.amount for p in paying.get(check.id, [])),
                        "paying_payment_id": paying[check.id][0].id if paying.get(check.id) else None,
@@ -37,6 +37,6 @@ def floor() -> dict[str, Any]:
                        "opened_at": check.opened_at}
             state = table_state(True, len(live), check.total, check.due, unserved, table.id in bills)
         rows.append({"id": table.id, "code": table.code, "area": table.area.name if table.area else None,
-                     "seats": table.seats, "state": state, "session": session})
+                     "seats": table.seats, "state": state, "session": check_view})
     store = admin.get_store(who.store_id)
     return {"store": {"name": store.name, "timezone": store.timezone}, "tables": rows}

@@ -116,8 +116,9 @@ def price_line(item: MenuItem, req: LineRequest, index: int = 0) -> PricedLine:
         n = sum(1 for oid in req.option_ids if by_id[oid][0].id == group.id)
         if n < group.min_select or n > group.max_select:
             raise ValidationFailed(
-                f"choose {group.min_select}–{group.max_select} of {group.name}",
+                "choose {min}–{max} of {group}",
                 {f"{where}.option_ids": [f"group {group.id} needs {group.min_select} to {group.max_select}"]},
+                min=group.min_select, max=group.max_select, group=group.name,
             )
     unit = item.price + sum(o.price_delta for o in chosen)
     if unit < 0:

@@ -65,12 +65,12 @@ class BusinessCollector(Collector):
 
     def _from_database(self) -> Iterator[Metric]:
         now = utcnow()
-        with reading() as session:  # ends the read at once (on SQLite a transaction holds the write lock)
-            tickets = session.execute(
+        with reading() as db:  # ends the read at once (on SQLite a transaction holds the write lock)
+            tickets = db.execute(
                 select(Ticket.store_id, Ticket.station, func.count(), func.min(Ticket.created_at))
                 .where(Ticket.status.in_(OPEN_TICKET)).group_by(Ticket.store_id, Ticket.station)
             ).all()
-            stuck = session.execute(
+            stuck = db.execute(
                 select(Payment.store_id, func.count())
                 .where(Payment.status == "paying", Payment.created_at < now - STUCK_AFTER).group_by(Payment.store_id)
             ).all()

@@ -50,5 +50,7 @@ for _source in ("diner", "staff"):
     for _status in ("accepted", "submitted"):
         ORDERS.labels(_source, _status)
 for _channel, _status in (("wechat_jsapi", "paying"), ("wechat_jsapi", "paid"), ("wechat_jsapi", "closed"),
-                          ("cash", "paid"), ("other", "paid")):
+                          ("cash", "paid"), ("other", "paid"), ("wechat_code", "paying"), ("wechat_code", "paid"),
+                          ("wechat_code", "failed"), ("alipay_code", "paying"), ("alipay_code", "paid"),
+                          ("alipay_code", "failed")):
     PAYMENTS.labels(_channel, _status)

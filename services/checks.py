@@ -12,12 +12,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from domain import order_state
 from domain.checkout import DiscountAsk, check_within_limit, discount_amount, role_limit_bp, split_equally
 from domain.errors import Forbidden, InvalidState, NotFound, Unauthorized, ValidationFailed
 from models import Discount, Order, OrderItem, Payment, Store, Table, TableSession, Ticket, utcnow
-from services import audit, ledger, printing, staff, tables
+from services import audit, ledger, printing, split_pay, staff, tables
 from services.cart import clear_cart
-from services.kitchen import OPEN_STATUSES, record_order_update, record_ticket_event
+from services.kitchen import OPEN_STATUSES, record_order_update, record_ticket_event, send_to_kitchen
 from services.scoping import owned
 from services.uow import Outgoing, Tx, reading, transaction
 
@@ -41,9 +42,9 @@ class StaffCheck:
 
 def staff_check(store_id: int, table_session_id: int) -> StaffCheck:
     """The check with every order, discount and payment, for the store's staff. Raises NotFound."""
-    with reading() as session:
-        check = owned(session, TableSession, store_id, table_session_id, "check")
-        pays = list(session.execute(
+    with reading() as db:
+        check = owned(db, TableSession, store_id, table_session_id, "check")
+        pays = list(db.execute(
             select(Payment).where(Payment.table_session_id == check.id).order_by(Payment.id)
         ).scalars())
         for order in check.orders:  # loaded now: the answer is built after the read ends
@@ -54,28 +55,28 @@ def staff_check(store_id: int, table_session_id: int) -> StaffCheck:
 
 def split(store_id: int, table_session_id: int, ways: int) -> tuple[int, list[int]]:
     """``ways`` equal shares of what is due now, in fen, adding up exactly. Raises NotFound."""
-    with reading() as session:
-        due = owned(session, TableSession, store_id, table_session_id, "check").due
+    with reading() as db:
+        due = owned(db, TableSession, store_id, table_session_id, "check").due
     return due, split_equally(due, ways)
 
 
-def _locked_check(session: Session, store_id: int, table_session_id: int) -> TableSession:
-    check = session.execute(
+def _locked_check(db: Session, store_id: int, table_session_id: int) -> TableSession:
+    check = db.execute(
         select(TableSession).where(TableSession.id == table_session_id, TableSession.store_id == store_id)
     ).scalar_one_or_none()
     if check is None:
         raise NotFound("no such check")
     if check.table_id is not None:
-        tables.lock_table(session, check.table_id)
-    session.execute(select(TableSession.id).where(TableSession.id == check.id).with_for_update())
+        tables.lock_table(db, check.table_id)
+    db.execute(select(TableSession.id).where(TableSession.id == check.id).with_for_update())
     return check
 
 
 def _verified_approver(store_id: int, approver: Approver) -> staff.StaffPrincipal:
     """A manager's or owner's sign-in on the cashier's phone, for one discount. The same lockout
     as any sign-in applies; no token is handed out."""
-    with reading() as session:
-        slug = session.execute(select(Store.slug).where(Store.id == store_id)).scalar_one()
+    with reading() as db:
+        slug = db.execute(select(Store.slug).where(Store.id == store_id)).scalar_one()
     try:
         _, member = staff.login(slug, approver.username, approver.password)
     except Unauthorized:  # not 401: the cashier's own sign-in is fine; a locked-out approver stays 429
@@ -154,16 +155,29 @@ def _give(store_id: int, giver: staff.StaffPrincipal, table_session_id: int, cli
                      {"discount": check.discount, "kind": ask.kind, "value": ask.value, "amount": amount,
                       "reason": discount.reason, "order_item_id": order_item_id,
                       "approved_by": discount.approved_by})
+        if store.pay_mode == "pay_first":
+            _send_orders_owing_nothing(tx, check)
         announce_check(tx, check)
     return check
 
 
-def _discount_base(session: Session, check: TableSession, order_item_id: int | None) -> tuple[int, int]:
+def _send_orders_owing_nothing(tx: Tx, check: TableSession) -> None:
+    """Pay first: an order the discount left with nothing to pay is paid, and so cooked."""
+    free = ledger.ledger(tx.session, check).free
+    for order in split_pay.orders_owing_nothing(tx.session, check, free):
+        order.payment_status = "paid"
+        if order.status == "submitted":
+            order.status = order_state.order_transition("submitted", "accepted")
+            send_to_kitchen(tx, order)
+        record_order_update(tx, order)
+
+
+def _discount_base(db: Session, check: TableSession, order_item_id: int | None) -> tuple[int, int]:
     """What a discount is measured against (the check's total, or one line's) and how much is
     already off it."""
     if order_item_id is None:
         return check.total, check.discount
-    line = session.execute(
+    line = db.execute(
         select(OrderItem).join(Order, Order.id == OrderItem.order_id)
         .where(OrderItem.id == order_item_id, Order.table_session_id == check.id)
     ).scalar_one_or_none()

@@ -109,16 +109,16 @@ def _by_key(tx: Tx, store_id: int, client_key: str) -> Payment | None:
 
 
 def _reread(payment_id: int) -> Payment:
-    with reading() as session:
-        return session.execute(select(Payment).where(Payment.id == payment_id)
+    with reading() as db:
+        return db.execute(select(Payment).where(Payment.id == payment_id)
                                .execution_options(populate_existing=True)).scalar_one()
 
 
 def follow_payment(store_id: int, payment_id: int) -> Payment:
     """A payment as it stands; a payment code still ``paying`` (or being reversed) is asked
     about first when its next poll is due (at most one query per poll interval, whoever asks)."""
-    with reading() as session:
-        payment = session.execute(select(Payment).where(Payment.id == payment_id, Payment.store_id == store_id)
+    with reading() as db:
+        payment = db.execute(select(Payment).where(Payment.id == payment_id, Payment.store_id == store_id)
                                   ).scalar_one_or_none()
     if payment is None:
         raise NotFound("no such payment")

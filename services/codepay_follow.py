@@ -33,6 +33,7 @@ from services.uow import reading, transaction
 
 log = logging.getLogger(__name__)
 AFTER_REVERSE_REASON = "撤销后仍扣款，自动退回"  # what the payer reads beside the refund
+REVERSE_FOR = timedelta(days=1)  # a reverse refused (retry) this long is left to a person (WeChat allows 7 days)
 
 
 def _poll_every() -> timedelta:
@@ -75,8 +76,8 @@ def advance(payment_id: int) -> None:
     """One poll of a payment code, if it is due and nobody else is making it."""
     if not _lease(payment_id):
         return
-    with reading() as session:
-        payment = session.execute(select(Payment).where(Payment.id == payment_id)
+    with reading() as db:
+        payment = db.execute(select(Payment).where(Payment.id == payment_id)
                                   .execution_options(populate_existing=True)).scalar_one()
         status, reversal, channel = payment.status, payment.reversal, payment.channel
         out_trade_no, amount, created_at = payment.out_trade_no, payment.amount, payment.created_at
@@ -96,7 +97,11 @@ def advance(payment_id: int) -> None:
         elif utcnow() - created_at >= _give_up_after() and _fail(payment_id, "TIMEOUT", reverse=True):
             _reverse(payment_id, provider)
     elif reversal == "pending":
-        _reverse(payment_id, provider)
+        if utcnow() - created_at > REVERSE_FOR:  # still refused a day later: a person must look
+            _set_reversal(payment_id, "refused")
+            log.warning("reverse of %s still refused after a day: given up", out_trade_no)
+        else:
+            _reverse(payment_id, provider)
 
 
 def credit(payment_id: int, answer: CodeAnswer) -> bool:
@@ -174,8 +179,8 @@ def cancel(payment_id: int, staff_id: int) -> bool:
 
 
 def reverse_now(payment_id: int) -> None:
-    with reading() as session:
-        channel = session.execute(select(Payment.channel).where(Payment.id == payment_id)).scalar_one()
+    with reading() as db:
+        channel = db.execute(select(Payment.channel).where(Payment.id == payment_id)).scalar_one()
     _reverse(payment_id, code_provider(channel))
 
 
@@ -194,8 +199,8 @@ def _mismatch(payment_id: int, answer: CodeAnswer, provider: CodeProvider) -> No
 
 def _reverse(payment_id: int, provider: CodeProvider) -> None:
     """Reverse the trade of a failed payment; then ask again before believing it is over."""
-    with reading() as session:
-        out_trade_no = session.execute(select(Payment.out_trade_no).where(Payment.id == payment_id)).scalar_one()
+    with reading() as db:
+        out_trade_no = db.execute(select(Payment.out_trade_no).where(Payment.id == payment_id)).scalar_one()
     reversed_ = provider.reverse(out_trade_no)
     if not reversed_.done:
         if not reversed_.retry:  # refused for good: the manager sees it; nothing more to try

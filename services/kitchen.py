@@ -73,9 +73,9 @@ def send_to_kitchen(tx: Tx, order: Order) -> list[Ticket]:
     return tickets
 
 
-def _load_ticket(session: Session, store_id: int, ticket_id: int, stations: Iterable[str] | None) -> Ticket:
+def _load_ticket(db: Session, store_id: int, ticket_id: int, stations: Iterable[str] | None) -> Ticket:
     """The store's ticket; with ``stations`` (a paired screen's), only one of those stations."""
-    ticket = session.execute(
+    ticket = db.execute(
         select(Ticket).where(Ticket.id == ticket_id, Ticket.store_id == store_id)
         .options(selectinload(Ticket.items))
     ).scalar_one_or_none()

@@ -7,6 +7,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+import models
 from domain import order_state
 from domain.errors import Conflict, Forbidden, InvalidState, NotFound, SoldOut, ValidationFailed
 from domain.pricing import (
@@ -37,8 +38,8 @@ class Orderer:
     staff_store_id: int | None = None
 
 
-def existing_order(session: Session, store_id: int, client_key: str) -> Order | None:
-    return session.execute(
+def existing_order(db: Session, store_id: int, client_key: str) -> Order | None:
+    return db.execute(
         select(Order).where(Order.store_id == store_id, Order.client_key == client_key)
     ).scalar_one_or_none()
 
@@ -131,8 +132,8 @@ def record_round(tx: Tx, store: Store, table: Table | None, check: TableSession,
     menu = menu_for_pricing(tx.session, store.id, [ln.item_id for ln in lines])
     priced = price_order(menu, lines, store_clock(store))
     _within_limits(tx.session, store, check, priced)
+    stock.take_for_round(tx, store.id, priced)  # ingredients before dish stock (lock order: services/stock.py)
     _take_stock(tx, store.id, priced, {i.id for i in menu.values() if i.stock is not None})
-    stock.take_for_round(tx, store.id, priced)  # ingredients, same transaction (services/stock.py)
     # From here to commit the store's counters are locked: keep this stretch short.
     number = counters.next_value(tx.session, store.id, counters.ORDER_NUMBER)
     # The order-number row lock just taken serialises this store's rounds: the day's pickup
@@ -149,9 +150,9 @@ def record_round(tx: Tx, store: Store, table: Table | None, check: TableSession,
     return order
 
 
-def _within_limits(session: Session, store: Store, check: TableSession, priced: PricedOrder) -> None:
+def _within_limits(db: Session, store: Store, check: TableSession, priced: PricedOrder) -> None:
     """The store's portion caps and the ¥100,000 ceiling, for this round and the check it joins."""
-    check_total, check_portions = session.execute(select(
+    check_total, check_portions = db.execute(select(
         select(func.coalesce(func.sum(Order.total), 0))
         .where(Order.table_session_id == check.id, Order.status != "cancelled").scalar_subquery(),
         select(func.coalesce(func.sum(OrderItem.qty), 0)).join(Order, Order.id == OrderItem.order_id)
@@ -198,17 +199,17 @@ def get_order(order_id: int) -> Order:
     return order
 
 
-def get_table_session(session_id: int) -> TableSession:
-    check = db.session.get(TableSession, session_id)
+def get_check(check_id: int) -> TableSession:
+    check = db.session.get(TableSession, check_id)
     if check is None:
         raise NotFound("no such check")
     return check
 
 
-def diner_in_session(diner_id: int, table_session_id: int, session: Session | None = None) -> bool:
+def diner_in_check(diner_id: int, check_id: int, db: Session | None = None) -> bool:
     """A diner may see a check (every round of it), and pay it, once seated at it: they opened the
     table's code while it was open, or ordered in it (``services.seating``)."""
-    return seating.seated(session or db.session(), diner_id, table_session_id)
+    return seating.seated(db or models.db.session(), diner_id, check_id)
 
 
 def cancel_line(who: Orderer, order_id: int, line_id: int, reason: str = "") -> Order:
@@ -278,10 +279,10 @@ def _keep_covering(before: ledger.Ledger, new_total: int) -> None:
                            f"{new_total} fen: refund first")
 
 
-def _may_change(session: Session, who: Orderer, order: Order) -> bool:
+def _may_change(db: Session, who: Orderer, order: Order) -> bool:
     if who.staff_id is not None:
         return who.staff_store_id == order.store_id
-    return who.diner_id is not None and diner_in_session(who.diner_id, order.table_session_id, session)
+    return who.diner_id is not None and diner_in_check(who.diner_id, order.table_session_id, db)
 
 
 def _give_back_stock(tx: Tx, store_id: int, item_id: int, qty: int) -> None:

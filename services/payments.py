@@ -23,7 +23,7 @@ from domain.payment_state import IN_FLIGHT, flight_key, new_out_trade_no
 from models import Diner, Order, Payment, Store, TableSession, utcnow
 from services import audit, coupons, ledger, split_pay
 from services.context import cipher, setting
-from services.orders import diner_in_session
+from services.orders import diner_in_check
 from services.pay_client import pay_client
 from services.pay_credit import apply_credit, credit_transaction, handle_pay_notify, mark_orders
 from services.refunds import handle_refund_notify, record_anomaly, refund_payment
@@ -142,11 +142,11 @@ def _target(tx: Tx, diner_id: int, order_id: int | None, table_session_id: int |
     """The check to lock and the scope of the payment, once the diner may pay it."""
     if order_id is not None:
         order = tx.session.get(Order, order_id)
-        if order is None or not diner_in_session(diner_id, order.table_session_id, tx.session):
+        if order is None or not diner_in_check(diner_id, order.table_session_id, tx.session):
             raise NotFound("no such order")
         return order.table_session_id, flight_key(order.table_session_id, order_id)
     check = tx.session.get(TableSession, table_session_id)
-    if check is None or not diner_in_session(diner_id, check.id, tx.session):
+    if check is None or not diner_in_check(diner_id, check.id, tx.session):
         raise NotFound("no such check")
     return check.id, flight_key(check.id)
 

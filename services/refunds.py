@@ -140,6 +140,8 @@ def handle_refund_notify(headers: Any, body: str) -> None:
     out_refund_no = str(resource.get("out_refund_no", ""))[:64]
     with transaction() as tx:
         refund = tx.session.execute(select(Refund).where(Refund.out_refund_no == out_refund_no)).scalar_one_or_none()
+        if refund is None and _given_back_after_reverse(tx, out_refund_no, resource):
+            return
         payment = None if refund is None else tx.session.get(Payment, refund.payment_id)
         raw = resource.get("amount")
         amount: dict[str, Any] = raw if isinstance(raw, dict) else {}
@@ -162,6 +164,18 @@ def handle_refund_notify(headers: Any, body: str) -> None:
             _settle_refund(tx, refund, str(resource.get("refund_id", ""))[:64])
         elif resource.get("refund_status") in ("CLOSED", "ABNORMAL"):
             _fail_refund(tx, refund)
+
+
+def _given_back_after_reverse(tx: Tx, out_refund_no: str, resource: dict[str, Any]) -> bool:
+    """The notify of money a payment code took after we gave it up, given back by
+    ``services.codepay_follow`` (``RV<out_trade_no>``, no Refund row: the payment was never
+    credited); its anomaly was recorded when it was sent."""
+    out_trade_no = str(resource.get("out_trade_no", ""))[:32]
+    if out_refund_no != f"RV{out_trade_no}"[:64]:
+        return False
+    return tx.session.execute(select(Payment.id).where(
+        Payment.out_trade_no == out_trade_no, Payment.status == "failed", Payment.reversal == "refunded")
+    ).first() is not None
 
 
 def _settle_refund(tx: Tx, refund: Refund, refund_id: str | None) -> None:

@@ -1,6 +1,10 @@
 """Ingredient stock as orders use it: a round takes its ingredients in the order's transaction,
 and dishes sell out (and come back) with the ingredients they need.
 
+Lock order: a round, a cancel and a delivery lock ingredient rows (in id order) before any dish
+row (its daily stock, its sold-out flag). A dish sold out here needs an ingredient this round holds,
+so any round taking that dish's stock waits on the ingredient first: no lock-order deadlock.
+
 Rules (docs/stock.md):
 - A round takes, per ingredient, the portions' recipe quantities (the dish's own recipe plus the
   chosen options') with one conditional UPDATE each, in ingredient id order (no lock-order

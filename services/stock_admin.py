@@ -30,15 +30,15 @@ def reorder_amount(i: Ingredient) -> int:
     return i.reorder_qty if i.reorder_qty > 0 else max(2 * i.low_at - i.on_hand, 0)
 
 
-def _dishes(session: Session, store_id: int) -> tuple[dict[int, list[dict[str, Any]]], dict[int, list[int]]]:
+def _dishes(db: Session, store_id: int) -> tuple[dict[int, list[dict[str, Any]]], dict[int, list[int]]]:
     """Ingredient id -> dishes whose own recipe uses it; and -> dishes it keeps sold out now."""
     uses: dict[int, list[dict[str, Any]]] = {}
-    for ingredient_id, item_id, name in session.execute(
+    for ingredient_id, item_id, name in db.execute(
             select(RecipeLine.ingredient_id, Item.id, Item.name).join(Item, Item.id == RecipeLine.item_id)
             .where(RecipeLine.store_id == store_id, RecipeLine.option_id.is_(None))
             .order_by(RecipeLine.ingredient_id, Item.id)).all():
         uses.setdefault(ingredient_id, []).append({"id": item_id, "name": name})
-    return uses, stock.blocked_by(session, store_id)
+    return uses, stock.blocked_by(db, store_id)
 
 
 def list_ingredients(store_id: int) -> list[dict[str, Any]]:
@@ -82,6 +82,13 @@ def save_ingredient(store_id: int, staff_id: int | None, body: dict[str, Any],
                     ingredient_id: int | None = None) -> dict[str, Any]:
     """Create (with an opening ``on_hand``) or change name, unit, low line, reorder quantity, active.
     On hand changes only by deliveries, counts and orders. Raises Conflict (name taken), NotFound."""
+    try:
+        return _save(store_id, staff_id, body, ingredient_id)
+    except IntegrityError:  # the same name saved at the same moment by someone else
+        raise Conflict("an ingredient with this name exists", {"name": ["taken"]}) from None
+
+
+def _save(store_id: int, staff_id: int | None, body: dict[str, Any], ingredient_id: int | None) -> dict[str, Any]:
     with transaction() as tx:
         if ingredient_id is None:
             i = Ingredient(store_id=store_id, on_hand=body.get("on_hand", 0), updated_at=utcnow(),

@@ -78,6 +78,10 @@ def pos_strings() -> dict[str, str]:
         "code_network_following": _("The network dropped: following this payment again when it is back."),
         "code_paid": _("{channel}: {amount} received."),
         "code_failed": _("Payment failed: nothing was charged. Scan again or take another way."),
+        "paying_code": _("{channel} {amount}: the payer is confirming on their phone"),
+        "follow_code": _("Follow"), "cancel_code": _("Cancel charge"),
+        "confirm_cancel_code": _("Cancel the payment code charge of {amount} at {code}? If the payer has just paid, "
+                                 "the money goes back."),
         "code_timeout": _("The payer did not confirm within 60 seconds: the payment was cancelled."),
         "code_cancelled": _("The payment was cancelled."),
         "code_mismatch": _("The provider's answer did not match this payment: it was cancelled and any money goes "

@@ -60,3 +60,14 @@ def test_a_message_the_catalogue_lacks_gets_the_codes_general_words(client) -> N
     assert _error(r, 404, "not_found")["message"] == "内容已不存在，请刷新。"
     r = client.get("/api/v1/no-such-route", headers={"Accept-Language": "en-US"})
     assert "not found" in _error(r, 404, "not_found")["message"].lower()
+
+
+def test_a_sold_out_dish_is_named_in_chinese(client) -> None:
+    from tests.helpers import diner_token_in_process, make_item, order_body
+
+    store = make_store()
+    table, water = make_table(store, code="C3"), make_item(store, name="矿泉水", price=300, sold_out=True)
+    headers = ZH | auth(diner_token_in_process(client))
+    err = _error(client.post("/api/v1/orders", json=order_body(table, water), headers=headers), 409, "sold_out")
+    assert err["message"] == "矿泉水已售罄"
+    assert err["fields"] == {"items.0.item_id": ["已售罄"]}

@@ -68,7 +68,7 @@ def test_seats_do_not_carry_over_to_the_next_party(client, live_server):
     db.session.commit()
     later = _round(client, table, dish, sender)
     assert later["table_session_id"] != first["table_session_id"]
-    assert not order_service.diner_in_session(_diner_id(client, earlier), later["table_session_id"])
+    assert not order_service.diner_in_check(_diner_id(client, earlier), later["table_session_id"])
     assert client.get(f"/api/v1/table-sessions/{later['table_session_id']}", headers=auth(earlier)).status_code == 404
 
 

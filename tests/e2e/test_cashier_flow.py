@@ -144,6 +144,7 @@ def test_a_cashiers_service_on_the_phone(client, live_server, browser, tmp_path)
         modal(page).locator("#code-done").click()
         expect(due(page)).to_have_text("¥0.00")
         page.get_by_role("button", name="清台").click()  # handed over: the cola is not served yet, so it asks
+        expect(modal(page)).to_contain_text("还有 1 道菜未上（可乐）。仍要清台吗？")
         submit(page)
 
         # Table A1: a diner orders grilled fish from their own phone.
@@ -376,12 +377,17 @@ def test_every_view_of_the_cashier_page_passes_axe(client, live_server, browser)
     ctx = browser.new_context(**PHONE)
     try:
         page = ctx.new_page()
-        page.goto(f"{live_server}/pos")
+        page.goto(f"{live_server}/")
+        page.get_by_role("link", name="收银台").click()  # the landing page names the till, not 楼面
         expect(page.locator("#login-form")).to_be_visible()
         assert_no_serious_violations(page)
         login(page, live_server, store.slug)
         expect(page.locator("#calls li")).to_have_count(1)
+        expect(page.locator("#calls-count")).to_have_text("1")
         assert_no_serious_violations(page)
+        page.locator("#calls li").get_by_role("button", name="已处理").click()
+        expect(page.locator("#no-calls")).to_be_visible()
+        expect(page.locator("#calls-count")).to_be_hidden()  # no empty red badge beside 呼叫
 
         open_table(page, "C1")
         page.get_by_role("button", name="折扣").click()
@@ -419,5 +425,104 @@ def test_every_view_of_the_cashier_page_passes_axe(client, live_server, browser)
         submit(page)
         expect(page.locator("#close-shift")).to_be_visible()
         assert_no_serious_violations(page)
+    finally:
+        ctx.close()
+
+
+def test_a_payment_code_is_refunded_through_its_provider_and_not_out_of_the_drawer(client, live_server, browser):
+    """Refunds by channel: a WeChat payment code goes back through WeChat Pay (the sandbox takes the
+    refund), cash out of the drawer; the shift counts only the cash one against the drawer."""
+    ctx, page, sid = _cashier_with_a_check(client, live_server, browser)
+    try:
+        page.click("[data-tab=shift]")
+        page.click("#open-shift")
+        modal(page).locator("#f-cash").fill("100")
+        submit(page)
+        open_table(page, "B1")
+        page.get_by_role("button", name="分单").click()
+        modal(page).locator("#f-ways").fill("2")
+        submit(page)
+        page.locator("#shares li").nth(0).get_by_role("button", name="收现金").click()
+        pay_cash(page, "20", "¥1.00")
+        expect(due(page)).to_have_text("¥19.00")
+        page.locator("#shares li").nth(1).get_by_role("button", name="付款码").click()
+        modal(page).locator("#f-auth_code").fill(paycode(live_server, "wechat", password=False))
+        modal(page).locator("button[type=submit]").click()
+        expect(modal(page).locator(".code-state")).to_have_text("微信付款码：已收款 ¥19.00", timeout=20_000)
+        modal(page).locator("#code-done").click()
+        expect(due(page)).to_have_text("¥0.00")
+
+        code_row = page.locator(".payments li", has_text="微信付款码")
+        code_row.get_by_role("button", name="退款").click()
+        expect(modal(page)).to_contain_text("款项原路退回顾客的微信或支付宝")
+        modal(page).locator("#f-amount").fill("19.01")
+        modal(page).locator("button[type=submit]").click()
+        expect(modal(page).locator(".error")).to_have_text("请输入不超过 ¥19.00 的金额。")
+        modal(page).locator("#f-amount").fill("10")
+        modal(page).locator("#f-reason").fill("少上一份")
+        submit(page)
+        expect(code_row).to_contain_text("已退 ¥10.00")
+        cash_row = page.locator(".payments li", has_text="现金")
+        cash_row.get_by_role("button", name="退款").click()
+        expect(modal(page)).to_contain_text("从钱箱退还现金")
+        modal(page).locator("#f-amount").fill("3")
+        modal(page).locator("#f-reason").fill("找错零钱")
+        submit(page)
+        expect(cash_row).to_contain_text("已退 ¥3.00")
+        expect(due(page)).to_have_text("¥13.00")
+
+        page.click("[data-tab=shift]")
+        expect(page.locator(".report")).to_contain_text("¥116.00")  # ¥100 + ¥20 − ¥1 − ¥3: WeChat's ¥10 is not cash
+        db.session.remove()
+        refunds = db.session.execute(select(Refund.amount, Refund.status, Payment.channel).join(
+            Payment, Payment.id == Refund.payment_id).where(Payment.table_session_id == sid)
+            .order_by(Refund.id)).all()
+        assert [tuple(r) for r in refunds] == [(1000, "success", "wechat_code"), (300, "success", "cash")]
+        db.session.commit()  # the WeChat refund is "success" only once the sandbox's WeChat Pay took it
+    finally:
+        ctx.close()
+
+
+def test_a_code_left_waiting_is_followed_again_or_cancelled_from_the_check(client, live_server, browser):
+    """The cashier closes the dialog while the payer is still typing the password: the check says
+    so, "查看进度" follows it again to paid, "撤销收款" stops it (never credited) so cash can be taken."""
+    ctx, page, sid = _cashier_with_a_check(client, live_server, browser)
+    try:
+        def start_waiting_code() -> str:
+            code = paycode(live_server, "wechat", password=True)
+            page.locator(".check-actions").get_by_role("button", name="付款码").click()
+            modal(page).locator("#f-auth_code").fill(code)
+            modal(page).locator("button[type=submit]").click()
+            expect(modal(page).locator(".code-state")).to_have_text("顾客正在手机上输入密码…", timeout=15_000)
+            modal(page).locator("#code-done").click()  # 关闭: the payer is still typing
+            expect(modal(page)).to_have_count(0)
+            expect(page.locator(".check-paying")).to_contain_text("微信付款码 ¥38.00：顾客正在手机上确认",
+                                                                  timeout=15_000)
+            return code
+
+        start_waiting_code()
+        expect(page.locator(".check-actions").get_by_role("button", name="收现金")).to_have_count(0)
+        shot(page, "pos-code-waiting-on-check")
+        assert_no_serious_violations(page)
+        page.locator(".check-paying").get_by_role("button", name="撤销收款").click()
+        expect(modal(page)).to_contain_text("撤销 B1 这笔 ¥38.00 的付款码收款？")
+        submit(page)
+        expect(page.locator(".check-paying")).to_have_count(0)
+        expect(page.locator(".payments li")).to_contain_text("支付失败")
+        expect(due(page)).to_have_text("¥38.00")
+
+        code = start_waiting_code()
+        page.locator(".check-paying").get_by_role("button", name="查看进度").click()
+        expect(modal(page).locator(".code-state")).to_have_text("顾客正在手机上输入密码…")
+        r = requests.post(f"{live_server}/wechat-sandbox/pay/confirm", json={"auth_code": code}, timeout=10)
+        assert r.status_code == 200, r.text
+        expect(modal(page).locator(".code-state")).to_have_text("微信付款码：已收款 ¥38.00", timeout=20_000)
+        modal(page).locator("#code-done").click()
+        expect(due(page)).to_have_text("¥0.00")
+        db.session.remove()
+        rows = db.session.execute(select(Payment.status, Payment.amount).where(Payment.table_session_id == sid)
+                                  .order_by(Payment.id)).all()
+        assert [tuple(r) for r in rows] == [("failed", 3800), ("paid", 3800)]
+        db.session.commit()
     finally:
         ctx.close()

@@ -99,3 +99,20 @@ def test_order_shares_never_ask_more_than_is_free_and_the_last_takes_what_is_lef
             asked.append(part)
             left -= part
         assert sum(asked) == min(free, 3000) and all(0 <= a <= n for a, n in zip(asked, nets, strict=True))
+
+
+def test_an_order_a_discount_leaves_owing_nothing_goes_to_the_kitchen(client, live_server):
+    store, table, item, _, diner = _setup(client, live_server)
+    owner = staff_token(client, store)
+    make_staff(store, "cook", username="chef", password="cook-pass-1")
+    cook = staff_token(client, store, "chef", "cook-pass-1")
+    order = _order(client, diner, table, item)
+    other = _order(client, diner, table, item, qty=2)
+    assert client.get("/api/v1/kds/tickets", headers=auth(cook)).get_json()["tickets"] == []
+    line = order["items"][0]["id"]
+    _discount(client, owner, order["table_session_id"], kind="percent", value=100, order_item_id=line)  # 免单
+    tickets = client.get("/api/v1/kds/tickets", headers=auth(cook)).get_json()["tickets"]
+    assert [t["order_id"] for t in tickets] == [order["id"]]  # the free one cooks; the other waits for money
+    view = client.get(f"/api/v1/orders/{order['id']}", headers=auth(diner)).get_json()["order"]
+    assert (view["status"], view["payment_status"]) == ("accepted", "paid")
+    assert _pay(client, live_server, diner, other["id"]) == 3600

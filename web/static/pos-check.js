@@ -2,7 +2,7 @@
 // other ways to pay, payment codes (pos-pay.js), refunds, move/merge, receipt, clearing.
 import { $, T, ask, confirmBox, el, fen, fmt, newKey, showState, toast, yuan, yuanPlain } from "./pos-ui.js";
 import { api, isNetworkError, sendOrQueue } from "./pos-queue.js";
-import { refundPayment, takePaymentCode } from "./pos-pay.js";
+import { followPayment, refundPayment, takePaymentCode } from "./pos-pay.js";
 
 let app = null;
 let current = null;  // the check on screen
@@ -48,6 +48,7 @@ function title(s) {
 
 // A paid order's line is voided after its money went back (refund first, then void).
 const VOIDABLE = new Set(["unpaid", "partially_refunded", "refunded"]);
+const CODE_CHANNELS = new Set(["wechat_code", "alipay_code"]);
 const LINE_STATUS = { new: "line_new", cooking: "line_cooking", done: "line_done", cancelled: "line_cancelled" };
 
 function render(s) {
@@ -104,8 +105,15 @@ function render(s) {
     open && s.table ? btn(T.move_table, move) : null,
     btn(T.receipt, () => window.open(`/pos/receipt/${s.id}`, "_blank")),
     open && s.due === 0 && !s.overpaid && !paying ? btn(T.clear_table, clear, "primary") : null);
-  const flight = paying ? el("p", { class: "check-paying" }, fmt(T.paying, { amount: yuan(paying) }),
-    el("button", { type: "button", class: "btn small", onclick: () => stopPaying(inFlight[0]) }, T.stop_paying)) : null;
+  // A payment code in flight: the payer is confirming on their phone; follow it, or cancel it.
+  const code = inFlight.find((p) => CODE_CHANNELS.has(p.channel));
+  const flight = !paying ? null : code ? el("p", { class: "check-paying" },
+    fmt(T.paying_code, { amount: yuan(code.amount), channel: T[`channel_${code.channel}`] }),
+    el("span", { class: "flight-actions" },
+      el("button", { type: "button", class: "btn small", onclick: () => followCode(code) }, T.follow_code),
+      el("button", { type: "button", class: "btn small", onclick: () => stopPaying(code) }, T.cancel_code)))
+    : el("p", { class: "check-paying" }, fmt(T.paying, { amount: yuan(paying) }),
+      el("button", { type: "button", class: "btn small", onclick: () => stopPaying(inFlight[0]) }, T.stop_paying));
   const over = s.overpaid ? el("p", { class: "check-overpaid", role: "alert" },
     fmt(T.overpaid, { amount: yuan(s.overpaid) })) : null;
   $("check-body").replaceChildren(...[
@@ -169,14 +177,20 @@ async function payCode(amount, share = null, lines = null) {
   if (payment) reload();
 }
 
+async function followCode(payment) {
+  await followPayment(payment);
+  reload();
+}
+
 async function refund(payment) {
   if (await refundPayment(payment)) reload();
 }
 
 async function stopPaying(payment) {
   const code = current.table ? current.table.code : `#${current.pickup_number}`;
-  if (!(await confirmBox(T.stop_paying, fmt(T.confirm_stop_paying, { amount: yuan(payment.amount), code }),
-    T.stop_paying, true))) return;
+  const isCode = CODE_CHANNELS.has(payment.channel);
+  const [label, text] = isCode ? [T.cancel_code, T.confirm_cancel_code] : [T.stop_paying, T.confirm_stop_paying];
+  if (!(await confirmBox(label, fmt(text, { amount: yuan(payment.amount), code }), label, true))) return;
   try {
     await api(`/api/v1/payments/${payment.id}/cancel`, { method: "POST" });
   } catch (ex) { toast(ex.message || T.network_error, "err"); }

@@ -70,7 +70,10 @@ export async function takePaymentCode({ sessionId, amount, lines = null }) {
 
 // The payment's progress in the modal: sent, the payer confirming, paid or failed. The same key
 // is sent again after a lost answer, so a code is never charged twice.
-async function follow(sessionId, body, amount) {
+// Follow a code payment already in flight (the cashier closed its dialog, or another phone took it).
+export const followPayment = (payment) => follow(null, null, payment.amount, payment);
+
+async function follow(sessionId, body, amount, existing = null) {
   const dialog = $("modal");
   const state = el("p", { class: "code-state", role: "status", "aria-live": "polite" });
   const detail = el("p", { class: "hint" });
@@ -87,7 +90,7 @@ async function follow(sessionId, body, amount) {
   const show = (text, kind = "") => { state.textContent = text; state.className = `code-state ${kind}`; };
 
   show(T.code_sending);
-  let payment = null;
+  let payment = existing;
   for (let tries = 0; payment === null; tries += 1) {
     try {
       payment = (await api(`/api/v1/table-sessions/${sessionId}/payments/code`, { method: "POST", body })).payment;
