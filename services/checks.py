@@ -163,8 +163,10 @@ def _give(store_id: int, giver: staff.StaffPrincipal, table_session_id: int, cli
 
 def _send_orders_owing_nothing(tx: Tx, check: TableSession) -> None:
     """Pay first: an order the discount left with nothing to pay is paid, and so cooked."""
-    free = ledger.ledger(tx.session, check).free
-    for order in split_pay.orders_owing_nothing(tx.session, check, free):
+    money = ledger.ledger(tx.session, check)
+    if money.in_flight:  # a payment in flight may still fail: only what is really owed decides
+        return
+    for order in split_pay.orders_owing_nothing(tx.session, check, money.free):
         order.payment_status = "paid"
         if order.status == "submitted":
             order.status = order_state.order_transition("submitted", "accepted")

@@ -54,7 +54,9 @@ def take_code_payment(store_id: int, staff_id: int, check_id: int, client_key: s
     if not fresh:
         return payment
     answer = provider.pay(payment.out_trade_no, auth_code, payment.amount, description)
-    if answer.state == "unknown":  # it may have reached the provider: the same trade again, never a new one
+    if answer.state == "unknown" and channel == "wechat_code":
+        # It may have reached WeChat: the same trade again (WeChat's advice), never a new one.
+        # Alipay's rule for an unknown pay is to query, then cancel: the pollers do that.
         answer = provider.pay(payment.out_trade_no, auth_code, payment.amount, description)
     codepay_follow.after_pay(payment.id, answer)
     return _reread(payment.id)

@@ -45,10 +45,13 @@ def _give_up_after() -> timedelta:
 
 
 def after_pay(payment_id: int, answer: CodeAnswer) -> None:
-    """What the provider answered the charge itself: refused → failed; paid → query at once
-    (only a query credits); paying or unknown → query again after the poll interval."""
+    """What the provider answered the charge itself: refused → failed, and the trade reversed
+    and asked about (a refusal can answer a repeated charge whose first send took the money);
+    paid → query at once (only a query credits); paying or unknown → query again after the poll
+    interval."""
     if answer.state == "failed":
-        _fail(payment_id, answer.code or "REFUSED")
+        if _fail(payment_id, answer.code or "REFUSED", reverse=True):
+            reverse_now(payment_id)
         return
     first = utcnow() if answer.state == "paid" else utcnow() + _poll_every()
     with transaction() as tx:
@@ -90,6 +93,8 @@ def advance(payment_id: int) -> None:
             else:
                 _mismatch(payment_id, answer, provider)
         elif answer.state == "failed":
+            if answer.code == "REFUND":  # paid, then refunded outside Diancan: the manager sees it
+                _refunded_elsewhere(payment_id, answer)
             # PAYERROR: WeChat's own advice is to reverse it, so that nothing can still pay it.
             unsure = answer.code == "PAYERROR"
             if _fail(payment_id, answer.code or "FAILED", reverse=unsure) and unsure:
@@ -202,16 +207,42 @@ def _reverse(payment_id: int, provider: CodeProvider) -> None:
     with reading() as db:
         out_trade_no = db.execute(select(Payment.out_trade_no).where(Payment.id == payment_id)).scalar_one()
     reversed_ = provider.reverse(out_trade_no)
+    if not reversed_.done and reversed_.retry:  # the next poll reverses again, a little later each time
+        _back_off(payment_id)
+        return
+    answer = provider.query(out_trade_no)  # done or refused for good: ask before believing either
     if not reversed_.done:
-        if not reversed_.retry:  # refused for good: the manager sees it; nothing more to try
-            _set_reversal(payment_id, "refused")
+        if answer.state == "paid":
+            _taken_after_failure(payment_id, answer)
+        elif answer.state == "failed" or answer.code in ("ORDER_NOT_EXIST", "ACQ.TRADE_NOT_EXIST"):
+            _set_reversal(payment_id, "done")  # nothing was taken: nothing to reverse
+        else:
+            _set_reversal(payment_id, "refused")  # the manager sees it
             log.warning("reverse of %s refused: %s", out_trade_no, reversed_.code)
-        return  # retry: the next poll reverses again
-    answer = provider.query(out_trade_no)
+        return
     if answer.state == "paid":
         _taken_after_failure(payment_id, answer)
     elif answer.state == "failed" or answer.code in ("ORDER_NOT_EXIST", "ACQ.TRADE_NOT_EXIST"):
         _set_reversal(payment_id, "done")
+
+
+def _back_off(payment_id: int) -> None:
+    """A reverse the provider asks us to repeat: again after a tenth of the payment's age (at least
+    the poll interval, at most ten minutes), so the first minutes retry briskly while the payer may
+    still be typing, and an outage costs the provider a few calls an hour per payment."""
+    with transaction() as tx:
+        created_at = tx.session.execute(select(Payment.created_at).where(Payment.id == payment_id)).scalar_one()
+        wait = min(max(_poll_every(), (utcnow() - created_at) / 10), timedelta(minutes=10))
+        tx.session.execute(update(Payment).where(Payment.id == payment_id, Payment.reversal == "pending")
+                           .values(next_poll_at=utcnow() + wait).execution_options(synchronize_session=False))
+
+
+def _refunded_elsewhere(payment_id: int, answer: CodeAnswer) -> None:
+    with transaction() as tx:
+        payment = tx.session.get(Payment, payment_id)
+        assert payment is not None
+        record_anomaly(tx, payment.store_id, payment.out_trade_no,
+                       "paid, then refunded outside Diancan: not credited", _txn(answer), payment_id=payment.id)
 
 
 def _set_reversal(payment_id: int, state: str) -> None:

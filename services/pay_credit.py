@@ -64,7 +64,8 @@ def _credit(txn: dict[str, Any]) -> str:
         ledger.lock_check(tx.session, payment.table_session_id)  # lock order: check, then payment
         # The one transaction that moves the row to paid credits it; every racer after it sees 0 rows.
         moved = tx.session.execute(
-            update(Payment).where(Payment.id == payment.id, Payment.status.in_(CREDITABLE))
+            update(Payment).where(Payment.id == payment.id, Payment.status.in_(CREDITABLE),
+                                  Payment.failure.is_(None))  # a refunded-elsewhere trade never credits
             .values(status="paid", paid_at=utcnow(), transaction_id=str(txn.get("transaction_id", ""))[:64],
                     flight_key=None)
             .execution_options(synchronize_session=False)

@@ -240,6 +240,8 @@ def _refunded_elsewhere(payment_id: int, out_trade_no: str, txn: dict[str, Any])
         payment = _close_here(tx, payment_id)
         if payment is None:
             return 0
+        # WeChat may still retry the original SUCCESS notify: the failure keeps it from crediting.
+        payment.failure = "REFUND"
         record_anomaly(tx, payment.store_id, out_trade_no,
                        "paid, then refunded outside Diancan before its notify arrived: not credited", txn,
                        payment_id=payment.id)

@@ -119,6 +119,12 @@ def test_a_payment_refunded_outside_diancan_before_its_notify_is_closed_not_cred
     assert [a.payment_id for a in anomalies] == [started["payment"]["id"]]
     assert "refunded outside Diancan" in anomalies[0].reason and anomalies[0].amount is None
     db.session.commit()
+    from services.pay_client import pay_client
+    from services.payments import credit_transaction
+
+    late = dict(pay_client().query(out_trade_no), trade_state="SUCCESS")  # WeChat retries the original notify
+    assert credit_transaction(late) is False
+    assert _payment(started["payment"]["id"]).status == "closed"
     again = reconcile(older_than=NOW)  # no longer in flight: neither asked about nor recorded twice
     assert again["refunded_elsewhere"] == 0
     again_client = client.post(f"/api/v1/table-sessions/{order['table_session_id']}/payments",

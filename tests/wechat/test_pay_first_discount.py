@@ -116,3 +116,25 @@ def test_an_order_a_discount_leaves_owing_nothing_goes_to_the_kitchen(client, li
     view = client.get(f"/api/v1/orders/{order['id']}", headers=auth(diner)).get_json()["order"]
     assert (view["status"], view["payment_status"]) == ("accepted", "paid")
     assert _pay(client, live_server, diner, other["id"]) == 3600
+
+
+def test_a_discount_while_a_payment_code_holds_the_money_sends_nothing_to_the_kitchen_as_paid(client, live_server):
+    """Two orders of ¥18; the cashier charges ¥18 by payment code (the payer still typing), then
+    takes ¥18 off the check: nothing is free, but nothing is paid either — no order is marked paid
+    and cooked on the strength of a payment that may still fail."""
+    from tests.api.codepay_helpers import paycode
+
+    store, table, item, cashier, diner = _setup(client, live_server)
+    first, second = _order(client, diner, table, item), _order(client, diner, table, item)
+    sid = first["table_session_id"]
+    code = client.post(f"/api/v1/table-sessions/{sid}/payments/code", headers=auth(cashier), json={
+        "client_key": key(), "auth_code": paycode(live_server, password=True), "amount": 1800})
+    assert code.status_code == 201 and code.get_json()["payment"]["status"] == "paying", code.get_json()
+    make_staff(store, "owner", username="boss", password="boss-pass-1")
+    _discount(client, staff_token(client, store, "boss", "boss-pass-1"), sid, kind="amount", value=1800)
+    for order in (first, second):
+        view = client.get(f"/api/v1/orders/{order['id']}", headers=auth(diner)).get_json()["order"]
+        assert (view["status"], view["payment_status"]) == ("submitted", "unpaid")
+    cancel = client.post(f"/api/v1/payments/{code.get_json()['payment']['id']}/cancel", headers=auth(cashier))
+    assert cancel.status_code == 200, cancel.get_json()
+    assert _check(client, cashier, sid)["due"] == 1800  # the diners can still pay what is owed

@@ -14,8 +14,9 @@ const FOLLOW_DEFAULT_S = 2;  // when the server names no Retry-After
 const DONE = new Set(["paid", "failed", "closed"]);
 // Why a code failed, as the provider said it (the server passes the provider's code on).
 const FAILURE = { TIMEOUT: "code_timeout", CANCELLED: "code_cancelled", MISMATCH: "code_mismatch",
-  NOTENOUGH: "code_not_enough", AUTHCODEEXPIRE: "code_expired", AUTH_CODE_INVALID: "code_expired",
-  TRADE_ERROR: "code_expired", ACQ_PAYMENT_AUTH_CODE_INVALID: "code_expired", ACQ_BUYER_BALANCE_NOT_ENOUGH: "code_not_enough" };
+  NOT_ENOUGH: "code_not_enough", NOTENOUGH: "code_not_enough", AUTHCODEEXPIRE: "code_expired",
+  AUTH_CODE_INVALID: "code_expired", TRADE_ERROR: "code_expired", "ACQ.PAYMENT_AUTH_CODE_INVALID": "code_expired",
+  "ACQ.BUYER_BALANCE_NOT_ENOUGH": "code_not_enough" };  // the provider's code as the server keeps it
 
 // WeChat: 18 digits starting 10–15; Alipay: 16–24 digits starting 25–30 (the server decides).
 export function codeChannel(code) {
