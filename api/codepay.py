@@ -2,12 +2,15 @@
 payment can be followed until it settles. Thin: schema in, one service call, schema out."""
 from __future__ import annotations
 
+import math
+from datetime import timedelta
 from typing import Any
 
 from flask_smorest import Blueprint
 
 from api.auth import current_staff, permission_required
 from api.errors import ErrorSchema
+from models import utcnow
 from schema.codepay import CodePaymentEnvelope, CodePaymentRequest, FollowedPaymentEnvelope
 from services import codepay
 
@@ -42,7 +45,9 @@ def pay_by_code(body: dict[str, Any], session_id: int) -> Any:
 
 @blp.get("/payments/<int:payment_id>")
 @permission_required("payments.take")
-@blp.response(200, FollowedPaymentEnvelope)
+@blp.response(200, FollowedPaymentEnvelope, headers={
+    "Retry-After": {"description": "while the payment is still paying: seconds until the provider is asked "
+                                   "again, so following sooner learns nothing new", "schema": {"type": "integer"}}})
 @blp.alt_response(404, schema=ErrorSchema, description="not_found: no such payment in this store")
 @blp.doc(**SECURED)
 def follow(payment_id: int) -> Any:
@@ -50,4 +55,9 @@ def follow(payment_id: int) -> Any:
     its next poll is due (about every 5 s), so polling this route follows it to paid or failed."""
     who = current_staff()
     assert who is not None
-    return {"payment": codepay.follow_payment(who.store_id, payment_id)}
+    payment = codepay.follow_payment(who.store_id, payment_id)
+    headers = {}
+    if payment.status == "paying":
+        wait = (payment.next_poll_at - utcnow()) if payment.next_poll_at else timedelta(seconds=1)
+        headers["Retry-After"] = str(max(1, math.ceil(wait.total_seconds())))
+    return {"payment": payment}, 200, headers

@@ -78,7 +78,7 @@ def _where(data: dict[str, Any]) -> str:
     """Pickup orders are called by number; table orders go to the table."""
     if data.get("pickup_number"):
         return f"取餐号 {data['pickup_number']}"
-    return f"桌号 {data.get('table_code') or '-'}"
+    return f"{data.get('table_code') or '-'} 桌"
 
 
 def _rule(columns: int, ch: str = "-") -> Line:

@@ -134,6 +134,8 @@ def test_password_wait_then_confirm_is_credited_once_however_often_it_is_followe
     assert r.status_code == 201 and payment["status"] == "paying"
     fetch = _fetcher(client, token)
     assert fetch(payment["id"])["status"] == "paying"
+    following = client.get(f"/api/v1/payments/{payment['id']}", headers=auth(token))
+    assert int(following.headers["Retry-After"]) >= 1  # when asking again can learn something
     # While it is in flight, cash cannot take what it holds.
     cash = client.post(f"/api/v1/table-sessions/{sid}/payments/offline", headers=auth(token),
                        json={"client_key": key(), "channel": "cash"})
@@ -142,6 +144,7 @@ def test_password_wait_then_confirm_is_credited_once_however_often_it_is_followe
     assert follow(fetch, payment["id"], {"paid", "failed"})["status"] == "paid"
     for _ in range(5):  # repeated polls and answers never credit again
         assert fetch(payment["id"])["status"] == "paid"
+    assert "Retry-After" not in client.get(f"/api/v1/payments/{payment['id']}", headers=auth(token)).headers
     answer = _sandbox_trade(None, payment["out_trade_no"])
     assert codepay_follow.credit(payment["id"], CodeAnswer(
         "paid", payment["out_trade_no"], 8800, answer["mchid"], answer["appid"], answer["transaction_id"])) is False

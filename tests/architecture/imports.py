@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("domain", "models", "services", "schema", "api", "kds", "web", "wechat", "alipay_open", "printers",
-            "config", "monitoring")
+PACKAGES = ("domain", "models", "services", "schema", "api", "kds", "web", "wechat", "alipay_open", "outbound",
+            "printers", "config", "monitoring")
 MODULES = ("app", "cli", "wsgi", "access_log")
 
 

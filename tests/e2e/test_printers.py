@@ -68,7 +68,7 @@ def test_owner_adds_a_printer_and_sees_it_go_down_and_catch_up(app, env, live_se
         diner = requests.post(f"{base}/api/v1/diner/login", json={"code": code}, timeout=10).json()["token"]
         first = _order(base, diner, table, item)
         ticket = printer.wait_for(2)[1]
-        assert "水煮鱼 x1" in ticket.big and "桌号 B2" in ticket.big and f"单号 {first}" in ticket.text
+        assert "水煮鱼 x1" in ticket.big and "B2 桌" in ticket.big and f"单号 {first}" in ticket.text
 
         kitchen = open_kitchen(wall_screen, base, store.slug)
         printer.stop()  # switched off

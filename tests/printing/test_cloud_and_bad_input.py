@@ -29,7 +29,7 @@ def test_feie_prints_the_ticket_as_signed_markup(app, shop, live_server):
     assert PrintWorker(app, owner="solo").run_once() == 1
     [printed] = _printed(live_server, device["sn"])
     content = printed["content"]
-    assert content.startswith("<C>测试小馆</C><BR><CB>厨房单</CB><BR><BOLD><B>桌号 A3</B></BOLD><BR>")
+    assert content.startswith("<C>测试小馆</C><BR><CB>厨房单</CB><BR><BOLD><B>A3 桌</B></BOLD><BR>")
     assert "<BOLD><B>宫保鸡丁 x2</B></BOLD><BR><BOLD>  微辣</BOLD><BR>" in content
     assert "<BOLD><B>整单备注：打包</B></BOLD>" in content and content.endswith("<CUT>")
     assert "-" * 32 + "<BR>" in content  # 58 mm paper: 32 columns

@@ -42,7 +42,7 @@ def test_the_ticket_reads_right_in_chinese(shop, emulators, workers):
     workers("w1")
     number = shop.order((shop.hot, 2), note="不要花生", remark="少放盐，快点上")
     page = printer.wait_for(1)[0]
-    assert "桌号 A3" in page.big and "宫保鸡丁 x2" in page.big  # the dish large and bold
+    assert "A3 桌" in page.big and "宫保鸡丁 x2" in page.big  # the dish large and bold
     assert "宫保鸡丁 x2" in page.bold
     assert f"单号 {number}   热菜" in page.lines
     assert "  微辣" in page.lines and "  备注：不要花生" in page.lines

@@ -33,7 +33,7 @@ from typing import Any
 from flask import Response, current_app, g, jsonify, request
 
 from wechat.sandbox.notify import now_rfc3339
-from wechat.sandbox.pay import CONFIRMS, OUT_TRADE_NO, READERS, new_transaction_id, transaction
+from wechat.sandbox.pay import CONFIRMS, OUT_TRADE_NO, READERS, new_transaction_id, refused_order, transaction
 from wechat.sandbox.routes import _openid_for, bp
 from wechat.sandbox.v3 import db, error, ident, mchid_refused, merchant_call, missing, signed
 
@@ -128,25 +128,15 @@ def _answer(row: Any) -> Response:
 @bp.post("/v3/pay/transactions/codepay")
 @merchant_call
 def codepay() -> Response:
-    body, who = g.body, ident()
-    for field, label in (("appid", "应用ID"), ("mchid", "直连商户号"), ("description", "商品描述"),
-                         ("out_trade_no", "商户订单号"), ("payer", "支付者"), ("amount", "订单金额"),
-                         ("scene_info", "场景信息")):
-        if not body.get(field):
-            return missing("body", field, label)
-    refused = mchid_refused(body["mchid"], "body")
+    body = g.body
+    refused = refused_order(body, (("appid", "应用ID"), ("mchid", "直连商户号"), ("description", "商品描述"),
+                                   ("out_trade_no", "商户订单号"), ("payer", "支付者"), ("amount", "订单金额"),
+                                   ("scene_info", "场景信息")))
     if refused is not None:
         return refused
-    if body["appid"] != who["appid"]:
-        return error("APPID_MCHID_NOT_MATCH", "AppID和mch_id不匹配")
-    amount, payer = body["amount"], body["payer"]
-    total = amount.get("total") if isinstance(amount, dict) else None
+    total, payer = body["amount"]["total"], body["payer"]
     auth_code = payer.get("auth_code") if isinstance(payer, dict) else None
     out_trade_no = str(body["out_trade_no"])
-    if not isinstance(total, int) or isinstance(total, bool) or total <= 0:
-        return error("PARAM_ERROR", "订单金额必须大于0", {"field": "/body/amount/total", "location": "body"})
-    if isinstance(amount, dict) and amount.get("currency", "CNY") != "CNY":
-        return error("PARAM_ERROR", "币种类型错误", {"field": "/body/amount/currency", "location": "body"})
     if not isinstance(auth_code, str) or not auth_code:
         return missing("body", "payer/auth_code", "付款码")
     if len(auth_code) != 18 or not auth_code.isdigit() or not "10" <= auth_code[:2] <= "15":

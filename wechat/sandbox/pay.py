@@ -62,28 +62,39 @@ def _find(conn: Any, out_trade_no: str) -> Any:
                         (out_trade_no, g.mchid)).fetchone()
 
 
-@bp.post("/v3/pay/transactions/jsapi")
-@merchant_call
-def jsapi_prepay() -> Response:
-    body, who = g.body, ident()
-    for field, label in (("appid", "应用ID"), ("mchid", "直连商户号"), ("description", "商品描述"),
-                         ("out_trade_no", "商户订单号"), ("notify_url", "通知地址"), ("amount", "订单金额"),
-                         ("payer", "支付者")):
+def refused_order(body: dict[str, Any], fields: tuple[tuple[str, str], ...]) -> Response | None:
+    """The checks WeChat makes first on every order it is asked to create (JSAPI, payment code),
+    in its order: the required ``fields`` (name, WeChat's label), the merchant, the app, the
+    amount in fen and its currency. None when they pass."""
+    for field, label in fields:
         if not body.get(field):
             return missing("body", field, label)
     refused = mchid_refused(body["mchid"], "body")
     if refused is not None:
         return refused
-    if body["appid"] != who["appid"]:
+    if body["appid"] != ident()["appid"]:
         return error("APPID_MCHID_NOT_MATCH", "AppID和mch_id不匹配")
-    amount, payer = body["amount"], body["payer"]
+    amount = body["amount"]
     total = amount.get("total") if isinstance(amount, dict) else None
-    openid = payer.get("openid") if isinstance(payer, dict) else None
-    out_trade_no = str(body["out_trade_no"])
     if not isinstance(total, int) or isinstance(total, bool) or total <= 0:
         return error("PARAM_ERROR", "订单金额必须大于0", {"field": "/body/amount/total", "location": "body"})
     if isinstance(amount, dict) and amount.get("currency", "CNY") != "CNY":
         return error("PARAM_ERROR", "币种类型错误", {"field": "/body/amount/currency", "location": "body"})
+    return None
+
+
+@bp.post("/v3/pay/transactions/jsapi")
+@merchant_call
+def jsapi_prepay() -> Response:
+    body = g.body
+    refused = refused_order(body, (("appid", "应用ID"), ("mchid", "直连商户号"), ("description", "商品描述"),
+                                   ("out_trade_no", "商户订单号"), ("notify_url", "通知地址"), ("amount", "订单金额"),
+                                   ("payer", "支付者")))
+    if refused is not None:
+        return refused
+    total, payer = body["amount"]["total"], body["payer"]
+    openid = payer.get("openid") if isinstance(payer, dict) else None
+    out_trade_no = str(body["out_trade_no"])
     if not isinstance(openid, str) or not openid:
         return missing("body", "payer/openid", "用户标识")
     if not OUT_TRADE_NO.match(out_trade_no):
