@@ -55,6 +55,10 @@ LIBRARY = (
     N_("Must be one of: {choices}"),
 )
 
+# Field messages of our own that carry a value (money as ¥12.50), matched like the library's.
+FIELD_TEMPLATES = (N_("at most {amount}"), N_("min spend {amount}"), N_("at least {n} characters"),
+                   N_("the image is smaller than {width}×{height} pixels"))
+
 
 def _pattern(template: str) -> re.Pattern[str]:
     parts = re.split(r"\{(\w+)\}", template)
@@ -62,7 +66,8 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(f"^{regex}$")
 
 
-PATTERNS = [(t, _pattern(t)) for t in sorted(LIBRARY, key=len, reverse=True) if "{" in t]  # longest first
+PATTERNS = [(t, _pattern(t))  # longest first
+            for t in sorted(LIBRARY + FIELD_TEMPLATES, key=len, reverse=True) if "{" in t]
 
 
 def wants_language() -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 import models
 from domain import order_state
 from domain.errors import Conflict, Forbidden, InvalidState, NotFound, SoldOut, ValidationFailed
+from domain.money import format_fen
 from domain.pricing import (
     LineRequest,
     PricedOrder,
@@ -275,8 +276,8 @@ def _keep_covering(before: ledger.Ledger, new_total: int) -> None:
     money would be more than the check owes (docs/payments.md). Refund first, then cancel."""
     if new_total < before.paid + before.in_flight:
         held = before.paid + before.in_flight
-        raise InvalidState(f"{held} fen is paid or being paid on this check; cancelling this would leave "
-                           f"{new_total} fen: refund first")
+        raise InvalidState("{held} is paid or being paid on this check; cancelling this would leave "
+                           "{total}: refund first", held=format_fen(held), total=format_fen(new_total))
 
 
 def _may_change(db: Session, who: Orderer, order: Order) -> bool:
@@ -315,9 +316,10 @@ def close_check(store_id: int, table_session_id: int, staff_id: int | None = Non
             raise InvalidState("this check is already closed")
         money = ledger.ledger(tx.session, check)
         if money.due > 0:
-            raise InvalidState(f"{money.due} fen still due on this check")
+            raise InvalidState("{due} still due on this check", due=format_fen(money.due))
         if money.overpaid > 0:  # a table is never cleared holding more than it owed
-            raise InvalidState(f"{money.overpaid} fen more was paid than this check's total: refund it first")
+            raise InvalidState("{overpaid} more was paid than this check's total: refund it first",
+                               overpaid=format_fen(money.overpaid))
         if money.in_flight > 0:
             raise InvalidState("a WeChat payment on this check is still in progress")
         clear_cart(tx, check)
