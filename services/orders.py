@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -20,7 +20,7 @@ from domain.pricing import (
     service_charge,
     within_hours,
 )
-from models import Item, Order, OrderItem, Store, Table, TableSession, db, utcnow
+from models import Item, Order, OrderItem, StockSellout, Store, Table, TableSession, db, utcnow
 from services import audit, counters, ledger, seating, stock, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
@@ -288,13 +288,18 @@ def _may_change(db: Session, who: Orderer, order: Order) -> bool:
 
 
 def _give_back_stock(tx: Tx, store_id: int, item_id: int, qty: int) -> None:
+    """Only a sell-out by its own daily stock (0 left, no ingredients' reason) is lifted: one by
+    hand or by ingredients stays (docs/stock.md "By hand and by ingredients"). sold_out first: it
+    reads the old stock on both databases (as in _take_stock)."""
+    by_ingredients = select(StockSellout.item_id).where(StockSellout.item_id == item_id).exists()
     result = tx.session.execute(
         update(Item).where(Item.id == item_id, Item.store_id == store_id, Item.stock.is_not(None))
-        .values(stock=Item.stock + qty, sold_out=False).execution_options(synchronize_session=False)
+        .ordered_values((Item.sold_out, case((and_(Item.stock == 0, ~by_ingredients), False), else_=Item.sold_out)),
+                        (Item.stock, Item.stock + qty)).execution_options(synchronize_session=False)
     )
     if result.rowcount:  # type: ignore[attr-defined]
-        stock = tx.session.execute(select(Item.stock).where(Item.id == item_id)).scalar_one()
-        announce_availability(tx, store_id, item_id, sold_out=False, stock=stock)
+        stock, sold_out = tx.session.execute(select(Item.stock, Item.sold_out).where(Item.id == item_id)).one()
+        announce_availability(tx, store_id, item_id, sold_out=bool(sold_out), stock=stock)
 
 
 def close_check(store_id: int, table_session_id: int, staff_id: int | None = None) -> TableSession:

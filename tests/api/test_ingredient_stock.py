@@ -182,6 +182,27 @@ def test_lifting_a_sell_out_by_hand_keeps_it_while_an_ingredient_is_short(client
     assert {i["name"]: i["stock"] for c in menu["categories"] for i in c["items"]}["蛋炒饭"] == 5
 
 
+def test_a_cancelled_line_lifts_only_a_sell_out_by_the_dishs_own_stock(client, kitchen):
+    k, owner = kitchen, kitchen["owner"]
+    table = make_table(k["store"], code="C2")
+    assert client.patch(f"/api/v1/admin/items/{k['plain'].id}", headers=auth(owner),
+                        json={"stock": 1}).status_code == 200
+    body = {"client_key": uuid.uuid4().hex, "table_id": table.id,
+            "items": [{"item_id": k["plain"].id, "qty": 1, "option_ids": []}]}
+    order = client.post("/api/v1/pos/orders", json=body, headers=auth(owner)).get_json()["order"]
+    assert _sold_out(client, k["store"]) == {"白饭"}  # its own stock: 0 left
+    url = f"/api/v1/orders/{order['id']}/items/{order['items'][0]['id']}/cancel"
+    assert client.post(url, json={"reason": "客人不要了"}, headers=auth(owner)).status_code == 200
+    assert _sold_out(client, k["store"]) == set()  # the portion came back
+    body["client_key"] = uuid.uuid4().hex
+    order = client.post("/api/v1/pos/orders", json=body, headers=auth(owner)).get_json()["order"]
+    assert client.patch(f"/api/v1/admin/items/{k['plain'].id}", headers=auth(owner),
+                        json={"stock": 3, "sold_out": True}).status_code == 200  # and sold out by hand
+    url = f"/api/v1/orders/{order['id']}/items/{order['items'][0]['id']}/cancel"
+    assert client.post(url, json={"reason": "客人不要了"}, headers=auth(owner)).status_code == 200
+    assert _sold_out(client, k["store"]) == {"白饭"}  # a person's sell-out stays
+
+
 def test_a_round_losing_the_race_for_a_dishs_own_stock_names_it(client, kitchen, monkeypatch):
     from sqlalchemy import update
 
