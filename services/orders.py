@@ -72,7 +72,8 @@ def _take_stock(tx: Tx, store_id: int, priced: PricedOrder, limited: set[int]) -
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 0:  # type: ignore[attr-defined]
-            raise SoldOut("not enough left", {"items": [f"item {item_id} short"]})
+            name = next(ln.name for ln in priced.lines if ln.item_id == item_id)
+            raise SoldOut("not enough {name} left", {"items": [f"item {item_id} short"]}, name=name)
     if wanted:
         for item_id in tx.session.execute(
             select(Item.id).where(Item.id.in_(list(wanted)), Item.stock == 0)
