@@ -88,3 +88,21 @@ def test_messages_with_values_are_chinese_with_money_in_yuan(client) -> None:
         == "¥12.50 still due on this check"
     r = client.patch("/api/v1/admin/areas/987654", json={"name": "二楼"}, headers=ZH | auth(owner))
     assert _error(r, 404, "not_found")["message"] == "没有这个区域"
+
+
+def test_state_and_role_codes_inside_a_message_are_words(app) -> None:
+    """A state change refused names both states in the caller's words, not the contract's codes."""
+    from api.i18n import message
+    from domain.errors import InvalidState
+    from domain.order_state import item_transition
+
+    try:
+        item_transition("cancelled", "cooking")
+    except InvalidState as exc:
+        err = exc
+    with app.test_request_context("/", headers=ZH):
+        assert message(err.template, err.code, err.params) == "菜品无法从“已取消”变为“制作中”，请刷新"
+        assert message("your role may not manage {role} accounts", "forbidden", {"role": "manager"}) \
+            == "您的角色不能管理店长账号"
+    with app.test_request_context("/"):
+        assert message(err.template, err.code, err.params) == "item cannot go from cancelled to cooking"
