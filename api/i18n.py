@@ -57,7 +57,9 @@ LIBRARY = (
 
 # Field messages of our own that carry a value (money as ¥12.50), matched like the library's.
 FIELD_TEMPLATES = (N_("at most {amount}"), N_("min spend {amount}"), N_("at least {n} characters"),
-                   N_("the image is smaller than {width}×{height} pixels"))
+                   N_("the image is smaller than {width}×{height} pixels"), N_("1 to {amount}"),
+                   N_("these lines cost {amount}"), N_("at most {n} lines"), N_("0 to {n}"),
+                   N_("not stations of this store: {codes}"), N_("{n} more portions allowed on this check"))
 
 
 def _pattern(template: str) -> re.Pattern[str]:

@@ -106,3 +106,11 @@ def test_state_and_role_codes_inside_a_message_are_words(app) -> None:
             == "您的角色不能管理店长账号"
     with app.test_request_context("/"):
         assert message(err.template, err.code, err.params) == "item cannot go from cancelled to cooking"
+
+
+def test_field_messages_with_money_are_chinese(app) -> None:
+    from api.i18n import fields
+
+    with app.test_request_context("/", headers=ZH):
+        assert fields({"amount": ["at most ¥12.50"], "value": ["1 to ¥3.00"], "qty": ["0 to 99"]}) \
+            == {"amount": ["最多 ¥12.50"], "value": ["¥0.01 到 ¥3.00"], "qty": ["0 到 99"]}
