@@ -14,7 +14,18 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import RequestURITooLarge
 
 from domain import json_input
-from domain.errors import InvalidRequest
+from domain.errors import N_, InvalidRequest
+
+# domain.json_input's refusals → the catalogue's templates (its words are fixed; api/i18n.py translates these).
+UNSAFE_JSON = {
+    "the body is not UTF-8": N_("the body is not UTF-8"),
+    "the body is not valid JSON": N_("the body is not valid JSON"),
+    "text may not contain NUL or unpaired surrogate characters":
+        N_("text may not contain NUL or unpaired surrogate characters"),
+    "NaN is not a JSON number": N_("NaN is not a JSON number"),
+    "Infinity is not a JSON number": N_("Infinity is not a JSON number"),
+    "-Infinity is not a JSON number": N_("-Infinity is not a JSON number"),
+}
 
 FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 # gunicorn's limit_request_line is set above this (gunicorn.conf.py), so the app, not gunicorn's
@@ -50,8 +61,10 @@ def check_request() -> None:
         # A body sent as something else (some WeChat clients) is still parsed by routes that
         # force JSON, so only the depth, which would crash them, is refused for those. (WeChat
         # Pay's notifies skipped all of this above: see ``raw_body``.)
-        if request.is_json or isinstance(exc, json_input.TooDeep):
-            raise InvalidRequest(str(exc)) from None
+        if isinstance(exc, json_input.TooDeep):
+            raise InvalidRequest("JSON nested deeper than {depth} levels", depth=json_input.MAX_DEPTH) from None
+        if request.is_json:
+            raise InvalidRequest(UNSAFE_JSON.get(str(exc), N_("the body is not valid JSON"))) from None
 
 
 def no_store(resp: Response) -> Response:

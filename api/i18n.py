@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from flask import has_request_context, request
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, pgettext
 
 from domain.errors import N_
 
@@ -55,6 +55,12 @@ LIBRARY = (
     N_("Must be one of: {choices}"),
 )
 
+# Field messages of our own that carry a value (money as ¥12.50), matched like the library's.
+FIELD_TEMPLATES = (N_("at most {amount}"), N_("min spend {amount}"), N_("at least {n} characters"),
+                   N_("the image is smaller than {width}×{height} pixels"), N_("1 to {amount}"),
+                   N_("these lines cost {amount}"), N_("at most {n} lines"), N_("0 to {n}"),
+                   N_("not stations of this store: {codes}"), N_("{n} more portions allowed on this check"))
+
 
 def _pattern(template: str) -> re.Pattern[str]:
     parts = re.split(r"\{(\w+)\}", template)
@@ -62,7 +68,8 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(f"^{regex}$")
 
 
-PATTERNS = [(t, _pattern(t)) for t in sorted(LIBRARY, key=len, reverse=True) if "{" in t]  # longest first
+PATTERNS = [(t, _pattern(t))  # longest first
+            for t in sorted(LIBRARY + FIELD_TEMPLATES, key=len, reverse=True) if "{" in t]
 
 
 def wants_language() -> bool:
@@ -80,11 +87,42 @@ def _english() -> bool:
     return request.accept_languages.best_match(["zh-CN", "zh", "en"], default="zh-CN") == "en"
 
 
+def _state_words() -> dict[str, str]:
+    """A state code (orders, tickets, dish lines, payments) as words, for "{current}"/"{target}"."""
+    return {
+        "submitted": pgettext("status", "submitted"), "accepted": pgettext("status", "accepted"),
+        "preparing": pgettext("status", "preparing"), "ready": pgettext("status", "ready"),
+        "served": pgettext("status", "served"), "cancelled": pgettext("status", "cancelled"),
+        "new": pgettext("status", "new"), "cooking": pgettext("status", "cooking"),
+        "done": pgettext("status", "done"), "bumped": pgettext("status", "bumped"),
+        "created": pgettext("status", "created"), "paying": pgettext("status", "paying"),
+        "paid": pgettext("status", "paid"), "closed": pgettext("status", "closed"),
+    }
+
+
+def _role_words() -> dict[str, str]:
+    return {"owner": gettext("Owner"), "manager": gettext("Manager"), "cashier": gettext("Cashier"),
+            "waiter": gettext("Waiter"), "cook": gettext("Cook")}
+
+
+def _in_words(params: dict[str, Any]) -> dict[str, Any]:
+    """Values that are codes (a state, a role) in the caller's words; anything else as it is."""
+    states, roles = _state_words(), _role_words()
+    out = dict(params)
+    for key in ("current", "target"):
+        if isinstance(out.get(key), str):
+            out[key] = states.get(out[key], out[key])
+    if isinstance(out.get("role"), str):
+        out["role"] = roles.get(out["role"], out["role"])
+    return out
+
+
 def _known(template: str, params: dict[str, Any]) -> str | None:
     with force_locale("zh_CN"):  # the only other language; its own context, not a cached locale
         translated = gettext(template)
-    if translated == template:
-        return None
+        if translated == template:
+            return None
+        params = _in_words(params)
     try:
         return translated.format(**params) if params else translated
     except (KeyError, IndexError, ValueError):

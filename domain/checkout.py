@@ -118,8 +118,8 @@ def check_within_limit(total_off: int, base: int, limit_bp: int | None) -> None:
     if limit_bp is None:
         return
     if total_off * FULL_BP > base * limit_bp:
-        raise Forbidden(f"beyond your discount limit of {limit_bp / 100:g} %; ask a manager",
-                        {"limit_bp": [str(limit_bp)]})
+        raise Forbidden("beyond your discount limit of {limit} %; ask a manager",
+                        {"limit_bp": [str(limit_bp)]}, limit=f"{limit_bp / 100:g}")
 
 
 # -- cash ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.errors import InvalidState, ValidationFailed
+from domain.money import format_fen
 from domain.reporting import round_div
 
 KINDS = ("amount_off", "percent_off")
@@ -34,8 +35,10 @@ def check_terms(kind: str, value: int, min_spend: int, starts_at: datetime, ends
 
 def check_open(status: str, starts_at: datetime, ends_at: datetime, now: datetime) -> None:
     """Raises InvalidState unless the coupon is active and ``now`` is inside its window."""
+    if status == "paused":
+        raise InvalidState("this coupon is paused")
     if status != "active":
-        raise InvalidState(f"this coupon is {status}")
+        raise InvalidState("this coupon has ended")
     if now < starts_at:
         raise InvalidState("this coupon cannot be used yet")
     if now >= ends_at:
@@ -46,8 +49,8 @@ def discount(kind: str, value: int, min_spend: int, due: int) -> int:
     """Fen a coupon takes off ``due``. At least one fen is always left to pay (WeChat Pay takes no
     zero-fen payment). Raises InvalidState below the minimum spend."""
     if due < max(min_spend, 1):
-        raise InvalidState(f"this coupon needs a spend of at least {min_spend} fen",
-                           {"coupon_id": [f"min spend {min_spend}"]})
+        raise InvalidState("this coupon needs a spend of at least {amount}",
+                           {"coupon_id": [f"min spend {format_fen(min_spend)}"]}, amount=format_fen(min_spend))
     off = value if kind == "amount_off" else round_div(due * value, 100)
     return max(0, min(off, due - 1))
 
@@ -55,6 +58,10 @@ def discount(kind: str, value: int, min_spend: int, due: int) -> int:
 def next_status(current: str, move: str) -> str:
     """pause: active → paused; resume: paused → active; end: anything but ended → ended."""
     needed, target = STATUS_MOVES[move]
-    if current == "ended" or (needed is not None and current != needed):
-        raise InvalidState(f"a coupon that is {current} cannot {move}")
+    if current == "ended":
+        raise InvalidState("this coupon has ended")
+    if needed is not None and current != needed:
+        if move == "pause":
+            raise InvalidState("only an active coupon can be paused")
+        raise InvalidState("only a paused coupon can be resumed")
     return target

@@ -1,7 +1,14 @@
 """Order, ticket and item state machines as transition tables."""
 from __future__ import annotations
 
-from domain.errors import InvalidState
+from domain.errors import N_, InvalidState
+
+# One template per machine (the catalogue translates each); the states are the contract's codes.
+CANNOT_MOVE = {
+    "order": N_("order cannot go from {current} to {target}"),
+    "ticket": N_("ticket cannot go from {current} to {target}"),
+    "item": N_("item cannot go from {current} to {target}"),
+}
 
 ORDER_STATUSES = ("submitted", "accepted", "preparing", "ready", "served", "cancelled")
 ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -35,7 +42,7 @@ DINER_CANCELLABLE = frozenset({"new"})
 
 def _check(table: dict[str, frozenset[str]], what: str, current: str, target: str) -> str:
     if target not in table.get(current, frozenset()):
-        raise InvalidState(f"{what} cannot go from {current} to {target}")
+        raise InvalidState(CANNOT_MOVE[what], current=current, target=target)
     return target
 
 

@@ -40,7 +40,7 @@ def overpaid_by(total: int, paid_before: int, amount: int) -> int:
 
 def payment_transition(current: str, target: str) -> str:
     if target not in PAYMENT_TRANSITIONS.get(current, frozenset()):
-        raise InvalidState(f"payment cannot go from {current} to {target}")
+        raise InvalidState("payment cannot go from {current} to {target}", current=current, target=target)
     return target
 
 

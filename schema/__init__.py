@@ -28,7 +28,7 @@ class Moment(fields.AwareDateTime):
         except OverflowError:
             raise ValidationError("out of range") from None
         if not FIRST_DAY <= day <= LAST_DAY:
-            raise ValidationError(f"must be between {FIRST_DAY} and {LAST_DAY}")
+            raise ValidationError("must be between 2000-01-01 and 9998-12-31")
         return moment
 
 

@@ -15,7 +15,7 @@ EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # days a report can be 
 
 def _sane(value: date) -> None:
     if not EARLIEST <= value <= LATEST:
-        raise ValidationError(f"a date between {EARLIEST} and {LATEST}")
+        raise ValidationError("a date between 2000-01-01 and 2099-12-31")
 
 
 class DailyQuery(RequestSchema):

@@ -18,7 +18,7 @@ from domain.checkout import normalize_code
 from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.urls import THUMB_SIDES
 from models import Category, Item, ItemPhoto, Option, OptionGroup, Station, Store, db
-from services import audit, photos
+from services import audit, photos, sellout
 from services.menu import announce_availability, store_item
 from services.scoping import owned, taken
 from services.uow import Outgoing, Tx, reading, transaction
@@ -103,10 +103,15 @@ def save_item(store_id: int, changes: dict[str, Any], item_id: int | None = None
         was = (item.sold_out, item.stock)
         fields = [n for n in ITEM_FIELDS if n in changes]
         before = {n: getattr(item, n) for n in fields}
+        sold_out = changes.get("sold_out")
+        if "stock" in changes and "sold_out" not in changes and changes["stock"] is not None:
+            sold_out = changes["stock"] == 0
+        if item_id is not None and sold_out is not None:  # before the dish row changes: lock order
+            sold_out = _by_hand(tx, store_id, item, sold_out, explicit="sold_out" in changes)
         for name in fields:
             setattr(item, name, changes[name])
-        if "stock" in changes and "sold_out" not in changes and changes["stock"] is not None:
-            item.sold_out = changes["stock"] == 0
+        if sold_out is not None:
+            item.sold_out = sold_out
         tx.session.add(item)
         tx.session.flush()
         if item_id is None:
@@ -123,6 +128,17 @@ def save_item(store_id: int, changes: dict[str, Any], item_id: int | None = None
         elif (item.sold_out, item.stock) != was:  # restocked, or taken off: every phone hears it
             announce_availability(tx, store_id, item.id, sold_out=item.sold_out, stock=item.stock)
     return item
+
+
+def _by_hand(tx: Tx, store_id: int, item: Item, sold_out: bool, explicit: bool) -> bool:
+    """What a person's sold-out flag (``explicit``) or daily stock makes of the flag: selling out by
+    hand drops the ingredients' reason; lifting stays sold out while an ingredient cannot make a
+    portion (docs/stock.md "By hand and by ingredients")."""
+    if sold_out:
+        if explicit:
+            sellout.by_hand(tx, store_id, item.id)
+        return True
+    return bool(item.sold_out) and sellout.short_for(tx, store_id, item.id)
 
 
 def set_photo(store_id: int, item_id: int, upload: bytes, staff_id: int | None = None) -> Item:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from domain import order_state
 from domain.checkout import DiscountAsk, check_within_limit, discount_amount, role_limit_bp, split_equally
 from domain.errors import Forbidden, InvalidState, NotFound, Unauthorized, ValidationFailed
+from domain.money import format_fen
 from models import Discount, Order, OrderItem, Payment, Store, Table, TableSession, Ticket, utcnow
 from services import audit, ledger, printing, split_pay, staff, tables
 from services.cart import clear_cart
@@ -134,7 +135,7 @@ def _give(store_id: int, giver: staff.StaffPrincipal, table_session_id: int, cli
         free = ledger.ledger(tx.session, check).free
         if amount > free:
             raise ValidationFailed("more than is due and not being paid on the check",
-                                   {"value": [f"at most {free} fen"]})
+                                   {"value": [f"at most {format_fen(free)}"]})
         who = checked or giver
         limit = role_limit_bp(who.role, store.cashier_discount_bp, store.manager_discount_bp)
         if checked is None:

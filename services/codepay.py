@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from domain.codepay import channel_of
 from domain.errors import InvalidState, NotFound, ValidationFailed
+from domain.money import format_fen
 from domain.payment_state import new_out_trade_no
 from models import Payment, Store, utcnow
 from services import codepay_follow, ledger, split_pay
@@ -83,11 +84,12 @@ def _claim(store_id: int, staff_id: int, check_id: int, client_key: str, auth_co
         if order_item_ids:
             amount = split_pay.lines_amount(tx.session, check, order_item_ids, amount, money.free)
         if amount is not None and amount > money.due:
-            raise InvalidState(f"more than is due: at most {money.due}", {"amount": [f"at most {money.due}"]})
+            raise InvalidState("more than is due: at most {due}", {"amount": [f"at most {format_fen(money.due)}"]},
+                               due=format_fen(money.due))
         amount = money.free if amount is None else amount
         if money.free <= 0 or amount > money.free:
-            busy = f"a payment of {money.in_flight} fen is in progress: wait for it, or pay what is left"
-            raise InvalidState(busy, {"amount": [f"at most {money.free}"]})
+            raise InvalidState("a payment of {amount} is in progress: wait for it, or pay what is left",
+                               {"amount": [f"at most {format_fen(money.free)}"]}, amount=format_fen(money.in_flight))
         store = tx.session.get(Store, store_id)
         assert store is not None
         payment = Payment(store_id=store_id, table_session_id=check.id, staff_id=staff_id, client_key=client_key,

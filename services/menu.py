@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from domain.errors import NotFound
 from domain.pricing import MenuGroup, MenuItem, MenuOption
 from models import Category, Item, OptionGroup, Store, db
-from services import audit
+from services import audit, sellout
 from services.scoping import owned
 from services.uow import Outgoing, Tx, reading, transaction
 
@@ -160,6 +160,12 @@ def set_sold_out(store_id: int, item_id: int, sold_out: bool, staff_id: int | No
     once, and the audit log says who (the cook, or the paired ``screen``) did it."""
     with transaction() as tx:
         item = store_item(tx.session, store_id, item_id)
+        if sold_out and item.sold_out and sellout.by_hand(tx, store_id, item.id):
+            # sold out by ingredients already: the sell-out is the person's now, no delivery lifts it
+            audit.record(tx, store_id, staff_id, "item.sold_out", "item", item.id,
+                         {"sold_out": True, "by": "ingredients"}, {"sold_out": True, "by": "hand"})
+        elif not sold_out and item.sold_out and sellout.short_for(tx, store_id, item.id):
+            return item  # an ingredient cannot make a portion: stays sold out, by ingredients
         if item.sold_out != sold_out:
             item.sold_out = sold_out
             announce_availability(tx, store_id, item.id, sold_out=sold_out, stock=item.stock)

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 import models
 from domain import order_state
 from domain.errors import Conflict, Forbidden, InvalidState, NotFound, SoldOut, ValidationFailed
+from domain.money import format_fen
 from domain.pricing import (
     LineRequest,
     PricedOrder,
@@ -19,7 +20,7 @@ from domain.pricing import (
     service_charge,
     within_hours,
 )
-from models import Item, Order, OrderItem, Store, Table, TableSession, db, utcnow
+from models import Item, Order, OrderItem, StockSellout, Store, Table, TableSession, db, utcnow
 from services import audit, counters, ledger, seating, stock, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
@@ -71,7 +72,8 @@ def _take_stock(tx: Tx, store_id: int, priced: PricedOrder, limited: set[int]) -
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 0:  # type: ignore[attr-defined]
-            raise SoldOut("not enough left", {"items": [f"item {item_id} short"]})
+            name = next(ln.name for ln in priced.lines if ln.item_id == item_id)
+            raise SoldOut("not enough {name} left", {"items": [f"item {item_id} short"]}, name=name)
     if wanted:
         for item_id in tx.session.execute(
             select(Item.id).where(Item.id.in_(list(wanted)), Item.stock == 0)
@@ -275,8 +277,8 @@ def _keep_covering(before: ledger.Ledger, new_total: int) -> None:
     money would be more than the check owes (docs/payments.md). Refund first, then cancel."""
     if new_total < before.paid + before.in_flight:
         held = before.paid + before.in_flight
-        raise InvalidState(f"{held} fen is paid or being paid on this check; cancelling this would leave "
-                           f"{new_total} fen: refund first")
+        raise InvalidState("{held} is paid or being paid on this check; cancelling this would leave "
+                           "{total}: refund first", held=format_fen(held), total=format_fen(new_total))
 
 
 def _may_change(db: Session, who: Orderer, order: Order) -> bool:
@@ -286,13 +288,18 @@ def _may_change(db: Session, who: Orderer, order: Order) -> bool:
 
 
 def _give_back_stock(tx: Tx, store_id: int, item_id: int, qty: int) -> None:
+    """Only a sell-out by its own daily stock (0 left, no ingredients' reason) is lifted: one by
+    hand or by ingredients stays (docs/stock.md "By hand and by ingredients"). sold_out first: it
+    reads the old stock on both databases (as in _take_stock)."""
+    by_ingredients = select(StockSellout.item_id).where(StockSellout.item_id == item_id).exists()
     result = tx.session.execute(
         update(Item).where(Item.id == item_id, Item.store_id == store_id, Item.stock.is_not(None))
-        .values(stock=Item.stock + qty, sold_out=False).execution_options(synchronize_session=False)
+        .ordered_values((Item.sold_out, case((and_(Item.stock == 0, ~by_ingredients), False), else_=Item.sold_out)),
+                        (Item.stock, Item.stock + qty)).execution_options(synchronize_session=False)
     )
     if result.rowcount:  # type: ignore[attr-defined]
-        stock = tx.session.execute(select(Item.stock).where(Item.id == item_id)).scalar_one()
-        announce_availability(tx, store_id, item_id, sold_out=False, stock=stock)
+        stock, sold_out = tx.session.execute(select(Item.stock, Item.sold_out).where(Item.id == item_id)).one()
+        announce_availability(tx, store_id, item_id, sold_out=bool(sold_out), stock=stock)
 
 
 def close_check(store_id: int, table_session_id: int, staff_id: int | None = None) -> TableSession:
@@ -315,9 +322,10 @@ def close_check(store_id: int, table_session_id: int, staff_id: int | None = Non
             raise InvalidState("this check is already closed")
         money = ledger.ledger(tx.session, check)
         if money.due > 0:
-            raise InvalidState(f"{money.due} fen still due on this check")
+            raise InvalidState("{due} still due on this check", due=format_fen(money.due))
         if money.overpaid > 0:  # a table is never cleared holding more than it owed
-            raise InvalidState(f"{money.overpaid} fen more was paid than this check's total: refund it first")
+            raise InvalidState("{overpaid} more was paid than this check's total: refund it first",
+                               overpaid=format_fen(money.overpaid))
         if money.in_flight > 0:
             raise InvalidState("a WeChat payment on this check is still in progress")
         clear_cart(tx, check)

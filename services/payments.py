@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 
 from domain.checkout import cash_change
 from domain.errors import Conflict, InvalidState, NotFound, UpstreamError, ValidationFailed
+from domain.money import format_fen
 from domain.payment_state import IN_FLIGHT, flight_key, new_out_trade_no
 from models import Diner, Order, Payment, Store, TableSession, utcnow
 from services import audit, coupons, ledger, split_pay
@@ -301,14 +302,14 @@ def record_offline_payment(store_id: int, staff_id: int, table_session_id: int, 
         if check.status != "open" or money.due <= 0:
             raise InvalidState("nothing is due on this check")
         if money.free <= 0:
-            raise InvalidState("a WeChat payment of {fen} fen is in progress on this check: wait for it, or cancel "
-                               "it first", fen=money.in_flight)
+            raise InvalidState("a WeChat payment of {amount} is in progress on this check: wait for it, or cancel "
+                               "it first", amount=format_fen(money.in_flight))
         if order_item_ids:
             amount = split_pay.lines_amount(tx.session, check, order_item_ids, amount, money.free)
         amount = money.free if amount is None else amount
         if not 0 < amount <= money.free:
             raise ValidationFailed("amount must be between 1 and what is due and not being paid",
-                                   {"amount": [f"1 to {money.free}"]})
+                                   {"amount": [f"1 to {format_fen(money.free)}"]})
         change = cash_change(amount, tendered) if channel == "cash" else None
         payment = Payment(store_id=store_id, table_session_id=check.id, staff_id=staff_id, client_key=client_key,
                           out_trade_no=new_out_trade_no(store_id, utcnow()), amount=amount, channel=channel,

@@ -28,31 +28,33 @@ class PreparedPhoto:
     height: int
 
 
-def _refuse(message: str) -> ValidationFailed:
-    return ValidationFailed(message, {"photo": [message]})
-
-
 def prepare(upload: bytes) -> PreparedPhoto:
     """Decode, check and re-encode an upload. Raises ValidationFailed for anything but a usable photo."""
     if not upload:
-        raise _refuse("the file is empty")
+        raise ValidationFailed("the file is empty",
+                               {"photo": ["the file is empty"]})
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(upload)) as probe:
                 if probe.format not in FORMATS:
-                    raise _refuse("a photo must be JPEG, PNG or WebP")
+                    raise ValidationFailed("a photo must be JPEG, PNG or WebP",
+                                           {"photo": ["a photo must be JPEG, PNG or WebP"]})
                 if probe.width * probe.height > MAX_PIXELS:
-                    raise _refuse("the image has too many pixels")
+                    raise ValidationFailed("the image has too many pixels",
+                                           {"photo": ["the image has too many pixels"]})
                 if min(probe.width, probe.height) < MIN_SIDE:
-                    raise _refuse(f"the image is smaller than {MIN_SIDE}×{MIN_SIDE} pixels")
+                    raise ValidationFailed("the image is smaller than {width}×{height} pixels",
+                                           {"photo": [f"the image is smaller than {MIN_SIDE}×{MIN_SIDE} pixels"]},
+                                           width=MIN_SIDE, height=MIN_SIDE)
                 if probe.format == "JPEG":  # decode straight at ½, ¼ or ⅛ scale: a phone photo is 12 MP
                     probe.draft("RGB", (MAX_SIDE, MAX_SIDE))
                 probe.load()
                 image = ImageOps.exif_transpose(probe)
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
             SyntaxError, ValueError):
-        raise _refuse("the file is not a readable JPEG, PNG or WebP image") from None
+        raise ValidationFailed("the file is not a readable JPEG, PNG or WebP image",
+                               {"photo": ["the file is not a readable JPEG, PNG or WebP image"]}) from None
     if image.mode not in ("RGB", "L"):
         background = Image.new("RGB", image.size, "white")  # transparent PNGs on white, not black
         rgba = image.convert("RGBA")

@@ -42,7 +42,7 @@ def _check_common(tx: Tx, store_id: int, values: dict[str, Any], printer_id: int
         known = set(tx.session.execute(select(Station.code).where(Station.store_id == store_id)).scalars())
         unknown = sorted(set(values["stations"]) - known)
         if unknown:
-            raise ValidationFailed(f"no such station: {', '.join(unknown)}", {"stations": unknown})
+            raise ValidationFailed("no such station: {codes}", {"stations": unknown}, codes=", ".join(unknown))
 
 
 def _register(kind: str, settings: dict[str, Any], name: str) -> None:

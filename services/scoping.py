@@ -6,7 +6,16 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.errors import NotFound
+from domain.errors import N_, NotFound
+
+# What ``owned`` looks for → its message, each a template of the catalogue (api/i18n.py).
+NO_SUCH = {
+    "area": N_("no such area"), "category": N_("no such category"), "check": N_("no such check"),
+    "coupon": N_("no such coupon"), "ingredient": N_("no such ingredient"), "item": N_("no such item"),
+    "option group": N_("no such option group"), "option": N_("no such option"),
+    "print job": N_("no such print job"), "printer": N_("no such printer"), "shift": N_("no such shift"),
+    "staff member": N_("no such staff member"), "station": N_("no such station"), "table": N_("no such table"),
+}
 
 M = TypeVar("M")
 
@@ -16,7 +25,7 @@ def owned(db: Session, model: type[M], store_id: int, row_id: int, what: str) ->
     cls: Any = model
     row = db.execute(select(cls).where(cls.id == row_id, cls.store_id == store_id)).scalar_one_or_none()
     if row is None:
-        raise NotFound(f"no such {what}")
+        raise NotFound(NO_SUCH[what])
     return row  # type: ignore[no-any-return]
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from domain.checkout import order_share
 from domain.errors import InvalidState, NotFound, ValidationFailed
+from domain.money import format_fen
 from domain.pricing import service_charge
 from models import Discount, Order, OrderItem, Payment, TableSession
 
@@ -41,7 +42,8 @@ def lines_amount(db: Session, check: TableSession, ids: list[int], amount: int |
                                name=line.name)
         total += line.line_total + service_charge(line.line_total, order.service_charge_bp)
     if amount is not None and amount != total:
-        raise ValidationFailed("amount is not what these lines cost", {"amount": [f"these lines cost {total}"]})
+        raise ValidationFailed("amount is not what these lines cost",
+                               {"amount": [f"these lines cost {format_fen(total)}"]})
     return min(total, free)
 
 

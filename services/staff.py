@@ -142,8 +142,8 @@ MIN_PASSWORD = 8
 
 def check_password(username: str, password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        message = f"at least {MIN_PASSWORD} characters"
-        raise ValidationFailed(message, {"password": [message]})
+        raise ValidationFailed("at least {n} characters", {"password": [f"at least {MIN_PASSWORD} characters"]},
+                               n=MIN_PASSWORD)
     if password.lower() == username.lower():
         raise ValidationFailed("the password cannot be the username", {"password": ["must differ from the username"]})
 
@@ -162,7 +162,7 @@ def _member(db: Session, store_id: int, staff_id: int) -> Staff:
 
 def _may_manage(actor: StaffPrincipal, role: str) -> None:
     if not permissions.may_manage(actor.role, role):
-        raise Forbidden(f"your role may not manage {role} accounts")
+        raise Forbidden("your role may not manage {role} accounts", role=role)
 
 
 def create_staff(actor: StaffPrincipal, username: str, name: str, role: str, password: str) -> Staff:

@@ -17,7 +17,7 @@ def create_store(slug: str, name: str, owner_username: str, owner_password: str,
     """A new store with default stations, its counters and an owner. Raises Conflict if taken."""
     with transaction() as tx:
         if tx.session.execute(select(Store.id).where(Store.slug == slug)).first():
-            raise Conflict(f"store {slug!r} exists")
+            raise Conflict("store '{slug}' exists", slug=slug)
         store = Store(slug=slug, name=name, pay_mode=pay_mode)
         tx.session.add(store)
         tx.session.flush()

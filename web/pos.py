@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, render_template, send_from_directory
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -19,12 +20,12 @@ def pos_strings() -> dict[str, str]:
         "needs_network": _("This needs the network. Cash still works offline."),
         "calls_waiter": _("calls a waiter"), "wants_bill": _("asks for the bill"),
         "wants_water": _("asks for water"), "wants_tableware": _("asks for tableware"),
-        "hurries_n": _("hurries round {n}"), "guests_n": _("{n} guests"), "handled": _("Done"),
+        "hurries_n": _("hurries round {n}"), "guests_n": _("{n} guests"), "handled": _("Done"),  # a call: 已处理
         "free": _("Free"), "due": _("Due"), "settled": _("Settled"), "cashier": _("Cashier"),
         "state_free": _("Free"), "state_ordering": _("Ordering"), "state_eating": _("Eating"),
         "state_waiting_to_pay": _("Waiting to pay"), "state_paid": _("Paid"),
         "no_tables": _("No tables yet. Add them in the console."), "loading": _("Loading…"), "retry": _("Retry"),
-        "ok": _("OK"), "cancel": _("Cancel"), "done": _("Done"), "table_n": _("Table {code}"),
+        "ok": _("OK"), "cancel": _("Cancel"), "done": pgettext("dialog button", "Done"), "table_n": _("Table {code}"),
         "takeaway": _("Takeaway"), "takeaway_walkin": _("Takeaway / walk-in"),
         "no_takeaways": _("No open takeaway orders."),
         "pending_n": _("To sync {n}"), "unsynced_logout": _("Sales on this phone are not synced yet: stay logged in."),
@@ -43,7 +44,8 @@ def pos_strings() -> dict[str, str]:
         "round_n": _("Round {n}"), "order_submitted": _("Waiting for payment"), "order_accepted": _("Received"),
         "order_preparing": _("Cooking"), "order_ready": _("Ready"), "order_served": _("Served"),
         "order_cancelled": _("Cancelled"), "line_new": _("Waiting"), "line_cooking": _("Cooking"),
-        "line_done": _("Done"), "line_cancelled": _("Voided"), "remark": _("Remark"), "total": _("Total"),
+        "line_done": pgettext("dish status", "Done"), "line_cancelled": _("Voided"), "remark": _("Remark"),
+        "total": _("Total"),
         "discount": _("Discount"), "paid": _("Paid"), "no_orders_yet": _("Nothing ordered yet."),
         "check_closed": _("This check is closed."), "change_x": _("Change {x}"),
         "channel_cash": _("Cash payment"), "channel_wechat": _("WeChat (diner's phone)"),

@@ -71,3 +71,46 @@ def test_a_sold_out_dish_is_named_in_chinese(client) -> None:
     err = _error(client.post("/api/v1/orders", json=order_body(table, water), headers=headers), 409, "sold_out")
     assert err["message"] == "矿泉水已售罄"
     assert err["fields"] == {"items.0.item_id": ["已售罄"]}
+
+
+def test_messages_with_values_are_chinese_with_money_in_yuan(client) -> None:
+    """Templates with values (once f-strings, which only ever reached a Chinese page as general words)."""
+    from tests.helpers import diner_token_in_process, make_item, order_body
+
+    store = make_store()
+    table, dish = make_table(store, code="D4"), make_item(store, name="宫保鸡丁", price=1250)
+    order = client.post("/api/v1/orders", json=order_body(table, dish),
+                        headers=auth(diner_token_in_process(client))).get_json()["order"]
+    owner = staff_token(client, store)
+    url = f"/api/v1/table-sessions/{order['table_session_id']}/close"
+    assert _error(client.post(url, headers=ZH | auth(owner)), 409, "invalid_state")["message"] == "本桌还有 ¥12.50 未付"
+    assert _error(client.post(url, headers=auth(owner)), 409, "invalid_state")["message"] \
+        == "¥12.50 still due on this check"
+    r = client.patch("/api/v1/admin/areas/987654", json={"name": "二楼"}, headers=ZH | auth(owner))
+    assert _error(r, 404, "not_found")["message"] == "没有这个区域"
+
+
+def test_state_and_role_codes_inside_a_message_are_words(app) -> None:
+    """A state change refused names both states in the caller's words, not the contract's codes."""
+    from api.i18n import message
+    from domain.errors import InvalidState
+    from domain.order_state import item_transition
+
+    try:
+        item_transition("cancelled", "cooking")
+    except InvalidState as exc:
+        err = exc
+    with app.test_request_context("/", headers=ZH):
+        assert message(err.template, err.code, err.params) == "菜品无法从“已取消”变为“制作中”，请刷新"
+        assert message("your role may not manage {role} accounts", "forbidden", {"role": "manager"}) \
+            == "您的角色不能管理店长账号"
+    with app.test_request_context("/"):
+        assert message(err.template, err.code, err.params) == "item cannot go from cancelled to cooking"
+
+
+def test_field_messages_with_money_are_chinese(app) -> None:
+    from api.i18n import fields
+
+    with app.test_request_context("/", headers=ZH):
+        assert fields({"amount": ["at most ¥12.50"], "value": ["1 to ¥3.00"], "qty": ["0 to 99"]}) \
+            == {"amount": ["最多 ¥12.50"], "value": ["¥0.01 到 ¥3.00"], "qty": ["0 到 99"]}

@@ -33,7 +33,7 @@ def test_the_catalogue_holds_every_string_the_code_uses(tmp_path: Path) -> None:
         template = read_po(fh)
     with open(ROOT / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po", "rb") as fh:
         catalog = read_po(fh)
-    absent = [str(m.id) for m in template if m.id and m.id not in catalog]
+    absent = [str(m.id) for m in template if m.id and catalog.get(m.id, context=m.context) is None]
     assert absent == [], f"run `make translations-update`: {absent[:10]}"
 
 
