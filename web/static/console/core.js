@@ -17,6 +17,9 @@ export function toFen(text) {
   const fen = Number(whole) * 100 + Number((frac + "00").slice(0, 2));
   return neg ? -fen : fen;
 }
+// A day in the store's time zone, as YYYY-MM-DD (en-CA writes ISO dates): reports ask by business day.
+export const storeDay = (date = new Date()) =>
+  new Intl.DateTimeFormat("en-CA", { timeZone: state.session?.store?.timezone || "Asia/Shanghai" }).format(date);
 export const can = (perm) => state.session?.permissions.includes(perm);
 export const roleName = (role) => T[`role_${role}`] || role;
 

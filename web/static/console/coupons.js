@@ -1,7 +1,7 @@
 // The console's coupons (优惠券): make one, pause, resume or end it, and see what each earned
 // (claimed, used, discount given, net sales of the checks that used it, the last 30 days).
 import { el, ApiError, fmt, yuan } from "../dom.js";
-import { T, api, failed, formDialog, refresh, toast } from "./core.js";
+import { T, api, failed, formDialog, refresh, storeDay, toast } from "./core.js";
 
 const asFen = (text) => {
   const t = String(text).trim();
@@ -25,8 +25,8 @@ function couponBody(v) {
 
 export async function viewCoupons() {
   const today = new Date();
-  const from = new Date(today.getTime() - 29 * 86400000).toISOString().slice(0, 10);
-  const to = today.toISOString().slice(0, 10);
+  const from = storeDay(new Date(today.getTime() - 29 * 86400000));  // business days of the store
+  const to = storeDay(today);
   const [{ coupons }, earned] = await Promise.all([api("/api/v1/admin/coupons"),
     api(`/api/v1/admin/reports/coupons?from=${from}&to=${to}`)]);
   const recent = new Map(earned.coupons.map((c) => [c.id, c]));

@@ -3,13 +3,11 @@
 // view opens, so the chart library is loaded only by those who read reports.
 import { el, fmt, yuan } from "../dom.js";
 import { init } from "../vendor/echarts.js";
-import { T, api, can, failed, state } from "./core.js";
+import { T, api, can, failed, storeDay } from "./core.js";
 
 const COLORS = ["#ff6a00", "#1664ff", "#18a058", "#f0a020", "#8a4dff", "#d03050", "#14b8c4"];
 let charts = [];
 
-// Today in the store's time zone, as YYYY-MM-DD (the en-CA format is ISO).
-const storeDay = (tz, date = new Date()) => new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(date);
 const shiftDay = (day, n) => {
   const d = new Date(`${day}T12:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
@@ -187,8 +185,7 @@ export async function viewReports(mode = "daily") {
     const { viewCoupons } = await import("./coupons.js");
     return [el("h2", {}, T.reports), tabs(mode), ...await viewCoupons()];
   }
-  const tz = state.session.store.timezone || "Asia/Shanghai";
-  const today = storeDay(tz);
+  const today = storeDay();
   const body = el("div", { class: "report-body" });
   const isRange = mode === "range";
   const inputs = isRange
