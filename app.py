@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -120,33 +121,18 @@ def _behind_proxies(app: Flask) -> None:
 def _reconcile_in_background(app: Flask) -> None:
     """Each server process asks WeChat Pay about unsettled payments every RECONCILE_SECONDS.
 
-    Started with the first request, so it runs in the worker, after gunicorn forks. Crediting
-    and closing are idempotent, so several processes doing it at once do no harm.
+    Crediting and closing are idempotent, so several processes doing it at once do no harm.
     """
     seconds = app.config["RECONCILE_SECONDS"]
     if seconds <= 0 or app.config.get("TESTING"):
         return
-    started = False
 
-    @app.before_request
-    def _start_reconciler() -> None:
-        nonlocal started
-        if started:
-            return
-        started = True
-        from kds import socketio
-        from services.payments import reconcile
+    def reconcile() -> None:
+        from services.payments import reconcile as run
 
-        def loop() -> None:
-            while True:
-                socketio.sleep(seconds)
-                try:
-                    with app.app_context():
-                        reconcile()
-                except Exception:  # a failing WeChat must not end the loop
-                    logging.getLogger(__name__).exception("payment reconcile failed")
+        run()
 
-        socketio.start_background_task(loop)
+    _every(app, seconds, reconcile, "payment reconcile failed")
 
 
 def _codepay_in_background(app: Flask) -> None:
@@ -156,26 +142,37 @@ def _codepay_in_background(app: Flask) -> None:
     provider per payment and interval, and crediting is a conditional UPDATE."""
     if not app.config["CODEPAY_WORKER"] or app.config.get("TESTING"):
         return
-    every = min(float(app.config["CODEPAY_POLL_SECONDS"]), 1.0)
+
+    def poll() -> None:
+        from services.codepay import poll_once
+
+        poll_once()
+
+    _every(app, min(float(app.config["CODEPAY_POLL_SECONDS"]), 1.0), poll, "payment code poll failed")
+
+
+def _every(app: Flask, seconds: float, work: Callable[[], None], failure: str) -> None:
+    """Run ``work`` every ``seconds`` in a background task of this process, started with the
+    first request (so in the worker, after gunicorn forks). A failure is logged and the loop goes
+    on; the database session is put back after each round."""
     started = False
 
     @app.before_request
-    def _start_codepay_poller() -> None:
+    def _start() -> None:
         nonlocal started
         if started:
             return
         started = True
         from kds import socketio
-        from services.codepay import poll_once
 
         def loop() -> None:
             while True:
-                socketio.sleep(every)
+                socketio.sleep(seconds)
                 try:
                     with app.app_context():
-                        poll_once()
+                        work()
                 except Exception:  # a failing provider must not end the loop
-                    logging.getLogger(__name__).exception("payment code poll failed")
+                    logging.getLogger(__name__).exception(failure)
                 finally:
                     with app.app_context():
                         db.session.remove()

@@ -64,16 +64,20 @@ def sandbox_identity(instance: Path) -> dict[str, str]:
     return ident
 
 
-def sandbox_defaults(instance: Path, public_base_url: str) -> dict[str, str]:
-    """Values the WECHAT_* settings take in sandbox mode when the environment sets none."""
-    ident = sandbox_identity(instance)
-    folder = instance / "wechat-sandbox"
-    files = {"merchant_key.pem": ident["merchant_key"], "wechatpay_public_key.pem": ident["platform_pub"]}
+def _key_files(folder: Path, files: dict[str, str]) -> None:
+    """The sandbox's keys as the files the *_FILE settings name (written once, owner-only)."""
     for name, text in files.items():
         path = folder / name
         if not path.exists():
             path.write_text(text)
             path.chmod(0o600)
+
+
+def sandbox_defaults(instance: Path, public_base_url: str) -> dict[str, str]:
+    """Values the WECHAT_* settings take in sandbox mode when the environment sets none."""
+    ident = sandbox_identity(instance)
+    folder = instance / "wechat-sandbox"
+    _key_files(folder, {"merchant_key.pem": ident["merchant_key"], "wechatpay_public_key.pem": ident["platform_pub"]})
     return {
         "WECHAT_APPID": ident["appid"],
         "WECHAT_SECRET": ident["secret"],
@@ -140,12 +144,7 @@ def alipay_sandbox_defaults(instance: Path, public_base_url: str) -> dict[str, s
     """Values the ALIPAY_* settings take in sandbox mode when the environment sets none."""
     ident = alipay_sandbox_identity(instance)
     folder = instance / "alipay-sandbox"
-    files = {"app_private_key.pem": ident["app_key"], "alipay_public_key.pem": ident["alipay_pub"]}
-    for name, text in files.items():
-        path = folder / name
-        if not path.exists():
-            path.write_text(text)
-            path.chmod(0o600)
+    _key_files(folder, {"app_private_key.pem": ident["app_key"], "alipay_public_key.pem": ident["alipay_pub"]})
     return {
         "ALIPAY_APPID": ident["appid"],
         "ALIPAY_SELLER_ID": ident["seller_id"],
