@@ -16,7 +16,9 @@ class Payment(Base):
     # and the reports (a store's payments of a day).
     __table_args__ = (UniqueConstraint("store_id", "client_key"),
                       Index("ix_payments_status_created", "status", "created_at"),
-                      Index("ix_payments_store_paid", "store_id", "paid_at"))
+                      Index("ix_payments_store_paid", "store_id", "paid_at"),
+                      # the payment-code pollers' every-second read: paying, or a reversal pending
+                      Index("ix_payments_reversal", "reversal"))
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     table_session_id: Mapped[int] = mapped_column(ForeignKey("table_sessions.id"), index=True)
