@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from domain.checkout import order_share
 from domain.errors import InvalidState, NotFound, ValidationFailed
 from domain.money import format_fen
+from domain.payment_state import IN_FLIGHT
 from domain.pricing import service_charge
 from models import Discount, Order, OrderItem, Payment, TableSession
 
@@ -70,7 +71,13 @@ def order_amount(db: Session, check: TableSession, order: Order, free: int) -> i
         .where(Discount.table_session_id == check.id).group_by(OrderItem.order_id)
     )}
     nets = {row.id: max(int(row.total) - line_off.get(row.id, 0), 0) for row in unpaid}
-    return order_share(nets[order.id], sum(nets.values()), free)
+    # An order's own payment still being made (created, not yet marked paying) is in ``free``'s
+    # in-flight money *and* the order among the unpaid: count it once, or a table-mate paying
+    # another order at that moment would be asked for only part of it. Never more than is free.
+    held = db.execute(select(func.coalesce(func.sum(Payment.amount), 0)).where(
+        Payment.table_session_id == check.id, Payment.order_id.in_(list(nets)), Payment.status.in_(IN_FLIGHT))
+    ).scalar_one()
+    return min(order_share(nets[order.id], sum(nets.values()), free + int(held)), free)
 
 
 def orders_owing_nothing(db: Session, check: TableSession, free: int) -> list[Order]:
