@@ -164,15 +164,20 @@ export function route() {
   load(() => VIEWS[view](...rest));
 }
 
-// Render a view: a loading line first, an error with a retry if it fails.
+// Render a view: a loading line first, an error with a retry if it fails. Only the newest load
+// may fill the page: a slower earlier view (the first view after sign-in, a tab left at once)
+// never overwrites the one the person went to.
+let loads = 0;
 export async function load(render) {
   const main = $("view");
+  const mine = ++loads;
   main.replaceChildren(el("p", { class: "state" }, T.loading));
   try {
     const nodes = await render();
+    if (mine !== loads) return;
     main.replaceChildren(...[].concat(nodes));
   } catch (err) {
-    if (err.status === 401) return;
+    if (err.status === 401 || mine !== loads) return;
     main.replaceChildren(el("p", { class: "state err" }, err.message || T.load_failed, " ",
       el("button", { type: "button", class: "btn small", onclick: () => load(render) }, T.retry)));
   }
