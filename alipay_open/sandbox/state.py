@@ -3,10 +3,11 @@ keys, so any number of app processes share it (as the WeChat sandbox's does)."""
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from config.sandbox_state import state_transaction
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pay_codes (auth_code TEXT PRIMARY KEY, user TEXT NOT NULL, buyer_id TEXT NOT NULL,
@@ -25,8 +26,6 @@ _COLUMNS = (
     ("pay_codes", "faults", "TEXT NOT NULL DEFAULT '{}'"),
     ("trades", "wait_seconds", "REAL"),
 )
-_init_lock = threading.Lock()
-_initialised: set[str] = set()
 
 
 def _add_columns(conn: sqlite3.Connection) -> None:
@@ -39,27 +38,14 @@ def _add_columns(conn: sqlite3.Connection) -> None:
                     raise
 
 
+def _init(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.executescript(_SCHEMA)
+    _add_columns(conn)
+
+
 @contextmanager
 def connect(instance_path: str, write: bool = True) -> Iterator[sqlite3.Connection]:
-    """One transaction: a writer takes the lock at once (no upgrade deadlocks between processes);
-    a reader in WAL mode never waits for writers."""
-    path = Path(instance_path) / "alipay-sandbox" / "state.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    try:
-        with _init_lock:
-            if str(path) not in _initialised:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.executescript(_SCHEMA)
-                _add_columns(conn)
-                _initialised.add(str(path))
-        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+    """One transaction on the Alipay sandbox's state (config.sandbox_state)."""
+    with state_transaction(Path(instance_path) / "alipay-sandbox" / "state.db", _init, write) as conn:
         yield conn
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    finally:
-        conn.close()

@@ -7,10 +7,11 @@ its orders: a demo's payments still waiting can be queried after an upgrade.
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from config.sandbox_state import state_transaction
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS login_codes (code TEXT PRIMARY KEY, openid TEXT NOT NULL,
@@ -36,8 +37,6 @@ _COLUMNS = (
     ("pay_refunds", "success_time", "TEXT"),
     ("pay_orders", "auth_code", "TEXT"),
 )
-_init_lock = threading.Lock()
-_initialised: set[str] = set()
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -57,23 +56,6 @@ def _migrate(conn: sqlite3.Connection) -> None:
 
 @contextmanager
 def connect(instance_path: str, write: bool = True) -> Iterator[sqlite3.Connection]:
-    """One transaction: a writer takes the lock at once (no upgrade deadlocks); a reader in WAL
-    mode never waits for writers."""
-    path = Path(instance_path) / "wechat-sandbox" / "state.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    try:
-        with _init_lock:
-            if str(path) not in _initialised:
-                _migrate(conn)
-                _initialised.add(str(path))
-        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+    """One transaction on the WeChat sandbox's state (config.sandbox_state)."""
+    with state_transaction(Path(instance_path) / "wechat-sandbox" / "state.db", _migrate, write) as conn:
         yield conn
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    finally:
-        conn.close()
