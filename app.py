@@ -71,6 +71,7 @@ def _menu_in_front(app: Flask) -> None:
 
     from api.fastpath import MenuMiddleware
     from monitoring import logs, metrics
+    from services import menu_freshness
     from web import HSTS, SECURITY_HEADERS
 
     headers = [*SECURITY_HEADERS, *([HSTS] if app.config["PUBLIC_BASE_URL"].startswith("https://") else [])]
@@ -92,7 +93,9 @@ def _menu_in_front(app: Flask) -> None:
                                                "duration_ms": round(seconds * 1000, 2), "request_id": rid})
         return rid
 
-    app.wsgi_app = MenuMiddleware(app.wsgi_app, get_engine, headers, finish)  # type: ignore[method-assign]
+    menu_freshness.watch(db.engine)  # type: ignore[arg-type]  # set by db.init_app
+    app.wsgi_app = MenuMiddleware(app.wsgi_app, get_engine, headers, finish,  # type: ignore[method-assign]
+                                  app.config["MENU_FRESH_SECONDS"])
 
 
 class _NoQueryStrings(logging.Filter):

@@ -2,9 +2,10 @@
 
 At the rush every phone at every table asks for the menu. ``services.menu`` keeps the answer
 encoded and compressed per menu version and live stock (``api.prepared``); when the one query
-that checks it finds it current, this middleware answers from it without a Flask request. On a
-miss (first request, a changed menu, any query string) the request goes on to the route, which
-builds the answer and keeps it. The caller (app.py) supplies what every answer carries (security
+that checks it finds it current, or such a check began less than ``MENU_FRESH_SECONDS`` ago with
+no write of this process since (``services.menu_freshness``), this middleware answers from it
+without a Flask request. On a miss (first request, a changed menu, any query string) the request
+goes on to the route, which builds the answer and keeps it. The caller (app.py) supplies what every answer carries (security
 headers) and how an answer is counted and logged (monitoring's histogram and request line).
 """
 from __future__ import annotations
@@ -27,8 +28,9 @@ Finish = Callable[["WSGIEnvironment", str, int, float], str]
 
 class MenuMiddleware:
     def __init__(self, app: WSGIApplication, engine: Callable[[], Any], headers: list[tuple[str, str]],
-                 finish: Finish) -> None:
+                 finish: Finish, fresh_for: float = 0.0) -> None:
         self.app, self.engine, self.headers, self.finish = app, engine, headers, finish
+        self.fresh_for = fresh_for  # seconds a checked answer is served again unchecked (services.menu_freshness)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         found = None
@@ -37,7 +39,7 @@ class MenuMiddleware:
         if found is None:
             return self.app(environ, start_response)
         started = time.perf_counter()
-        prepared = menu.cached_answer(int(found[1]), self.engine())
+        prepared = menu.cached_answer(int(found[1]), self.engine(), self.fresh_for)
         if prepared is None:
             return self.app(environ, start_response)
         status, headers, body = prepared.answer(environ.get("HTTP_ACCEPT_ENCODING"), environ.get("HTTP_IF_NONE_MATCH"))

@@ -97,6 +97,9 @@ class Settings:
     WRITE_SLOTS: int = 0
     WRITE_QUEUE: int = 16
     WRITE_WAIT_SECONDS: float = 0.5
+    # The diner's menu: seconds a kept answer is served again without its freshness query. Writes of
+    # this process end the window at once; another process's are seen at most this late (0: never kept).
+    MENU_FRESH_SECONDS: float = 0.2
     METRICS_TOKEN: str = ""  # set: /metrics needs "Authorization: Bearer <token>"; unset: loopback callers only
     SENTRY_DSN: str = ""  # set: errors go to Sentry (no personal data; the same redaction as the logs)
     SEQ_ANNOUNCE_SECONDS: int = 3  # how often each process tells its screens every station's latest seq; 0: never

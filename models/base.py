@@ -3,7 +3,8 @@
 One engine per app. SQLite is the embedded default: it allows one writer at a time, and under
 gevent its busy-wait would block the whole event loop, so the pool holds a single connection
 and greenlets queue for it cooperatively; every transaction starts with ``BEGIN IMMEDIATE`` so
-a reader never has to upgrade to a writer mid-transaction. MariaDB gets a normal pool.
+a reader never has to upgrade to a writer mid-transaction (a connection opened for one SELECT,
+``execution_options(lone_read=True)``, begins none). MariaDB gets a normal pool.
 """
 from __future__ import annotations
 
@@ -92,7 +93,11 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A connection that runs one SELECT (``lone_read``: the menu's freshness check) needs
+            # no transaction, the statement is its own snapshot; BEGIN IMMEDIATE would take the
+            # write lock for it, and wait behind another process's writer.
+            if not conn.get_execution_options().get("lone_read"):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(

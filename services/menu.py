@@ -1,6 +1,7 @@
 """Reading the menu: for diners (categories with items) and for pricing (plain values)."""
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from domain.errors import NotFound
 from domain.pricing import MenuGroup, MenuItem, MenuOption
 from models import Category, Item, OptionGroup, Store, db
-from services import audit, sellout
+from services import audit, menu_freshness, sellout
 from services.scoping import owned
 from services.uow import Outgoing, Tx, reading, transaction
 
@@ -83,32 +84,44 @@ def menu_payload(store_id: int, dump: Dump) -> dict[str, Any]:
     return _overlay(store_id, version, live, dump)
 
 
-def cached_answer(store_id: int, engine: Engine) -> Any | None:
-    """The answer ``menu_answer`` kept for this store, if it is still current (one query, no
-    app context needed); None when there is none or it is out of date."""
+def cached_answer(store_id: int, engine: Engine, fresh_for: float = 0.0) -> Any | None:
+    """The answer ``menu_answer`` kept for this store, if it is still current; None when there is
+    none or it is out of date. Within ``fresh_for`` seconds of a check that found it current (and
+    no write of this process since: ``services.menu_freshness``) without a query; otherwise with
+    one query on a connection of its own (no app context needed)."""
     hit = _ANSWERS.get(store_id)
     if hit is None:
         return None
+    if menu_freshness.fresh(store_id, fresh_for):
+        return hit[1]
+    began, generation = time.monotonic(), menu_freshness.generation()
     try:
-        with engine.connect() as conn:  # not the ORM session: half the cost, and no app context needed
+        # not the ORM session: half the cost, and no app context; one SELECT needs no transaction
+        with engine.connect().execution_options(lone_read=True) as conn:
             version, live = _live(store_id, conn)
     except NotFound:
         return None
-    return hit[1] if hit[0] == (version, *live.items()) else None
+    if hit[0] != (version, *live.items()):
+        return None
+    if _ANSWERS.get(store_id) is hit:  # not replaced while the check ran
+        menu_freshness.checked(store_id, began, generation)
+    return hit[1]
 
 
 def menu_answer(store_id: int, dump: Dump, encode: Callable[[dict[str, Any]], T]) -> T:
     """``encode(menu_payload(...))``, kept while neither the menu version nor any item's stock or
     sold-out changes: the one query of ``menu_payload`` and nothing else per request."""
+    began, generation = time.monotonic(), menu_freshness.generation()
     with reading() as db_:
         version, live = _live(store_id, db_)
     key = (version, *live.items())
     hit = _ANSWERS.get(store_id)
     if hit is not None and hit[0] == key:
         answer: T = hit[1]
-        return answer
-    answer = encode(_overlay(store_id, version, live, dump))
-    _keep(_ANSWERS, store_id, (key, answer))
+    else:
+        answer = encode(_overlay(store_id, version, live, dump))
+        _keep(_ANSWERS, store_id, (key, answer))
+    menu_freshness.checked(store_id, began, generation)
     return answer
 
 
