@@ -6,15 +6,18 @@ import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = 1
-# gunicorn's gevent worker, WebSockets through simple-websocket (Socket.IO's "threading" mode,
-# its threads patched into greenlets). bench/kds_rush.py chose it over gevent-websocket's worker:
-# p99 order-to-screen 102 ms against 225 ms at 50 screens, for 78 KiB per idle socket against 60
-# (bench/idle_sockets.py, 5,000 sockets on one process: 78.7 against 60.0 KiB).
-# GUNICORN_WORKER=geventwebsocket.gunicorn.workers.GeventWebSocketWorker (and an empty
-# SOCKETIO_ASYNC_MODE) switches back.
+# gunicorn's gevent worker; WebSockets read in each connection's own greenlet (kds/websocket.py,
+# Socket.IO's "gevent" mode). Measured on 2026-12-03 (README "Benchmarks"): an idle /kds socket
+# took 79 KiB through simple-websocket (Socket.IO's "threading" mode: a reader thread per socket)
+# and 180 KiB when the client asks for permessage-deflate as browsers do; order → screen at 50
+# screens was the same either way. SOCKETIO_ASYNC_MODE=threading goes back to simple-websocket;
+# GUNICORN_WORKER=geventwebsocket.gunicorn.workers.GeventWebSocketWorker serves HTTP with gevent's
+# pywsgi instead (no gunicorn access log).
 worker_class = os.environ.get("GUNICORN_WORKER", "gevent")
 if worker_class == "gevent":
-    os.environ.setdefault("SOCKETIO_ASYNC_MODE", "threading")
+    os.environ.setdefault("SOCKETIO_ASYNC_MODE", "gevent")
+# gevent keeps each greenlet's spawning stack and parent for debugging: ~5 KiB per idle socket.
+os.environ.setdefault("GEVENT_TRACK_GREENLET_TREE", "0")
 # Every open socket (kitchen screens, phones, keep-alive clients) is one: 5,000 idle screens fit beside the traffic.
 worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "10000"))
 # gunicorn's most: longer request lines get its HTML 414; up to this the app answers 414 in JSON

@@ -5,8 +5,9 @@ encoded and compressed per menu version and live stock (``api.prepared``); when 
 that checks it finds it current, or such a check began less than ``MENU_FRESH_SECONDS`` ago with
 no write of this process since (``services.menu_freshness``), this middleware answers from it
 without a Flask request. On a miss (first request, a changed menu, any query string) the request
-goes on to the route, which builds the answer and keeps it. The caller (app.py) supplies what every answer carries (security
-headers) and how an answer is counted and logged (monitoring's histogram and request line).
+goes on to the route, which builds the answer and keeps it. The caller (app.py) supplies what
+every answer carries (security headers) and how an answer is counted and logged (monitoring's
+histogram and request line).
 """
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from flask_socketio import SocketIO
 from kds import connections, namespaces, packet_json, pages
 from kds.namespaces import disconnect_device, sweep_everywhere
 from kds.rooms import device_room, kds_room, kds_store_room, staff_room, store_tables_room, table_room
+from kds.websocket import GeventWebSocketWSGI
 from services.uow import Outgoing, subscribe
 
 socketio = SocketIO()
@@ -50,6 +51,8 @@ def init_app(app: Flask) -> None:
     if app.config.get("SOCKETIO_ASYNC_MODE"):
         kwargs["async_mode"] = app.config["SOCKETIO_ASYNC_MODE"]
     socketio.init_app(app, **kwargs)
+    if socketio.server.eio.async_mode == "gevent":  # WebSockets read in their own greenlet (kds/websocket.py)
+        socketio.server.eio._async = {**socketio.server.eio._async, "websocket": GeventWebSocketWSGI}
     connections.install(app, socketio)
     namespaces.register(socketio)
     subscribe(publish)
