@@ -1,12 +1,14 @@
 """Memory per idle kitchen socket: one server process holding ``--sockets`` screens on ``/kds``.
 
-    python bench/idle_sockets.py [--sockets 5000] [--worker both|simple|geventws]
+    python bench/idle_sockets.py [--sockets 5000] [--worker all|shipped|simple|geventws] [--deflate]
 
-For each WebSocket worker (gunicorn's gevent worker with simple-websocket, as shipped, and
-gevent-websocket's worker) it starts one process on a temporary SQLite database, opens the
-sockets from a separate client process (gevent, raw Engine.IO over websocket-client: each joins
-``/kds`` with the cook's token and answers pings), and reads the worker's resident memory
-before and after. Target (issue #14): ≤ 64 KiB per socket at 5,000 per process.
+For each way of serving WebSockets (as shipped: gunicorn's gevent worker reading each socket in
+its own greenlet; ``simple``: the same worker with simple-websocket; gevent-websocket's worker)
+it starts one process on a temporary SQLite database, opens the sockets from a separate client
+process (gevent, raw Engine.IO over websocket-client: each joins ``/kds`` with the cook's token
+and answers pings), and reads the worker's resident memory before and after. ``--deflate``:
+the clients ask for permessage-deflate, as browsers do (wsproto), so a server that accepts it
+keeps compression state per socket. Target (issue #14): ≤ 64 KiB per socket at 5,000 per process.
 """
 from __future__ import annotations
 
@@ -18,39 +20,25 @@ import time
 from pathlib import Path
 
 WORKERS = {
-    "simple": {},  # gunicorn.conf.py's default: gevent worker, simple-websocket
+    "shipped": {},  # gunicorn.conf.py's default: gevent worker, WebSockets read in their greenlets (kds/websocket.py)
+    "simple": {"SOCKETIO_ASYNC_MODE": "threading"},  # the same worker with simple-websocket
     "geventws": {"GUNICORN_WORKER": "geventwebsocket.gunicorn.workers.GeventWebSocketWorker",
                  "SOCKETIO_ASYNC_MODE": ""},
 }
 
 
-def client(url: str, token: str, count: int) -> None:
+def client(url: str, token: str, count: int, deflate: bool = False) -> None:
     """Open ``count`` screens and keep them alive until stdin closes (runs in its own process)."""
     from gevent import monkey
 
     monkey.patch_all()
     import gevent
-    import websocket
 
-    joined = []
-
-    def screen() -> None:
-        ws = websocket.create_connection(url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket",
-                                         timeout=60)
-        ws.recv()  # the Engine.IO open packet
-        ws.send('40/kds,{"token":"' + token + '"}')
-        while True:
-            msg = ws.recv()
-            if msg.startswith("40/kds"):
-                joined.append(1)
-            elif msg.startswith("44"):
-                raise SystemExit(f"refused: {msg}")
-            elif msg == "2":
-                ws.send("3")
-
+    joined: list[int] = []
+    screen = _deflate_screen if deflate else _screen
     greenlets = []
     for i in range(count):
-        greenlets.append(gevent.spawn(screen))
+        greenlets.append(gevent.spawn(screen, url, token, joined))
         if i % 100 == 99:
             gevent.sleep(0.05)
     deadline = time.time() + 300
@@ -59,6 +47,54 @@ def client(url: str, token: str, count: int) -> None:
     print(f"ready {len(joined)}", flush=True)
     gevent.get_hub().threadpool.spawn(sys.stdin.read).get()
     gevent.killall(greenlets, block=False)
+
+
+def _screen(url: str, token: str, joined: list[int]) -> None:
+    import websocket
+
+    ws = websocket.create_connection(url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket",
+                                     timeout=60)
+    ws.recv()  # the Engine.IO open packet
+    ws.send('40/kds,{"token":"' + token + '"}')
+    while True:
+        msg = ws.recv()
+        if msg.startswith("40/kds"):
+            joined.append(1)
+        elif msg.startswith("44"):
+            raise SystemExit(f"refused: {msg}")
+        elif msg == "2":
+            ws.send("3")
+
+
+def _deflate_screen(url: str, token: str, joined: list[int]) -> None:
+    """As ``_screen``, offering permessage-deflate in the handshake as a browser does."""
+    import socket
+
+    from wsproto import ConnectionType, WSConnection
+    from wsproto.events import Ping, RejectConnection, Request, TextMessage
+    from wsproto.extensions import PerMessageDeflate
+
+    host, port = url.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=60)
+    ws = WSConnection(ConnectionType.CLIENT)
+    sock.sendall(ws.send(Request(host=host, target="/socket.io/?EIO=4&transport=websocket",
+                                 extensions=[PerMessageDeflate()])))
+    while data := sock.recv(65536):
+        ws.receive_data(data)
+        for event in ws.events():
+            if isinstance(event, RejectConnection):
+                raise SystemExit("refused")
+            if isinstance(event, Ping):
+                sock.sendall(ws.send(event.response()))
+            elif isinstance(event, TextMessage):
+                if event.data.startswith("0{"):  # the Engine.IO open packet
+                    sock.sendall(ws.send(TextMessage(data='40/kds,{"token":"' + token + '"}')))
+                elif event.data.startswith("40/kds"):
+                    joined.append(1)
+                elif event.data.startswith("44"):
+                    raise SystemExit(f"refused: {event.data}")
+                elif event.data == "2":
+                    sock.sendall(ws.send(TextMessage(data="3")))
 
 
 def rss_kib(pid: int) -> int:
@@ -77,7 +113,7 @@ def worker_pid(master: int) -> int:
     raise LookupError("no worker")
 
 
-def measure(kind: str, sockets: int) -> tuple[float, int]:
+def measure(kind: str, sockets: int, deflate: bool) -> tuple[float, int]:
     import requests
 
     from bench.common import bench_env, prepare_demo
@@ -93,13 +129,14 @@ def measure(kind: str, sockets: int) -> tuple[float, int]:
         cook = requests.post(f"{base}/api/v1/staff/login", timeout=10,
                              json={"store": "demo", "username": "cook", "password": "cook-demo-pass"}).json()["token"]
         pid = worker_pid(proc.pid)
-        warm = subprocess.Popen([sys.executable, __file__, "--client", base, cook, "50"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, text=True)
+        flags = ["--deflate"] if deflate else []
+        warm = subprocess.Popen([sys.executable, __file__, "--client", base, cook, "50", *flags],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert warm.stdout is not None and warm.stdin is not None
         warm.stdout.readline()  # the code paths of a socket's life loaded once
         time.sleep(1)
         before = rss_kib(pid)
-        many = subprocess.Popen([sys.executable, __file__, "--client", base, cook, str(sockets)],
+        many = subprocess.Popen([sys.executable, __file__, "--client", base, cook, str(sockets), *flags],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert many.stdout is not None and many.stdin is not None
         ready = int(many.stdout.readline().split()[1])
@@ -116,16 +153,18 @@ def measure(kind: str, sockets: int) -> tuple[float, int]:
 
 def main() -> None:
     if sys.argv[1:2] == ["--client"]:
-        client(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        client(sys.argv[2], sys.argv[3], int(sys.argv[4]), deflate="--deflate" in sys.argv[5:])
         return
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sockets", type=int, default=5000)
-    parser.add_argument("--worker", choices=["both", *WORKERS], default="both")
+    parser.add_argument("--worker", choices=["all", *WORKERS], default="all")
+    parser.add_argument("--deflate", action="store_true", help="clients ask for permessage-deflate, as browsers do")
     args = parser.parse_args()
-    print(f"idle /kds sockets on one process (target ≤ 64 KiB each at {args.sockets})")
-    for kind in WORKERS if args.worker == "both" else [args.worker]:
-        per, ready = measure(kind, args.sockets)
+    print(f"idle /kds sockets on one process (target ≤ 64 KiB each at {args.sockets})"
+          + (", clients asking for permessage-deflate" if args.deflate else ""))
+    for kind in WORKERS if args.worker == "all" else [args.worker]:
+        per, ready = measure(kind, args.sockets, args.deflate)
         print(f"  {kind:9} {ready:5d} sockets joined: {per:5.1f} KiB each (worker RSS growth / sockets)"
               f"   {'meets' if per <= 64 and ready == args.sockets else 'misses'} the target")
 

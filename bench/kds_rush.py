@@ -2,11 +2,12 @@
 every screen, memory per connection, and a bare Socket.IO call on the same server in the same run.
 
     python bench/kds_rush.py [--screens 50] [--seconds 60] [--rate 10] [--idle 500]
-                             [--worker geventwebsocket|gevent]
+                             [--worker gevent|simple-websocket|geventwebsocket]
 
-``--worker gevent`` serves WebSockets through simple-websocket on gunicorn's plain gevent
-worker instead of gevent-websocket's worker; run both to compare. Talks only to 127.0.0.1 and
-stops by itself.
+``--worker gevent`` is as shipped (gunicorn's gevent worker, WebSockets read in their own
+greenlets: kds/websocket.py); ``simple-websocket`` serves them through simple-websocket on the
+same worker, ``geventwebsocket`` on gevent-websocket's worker; run them to compare. Talks only
+to 127.0.0.1 and stops by itself.
 """
 from __future__ import annotations
 
@@ -27,10 +28,12 @@ from bench.common import bench_env, diner_session, order_body, prepare_demo  # n
 from bench.order_to_screen import measure_echo, pct  # noqa: E402
 from tests.servers import free_port, start_gunicorn, stop  # noqa: E402
 
-WORKERS = {"geventwebsocket": "geventwebsocket.gunicorn.workers.GeventWebSocketWorker", "gevent": "gevent"}
-# On the plain gevent worker, WebSockets go through simple-websocket: Socket.IO's "threading"
-# mode, whose threads gevent has patched into greenlets.
-ASYNC_MODES = {"geventwebsocket": "", "gevent": "threading"}
+WORKERS = {"geventwebsocket": "geventwebsocket.gunicorn.workers.GeventWebSocketWorker", "gevent": "gevent",
+           "simple-websocket": "gevent"}
+# gevent: as shipped, gunicorn's gevent worker with WebSockets read in their own greenlets
+# (kds/websocket.py); simple-websocket: the same worker with Socket.IO's "threading" mode, whose
+# threads gevent has patched into greenlets.
+ASYNC_MODES = {"geventwebsocket": "", "gevent": "gevent", "simple-websocket": "threading"}
 
 
 def rss_kib(pid: int) -> int:
