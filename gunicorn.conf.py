@@ -7,10 +7,10 @@ import os
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = 1
 # gunicorn's gevent worker; WebSockets read in each connection's own greenlet (kds/websocket.py,
-# Socket.IO's "gevent" mode). Measured on 2026-12-03 (README "Benchmarks"): an idle /kds socket
-# took 79 KiB through simple-websocket (Socket.IO's "threading" mode: a reader thread per socket)
-# and 180 KiB when the client asks for permessage-deflate as browsers do; order → screen at 50
-# screens was the same either way. SOCKETIO_ASYNC_MODE=threading goes back to simple-websocket;
+# Socket.IO's "gevent" mode). Measured on 2026-12-03 (README "Benchmarks", bench/idle_sockets.py):
+# an idle /kds socket took 79 KiB at 5,000 through simple-websocket (Socket.IO's "threading" mode:
+# a reader thread per socket), and 176 KiB when the client asks for permessage-deflate as browsers
+# do, against 49 KiB here; order → screen at 50 screens (bench/kds_rush.py) was the same either way. SOCKETIO_ASYNC_MODE=threading goes back to simple-websocket;
 # GUNICORN_WORKER=geventwebsocket.gunicorn.workers.GeventWebSocketWorker serves HTTP with gevent's
 # pywsgi instead (no gunicorn access log).
 worker_class = os.environ.get("GUNICORN_WORKER", "gevent")

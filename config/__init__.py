@@ -32,7 +32,8 @@ class Settings:
     DATABASE_URL: str = ""
     REDIS_URL: str = ""
     SOCKETIO_CHANNEL: str = "diancan-socketio"  # Redis pub/sub channel shared by the processes
-    SOCKETIO_ASYNC_MODE: str = ""  # "" picks from the server; "threading" = simple-websocket under gevent
+    # "" picks from the server (gunicorn.conf.py sets "gevent": kds/websocket.py); "threading" = simple-websocket
+    SOCKETIO_ASYNC_MODE: str = ""
     PUBLIC_BASE_URL: str = ""
     SECRET_KEY: str = ""
     DATA_KEYS: str = ""
