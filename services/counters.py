@@ -1,14 +1,21 @@
 """Per-store gapless counters (see models.store.StoreCounter)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from typing import Any
+
+from sqlalchemy import Select, Update, func, select, update
 from sqlalchemy.orm import Session
 
 from models import StoreCounter
+from services.rows import core
 
 KITCHEN_SEQ = "kitchen_seq"
 ORDER_NUMBER = "order_number"
 ALL_COUNTERS = (KITCHEN_SEQ, ORDER_NUMBER)
+
+
+_COUNTERS = core(StoreCounter)  # Core: these statements skip the ORM's update machinery
+_T = _COUNTERS.c
 
 
 def next_value(db: Session, store_id: int, name: str) -> int:
@@ -17,21 +24,20 @@ def next_value(db: Session, store_id: int, name: str) -> int:
     MariaDB/MySQL hand the new value back through ``LAST_INSERT_ID(expr)`` (the OK packet's
     insert id), SQLite through ``RETURNING``; any other database reads it with a second query.
     """
-    where = (StoreCounter.store_id == store_id, StoreCounter.name == name)
-    dialect = db.get_bind().dialect.name
+    where = (_T.store_id == store_id, _T.name == name)
+    conn = db.connection()
+    dialect = conn.dialect.name
     if dialect == "sqlite":
-        value = db.execute(
-            update(StoreCounter).where(*where).values(value=StoreCounter.value + 1).returning(StoreCounter.value)
-            .execution_options(synchronize_session=False)
+        value = conn.execute(
+            update(_COUNTERS).where(*where).values(value=_T.value + 1).returning(_T.value)
         ).scalar_one_or_none()
         if value is None:
             raise LookupError(f"store {store_id} has no counter {name}")
         return int(value)
     mysql = dialect in ("mysql", "mariadb")
-    result = db.execute(
-        update(StoreCounter).where(*where)
-        .values(value=func.last_insert_id(StoreCounter.value + 1) if mysql else StoreCounter.value + 1)
-        .execution_options(synchronize_session=False)
+    result = conn.execute(
+        update(_COUNTERS).where(*where)
+        .values(value=func.last_insert_id(_T.value + 1) if mysql else _T.value + 1)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise LookupError(f"store {store_id} has no counter {name}")
@@ -49,10 +55,11 @@ def swap(db: Session, store_id: int, name: str, value: int) -> int:
     the assignment), multiplied by zero so it does not change what is written.
     """
     where = (StoreCounter.store_id == store_id, StoreCounter.name == name)
-    if db.get_bind().dialect.name in ("mysql", "mariadb"):
-        result = db.execute(
-            update(StoreCounter).where(*where).values(value=value + 0 * func.last_insert_id(StoreCounter.value))
-            .execution_options(synchronize_session=False)
+    conn = db.connection()
+    if conn.dialect.name in ("mysql", "mariadb"):
+        result = conn.execute(
+            update(_COUNTERS).where(_T.store_id == store_id, _T.name == name)
+            .values(value=value + 0 * func.last_insert_id(_T.value))  # Core, as in next_value
         )
         if result.rowcount == 1:  # type: ignore[attr-defined]  # matched (FOUND_ROWS), changed or not
             return int(result.lastrowid)  # type: ignore[attr-defined]
@@ -90,3 +97,25 @@ def current_value(db: Session, store_id: int, name: str) -> int:
 def create_counters(db: Session, store_id: int) -> None:
     for name in ALL_COUNTERS:
         db.add(StoreCounter(store_id=store_id, name=name, value=0))
+
+
+def left_after(db: Session, stmt: Update, first: tuple[Any, Any], column: Any, new_value: Any,
+               read_back: Select[Any]) -> int | None:
+    """Run ``stmt`` (an UPDATE of one row) setting ``first`` and then ``column = new_value``;
+    return the column's new value, or None when no row matched.
+
+    One statement on MariaDB/MySQL (the value leaves through ``LAST_INSERT_ID(expr)``: 0 is a
+    value here, the row count says whether it ran) and on SQLite (``RETURNING``); elsewhere
+    ``read_back`` reads it after.
+    """
+    conn = db.connection()
+    dialect = conn.dialect.name
+    if dialect in ("mysql", "mariadb"):
+        result = conn.execute(stmt.ordered_values(first, (column, func.last_insert_id(new_value))))
+        return int(result.lastrowid) if result.rowcount == 1 else None  # type: ignore[attr-defined]
+    if dialect == "sqlite":
+        value = conn.execute(stmt.ordered_values(first, (column, new_value)).returning(column)).scalar_one_or_none()
+        return None if value is None else int(value)
+    if conn.execute(stmt.ordered_values(first, (column, new_value))).rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return int(conn.execute(read_back).scalar_one())

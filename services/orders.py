@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -20,13 +20,17 @@ from domain.pricing import (
     service_charge,
     within_hours,
 )
-from models import Item, Order, OrderItem, StockSellout, Store, Table, TableSession, db, utcnow
-from services import audit, counters, ledger, seating, stock, tables
+from models import Item, Order, OrderItem, StockSellout, Table, TableSession, db, utcnow
+from services import audit, counters, ledger, printing, seating, stock, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
-from services.menu import announce_availability, menu_for_pricing, store_clock, store_day
+from services.menu import announce_availability, store_clock, store_day
+from services.menu_prices import priced_menu
+from services.rows import core, insert_new
+from services.stores import OrderRules
 from services.uow import Tx, reading, transaction
 
+_ITEMS = core(Item)  # Core: the stock UPDATE skips the ORM's update machinery
 REFUNDED = ("partially_refunded", "refunded")  # orders' payment states once money went back
 
 
@@ -57,27 +61,22 @@ def _take_stock(tx: Tx, store_id: int, priced: PricedOrder, limited: set[int]) -
     ``limited`` are the items that had a daily stock when the menu was read; the rest are
     unlimited and cost no query. The UPDATE that takes the last portion also sets sold_out
     (assigned first: MariaDB evaluates SET left to right, SQLite on the old row; both then
-    see the old stock).
+    see the old stock), and hands back what is left in the same statement (``counters.left_after``).
     """
     wanted: dict[int, int] = {}
     for line in priced.lines:
         if line.item_id in limited:
             wanted[line.item_id] = wanted.get(line.item_id, 0) + line.qty
     for item_id, qty in sorted(wanted.items()):  # fixed order: no lock-order deadlocks
-        result = tx.session.execute(
-            update(Item)
-            .where(Item.id == item_id, Item.store_id == store_id, Item.stock.is_not(None), Item.stock >= qty)
-            .ordered_values((Item.sold_out, case((Item.stock == qty, True), else_=Item.sold_out)),
-                            (Item.stock, Item.stock - qty))
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 0:  # type: ignore[attr-defined]
+        left = counters.left_after(
+            tx.session, update(_ITEMS).where(_ITEMS.c.id == item_id, _ITEMS.c.store_id == store_id,
+                                             _ITEMS.c.stock.is_not(None), _ITEMS.c.stock >= qty),
+            (_ITEMS.c.sold_out, case((_ITEMS.c.stock == qty, True), else_=_ITEMS.c.sold_out)),
+            _ITEMS.c.stock, _ITEMS.c.stock - qty, select(_ITEMS.c.stock).where(_ITEMS.c.id == item_id))
+        if left is None:
             name = next(ln.name for ln in priced.lines if ln.item_id == item_id)
             raise SoldOut("not enough {name} left", {"items": [f"item {item_id} short"]}, name=name)
-    if wanted:
-        for item_id in tx.session.execute(
-            select(Item.id).where(Item.id.in_(list(wanted)), Item.stock == 0)
-        ).scalars():
+        if left == 0:
             announce_availability(tx, store_id, item_id, sold_out=True, stock=0)
 
 
@@ -126,15 +125,18 @@ def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequ
     return order, True
 
 
-def record_round(tx: Tx, store: Store, table: Table | None, check: TableSession, who: Orderer, client_key: str,
-                 lines: list[LineRequest], remark: str, takeaway: bool = False) -> Order:
+def record_round(tx: Tx, store: OrderRules, table: Table | None, check: TableSession, who: Orderer,
+                 client_key: str, lines: list[LineRequest], remark: str, takeaway: bool = False) -> Order:
     """Price ``lines`` from the menu, take stock, number the round and add it to ``check``; it
     reaches the kitchen now (pay later) or once paid (pay first). Call with the table locked.
     A takeaway round also gets the day's next pickup number."""
-    menu = menu_for_pricing(tx.session, store.id, [ln.item_id for ln in lines])
+    if not store.has_printers:
+        printing.none_in_store(tx, store.id)
+    menu = priced_menu(tx.session, store, [ln.item_id for ln in lines])
     priced = price_order(menu, lines, store_clock(store))
     _within_limits(tx.session, store, check, priced)
-    stock.take_for_round(tx, store.id, priced)  # ingredients before dish stock (lock order: services/stock.py)
+    if store.has_recipes:  # ingredients before dish stock (lock order: services/stock.py)
+        stock.take_for_round(tx, store.id, priced)
     _take_stock(tx, store.id, priced, {i.id for i in menu.values() if i.stock is not None})
     # From here to commit the store's counters are locked: keep this stretch short.
     number = counters.next_value(tx.session, store.id, counters.ORDER_NUMBER)
@@ -152,14 +154,18 @@ def record_round(tx: Tx, store: Store, table: Table | None, check: TableSession,
     return order
 
 
-def _within_limits(db: Session, store: Store, check: TableSession, priced: PricedOrder) -> None:
+_O, _OI = core(Order).c, core(OrderItem).c
+_CHECK_SO_FAR = select(  # built once, run as Core: the check's total and portions so far
+    select(func.coalesce(func.sum(_O.total), 0))
+    .where(_O.table_session_id == bindparam("check_id"), _O.status != "cancelled").scalar_subquery(),
+    select(func.coalesce(func.sum(_OI.qty), 0)).join_from(core(OrderItem), core(Order), _O.id == _OI.order_id)
+    .where(_O.table_session_id == bindparam("check_id"), _OI.status != "cancelled").scalar_subquery(),
+)
+
+
+def _within_limits(db: Session, store: OrderRules, check: TableSession, priced: PricedOrder) -> None:
     """The store's portion caps and the ¥100,000 ceiling, for this round and the check it joins."""
-    check_total, check_portions = db.execute(select(
-        select(func.coalesce(func.sum(Order.total), 0))
-        .where(Order.table_session_id == check.id, Order.status != "cancelled").scalar_subquery(),
-        select(func.coalesce(func.sum(OrderItem.qty), 0)).join(Order, Order.id == OrderItem.order_id)
-        .where(Order.table_session_id == check.id, OrderItem.status != "cancelled").scalar_subquery(),
-    )).one()
+    check_total, check_portions = db.connection().execute(_CHECK_SO_FAR, {"check_id": check.id}).one()
     total = priced.total + service_charge(priced.total, store.service_charge_bp)
     portions = sum(line.qty for line in priced.lines)
     check_round(total, portions, int(check_total), int(check_portions),
@@ -175,20 +181,21 @@ def _set_total(order: Order, subtotal: int) -> None:
 def _new_order(tx: Tx, store_id: int, table: Table | None, check: TableSession, who: Orderer, client_key: str,
                number: int, priced: PricedOrder, remark: str, status: str, service_charge_bp: int,
                pickup_number: int | None = None) -> Order:
+    """The order and its lines, written with one INSERT each (``services.rows``): the returned
+    order is outside the session, read-only; a later change loads it again."""
     order = Order(store_id=store_id, table_session_id=check.id, table_id=table.id if table else None,
                   diner_id=who.diner_id, staff_id=who.staff_id, client_key=client_key, number=number, status=status,
                   payment_status="unpaid", remark=remark, created_at=utcnow(),
                   service_charge_bp=service_charge_bp, pickup_number=pickup_number)
     _set_total(order, priced.total)
-    order.items = [
-        OrderItem(store_id=store_id, item_id=ln.item_id, name=ln.name, station=ln.station, qty=ln.qty,
-                  options=ln.options_snapshot(), unit_price=ln.unit_price, line_total=ln.line_total,
-                  note=ln.note, status="new")
-        for ln in priced.lines
-    ]
     order.table = table
-    tx.session.add(order)
-    tx.session.flush()
+    insert_new(tx, [order])
+    order.items = list(insert_new(tx, [
+        OrderItem(store_id=store_id, order_id=order.id, item_id=ln.item_id, name=ln.name, station=ln.station,
+                  qty=ln.qty, options=ln.options_snapshot(), unit_price=ln.unit_price, line_total=ln.line_total,
+                  note=ln.note, status="new", void_reason=None, cancelled_by=None, payment_id=None)
+        for ln in priced.lines
+    ]))
     return order
 
 

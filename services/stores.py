@@ -1,11 +1,16 @@
-"""Creating stores (the tenant) with their counters and owner."""
+"""Creating stores (the tenant) with their counters and owner; what an order needs of its store."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, exists, select
+from sqlalchemy.orm import Session
 
 from domain.errors import Conflict
-from models import Staff, Station, Store
+from models import Printer, RecipeLine, Staff, Station, Store
 from services import counters
+from services.rows import core
 from services.staff import hash_password, normal_username
 from services.uow import transaction
 
@@ -28,3 +33,39 @@ def create_store(slug: str, name: str, owner_username: str, owner_password: str,
                              role="owner",
                              password_hash=hash_password(owner_password)))
     return store
+
+
+@dataclass(frozen=True)
+class OrderRules:
+    """What taking an order needs of its store, read in one narrow statement (``order_rules``):
+    its settings, its menu's version, and whether it has printers and recipes at all (a store
+    without either costs no query for them per order)."""
+
+    id: int
+    pay_mode: str
+    timezone: str
+    opens_at: str | None
+    closes_at: str | None
+    service_charge_bp: int
+    max_portions_round: int
+    max_portions_check: int
+    menu_version: int
+    created_at: datetime
+    has_printers: bool
+    has_recipes: bool
+
+
+_S = core(Store).c
+_RULES = select(
+    _S.id, _S.pay_mode, _S.timezone, _S.opens_at, _S.closes_at, _S.service_charge_bp, _S.max_portions_round,
+    _S.max_portions_check, _S.menu_version, _S.created_at,
+    exists().where(core(Printer).c.store_id == _S.id, core(Printer).c.deleted_at.is_(None)),
+    exists().where(core(RecipeLine).c.store_id == _S.id),
+).where(_S.id == bindparam("store_id"))
+
+
+def order_rules(db: Session, store_id: int) -> OrderRules | None:
+    row = db.connection().execute(_RULES, {"store_id": store_id}).one_or_none()
+    if row is None:
+        return None
+    return OrderRules(*row[:10], has_printers=bool(row[10]), has_recipes=bool(row[11]))

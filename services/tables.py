@@ -13,6 +13,7 @@ from domain.payment_state import IN_FLIGHT
 from domain.tokens import TokenInvalid
 from models import Payment, Store, Table, TableSession, db, utcnow
 from services.context import setting, signer
+from services.stores import OrderRules, order_rules
 from services.uow import reading
 
 
@@ -50,9 +51,9 @@ def resolve(token: str, db: Session | None = None, with_check: bool = True) -> R
     return ResolvedTable(store=store, table=table, check=open_check(db, table) if with_check else None)
 
 
-def resolve_locked(token: str, db: Session) -> tuple[Store, Table]:
-    """``resolve`` for a write: the table row is read and locked in one statement (the per-table
-    mutex of ``lock_table``), then its store. Raises NotFound as ``resolve`` does."""
+def resolve_locked(token: str, db: Session) -> tuple[OrderRules, Table]:
+    """``resolve`` for an order: the table row is read and locked in one statement (the per-table
+    mutex of ``lock_table``), then what the order needs of its store. Raises NotFound as ``resolve`` does."""
     try:
         claim = signer().parse_qr(token)
     except TokenInvalid as exc:
@@ -63,9 +64,9 @@ def resolve_locked(token: str, db: Session) -> tuple[Store, Table]:
     if (table is None or not table.active or table.qr_version != claim.version
             or not signer().verify_qr(claim, table.store_id)):
         raise NotFound("unknown table code")
-    store = db.get(Store, table.store_id)
-    assert store is not None
-    return store, table
+    rules = order_rules(db, table.store_id)
+    assert rules is not None
+    return rules, table
 
 
 def lapsed(keys: set[tuple[int, int]]) -> set[tuple[int, int]]:
