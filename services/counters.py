@@ -39,10 +39,10 @@ def next_value(db: Session, store_id: int, name: str) -> int:
         update(_COUNTERS).where(*where)
         .values(value=func.last_insert_id(_T.value + 1) if mysql else _T.value + 1)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise LookupError(f"store {store_id} has no counter {name}")
     if mysql:
-        return int(result.lastrowid)  # type: ignore[attr-defined]
+        return int(result.lastrowid)
     return int(db.execute(select(StoreCounter.value).where(*where)).scalar_one())
 
 
@@ -61,8 +61,8 @@ def swap(db: Session, store_id: int, name: str, value: int) -> int:
             update(_COUNTERS).where(_T.store_id == store_id, _T.name == name)
             .values(value=value + 0 * func.last_insert_id(_T.value))  # Core, as in next_value
         )
-        if result.rowcount == 1:  # type: ignore[attr-defined]  # matched (FOUND_ROWS), changed or not
-            return int(result.lastrowid)  # type: ignore[attr-defined]
+        if result.rowcount == 1:  # matched (FOUND_ROWS), changed or not
+            return int(result.lastrowid)
         db.add(StoreCounter(store_id=store_id, name=name, value=value))
         db.flush()
         return 0
@@ -112,10 +112,10 @@ def left_after(db: Session, stmt: Update, first: tuple[Any, Any], column: Any, n
     dialect = conn.dialect.name
     if dialect in ("mysql", "mariadb"):
         result = conn.execute(stmt.ordered_values(first, (column, func.last_insert_id(new_value))))
-        return int(result.lastrowid) if result.rowcount == 1 else None  # type: ignore[attr-defined]
+        return int(result.lastrowid) if result.rowcount == 1 else None
     if dialect == "sqlite":
         value = conn.execute(stmt.ordered_values(first, (column, new_value)).returning(column)).scalar_one_or_none()
         return None if value is None else int(value)
-    if conn.execute(stmt.ordered_values(first, (column, new_value))).rowcount != 1:  # type: ignore[attr-defined]
+    if conn.execute(stmt.ordered_values(first, (column, new_value))).rowcount != 1:
         return None
     return int(conn.execute(read_back).scalar_one())

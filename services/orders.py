@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 import models
 from domain import order_state
-from domain.errors import Conflict, Forbidden, InvalidState, NotFound, SoldOut, ValidationFailed
+from domain.errors import Conflict, Forbidden, InvalidState, NotFound, SoldOut, Unauthorized, ValidationFailed
 from domain.money import format_fen
 from domain.pricing import (
     LineRequest,
@@ -21,13 +21,13 @@ from domain.pricing import (
     within_hours,
 )
 from models import Item, Order, OrderItem, StockSellout, Table, TableSession, db, utcnow
-from services import audit, counters, ledger, printing, seating, stock, tables
+from services import audit, counters, diners, ledger, printing, seating, stock, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
 from services.menu import announce_availability, store_clock, store_day
 from services.menu_prices import priced_menu
 from services.rows import core, insert_new
-from services.stores import OrderRules
+from services.stores import OrderRules, order_rules, rules_with
 from services.uow import Tx, reading, transaction
 
 _ITEMS = core(Item)  # Core: the stock UPDATE skips the ORM's update machinery
@@ -101,40 +101,63 @@ def place_order(who: Orderer, table_token: str, client_key: str, lines: list[Lin
             return same_author(order, who, resolved.table.id), False
 
 
+_TS = core(TableSession).c
+# With the store's rules, in one statement: is the key taken, the table's open check, and does
+# the diner still exist (the route checked only the token's signature: ``api.auth.diner_signed``)
+_RULES_KEY_CHECK = rules_with(
+    select(core(Order).c.id).where(core(Order).c.store_id == bindparam("store_id"),
+                                   core(Order).c.client_key == bindparam("client_key")).scalar_subquery(),
+    select(_TS.id).where(_TS.store_id == bindparam("store_id"), _TS.table_id == bindparam("table_id"),
+                         _TS.status == "open").scalar_subquery(),
+    select(diners.ALIVE).where(diners.ALIVE == bindparam("diner_id")).scalar_subquery(),
+)
+
+
 def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequest] | None,
            remark: str) -> tuple[Order, bool]:
     with transaction() as tx:
         # The table lock serialises this table's cart and check, so the key check below cannot
         # race with a retry of the same round. Lock order everywhere: table, items, counters.
-        store, table = tables.resolve_locked(table_token, tx.session)
+        table = tables.resolve_locked(table_token, tx.session)
+        read = order_rules(tx.session, table.store_id, _RULES_KEY_CHECK, client_key=client_key, table_id=table.id,
+                           diner_id=who.diner_id)
+        assert read is not None
+        store, (found_id, check_id, diner_id) = read
+        if who.diner_id is not None and diner_id is None:  # forgotten since the token was issued
+            raise Unauthorized("invalid or expired token")
         if who.staff_id is not None and who.staff_store_id != store.id:
             raise Forbidden("this table belongs to another store")
-        found = existing_order(tx.session, store.id, client_key)
-        if found is not None:
+        if found_id is not None:
+            found = tx.session.get(Order, found_id)
+            assert found is not None
             return same_author(found, who, table.id), False
-        check = tables.open_or_create_check(tx.session, table)
         from_cart = lines is None
+        check = None
+        if check_id is None or from_cart:
+            check = tables.open_or_create_check(tx.session, table)
+            check_id = check.id
         if lines is None:
+            assert check is not None
             lines = cart_line_requests(tx.session, check)
         if who.staff_id is None and not within_hours(store_clock(store), store.opens_at, store.closes_at):
             raise InvalidState("the store takes orders from {opens} to {closes}", opens=store.opens_at or "00:00",
                                closes=store.closes_at or "24:00")
-        order = record_round(tx, store, table, check, who, client_key, lines, remark)
-        if from_cart:
+        order = record_round(tx, store, table, check_id, who, client_key, lines, remark)
+        if check is not None and from_cart:
             clear_cart(tx, check)
     return order, True
 
 
-def record_round(tx: Tx, store: OrderRules, table: Table | None, check: TableSession, who: Orderer,
+def record_round(tx: Tx, store: OrderRules, table: Table | None, check_id: int, who: Orderer,
                  client_key: str, lines: list[LineRequest], remark: str, takeaway: bool = False) -> Order:
-    """Price ``lines`` from the menu, take stock, number the round and add it to ``check``; it
+    """Price ``lines`` from the menu, take stock, number the round and add it to check ``check_id``; it
     reaches the kitchen now (pay later) or once paid (pay first). Call with the table locked.
     A takeaway round also gets the day's next pickup number."""
     if not store.has_printers:
         printing.none_in_store(tx, store.id)
     menu = priced_menu(tx.session, store, [ln.item_id for ln in lines])
     priced = price_order(menu, lines, store_clock(store))
-    _within_limits(tx.session, store, check, priced)
+    _within_limits(tx.session, store, check_id, priced)
     if store.has_recipes:  # ingredients before dish stock (lock order: services/stock.py)
         stock.take_for_round(tx, store.id, priced)
     _take_stock(tx, store.id, priced, {i.id for i in menu.values() if i.stock is not None})
@@ -145,7 +168,7 @@ def record_round(tx: Tx, store: OrderRules, table: Table | None, check: TableSes
     pickup_number = counters.next_daily(tx.session, store.id, "pickup", store_day(store)) if takeaway else None
     # pay_later: straight to the kitchen; pay_first: the kitchen sees it once it is paid.
     status = "accepted" if store.pay_mode == "pay_later" else "submitted"
-    order = _new_order(tx, store.id, table, check, who, client_key, number, priced, remark, status,
+    order = _new_order(tx, store.id, table, check_id, who, client_key, number, priced, remark, status,
                        store.service_charge_bp, pickup_number)
     if status == "accepted":
         send_to_kitchen(tx, order)
@@ -163,9 +186,9 @@ _CHECK_SO_FAR = select(  # built once, run as Core: the check's total and portio
 )
 
 
-def _within_limits(db: Session, store: OrderRules, check: TableSession, priced: PricedOrder) -> None:
+def _within_limits(db: Session, store: OrderRules, check_id: int, priced: PricedOrder) -> None:
     """The store's portion caps and the ¥100,000 ceiling, for this round and the check it joins."""
-    check_total, check_portions = db.connection().execute(_CHECK_SO_FAR, {"check_id": check.id}).one()
+    check_total, check_portions = db.connection().execute(_CHECK_SO_FAR, {"check_id": check_id}).one()
     total = priced.total + service_charge(priced.total, store.service_charge_bp)
     portions = sum(line.qty for line in priced.lines)
     check_round(total, portions, int(check_total), int(check_portions),
@@ -178,12 +201,12 @@ def _set_total(order: Order, subtotal: int) -> None:
     order.total = subtotal + order.service_charge
 
 
-def _new_order(tx: Tx, store_id: int, table: Table | None, check: TableSession, who: Orderer, client_key: str,
+def _new_order(tx: Tx, store_id: int, table: Table | None, check_id: int, who: Orderer, client_key: str,
                number: int, priced: PricedOrder, remark: str, status: str, service_charge_bp: int,
                pickup_number: int | None = None) -> Order:
     """The order and its lines, written with one INSERT each (``services.rows``): the returned
     order is outside the session, read-only; a later change loads it again."""
-    order = Order(store_id=store_id, table_session_id=check.id, table_id=table.id if table else None,
+    order = Order(store_id=store_id, table_session_id=check_id, table_id=table.id if table else None,
                   diner_id=who.diner_id, staff_id=who.staff_id, client_key=client_key, number=number, status=status,
                   payment_status="unpaid", remark=remark, created_at=utcnow(),
                   service_charge_bp=service_charge_bp, pickup_number=pickup_number)

@@ -42,8 +42,9 @@ def _place(store_id: int, who: Orderer, client_key: str, lines: list[LineRequest
         found = existing_order(tx.session, store_id, client_key)
         if found is not None:
             return same_author(found, who, table_id), False
-        store = order_rules(tx.session, store_id)
-        assert store is not None
+        found_rules = order_rules(tx.session, store_id)
+        assert found_rules is not None
+        store = found_rules[0]
         table: Table | None = None
         if table_id is not None:
             table = owned(tx.session, Table, store_id, table_id, "table")
@@ -60,7 +61,7 @@ def _place(store_id: int, who: Orderer, client_key: str, lines: list[LineRequest
                                  paid=0, opened_at=utcnow())
             tx.session.add(check)
             tx.session.flush()
-        order = record_round(tx, store, table, check, who, client_key, lines, remark, takeaway=table is None)
+        order = record_round(tx, store, table, check.id, who, client_key, lines, remark, takeaway=table is None)
     return order, True
 
 

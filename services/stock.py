@@ -73,7 +73,7 @@ def take_for_round(tx: Tx, store_id: int, priced: PricedOrder) -> None:
         taken = tx.session.connection().execute(  # Core: no ORM update machinery per ingredient
             update(_ING).where(_ING.c.id == ingredient_id, _ING.c.store_id == store_id, _ING.c.on_hand >= qty)
             .values(on_hand=_ING.c.on_hand - qty))
-        if taken.rowcount == 0:  # type: ignore[attr-defined]
+        if taken.rowcount == 0:
             names = {ln.item_id: ln.name for ln in priced.lines}
             dishes = users.get(ingredient_id, [])
             raise SoldOut("{name} is sold out", {"items": [f"item {i} short" for i in dishes]},

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import Select, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from domain.errors import Conflict
@@ -56,16 +57,26 @@ class OrderRules:
 
 
 _S = core(Store).c
+_SETTINGS = [f for f in OrderRules.__dataclass_fields__ if not f.startswith("has_")]
 _RULES = select(
-    _S.id, _S.pay_mode, _S.timezone, _S.opens_at, _S.closes_at, _S.service_charge_bp, _S.max_portions_round,
-    _S.max_portions_check, _S.menu_version, _S.created_at,
+    *(_S[name] for name in _SETTINGS),  # the dataclass's fields, in its order
     exists().where(core(Printer).c.store_id == _S.id, core(Printer).c.deleted_at.is_(None)),
     exists().where(core(RecipeLine).c.store_id == _S.id),
 ).where(_S.id == bindparam("store_id"))
 
 
-def order_rules(db: Session, store_id: int) -> OrderRules | None:
-    row = db.connection().execute(_RULES, {"store_id": store_id}).one_or_none()
+def rules_with(*also: Any) -> Select[Any]:
+    """The rules' statement with more columns (scalar subqueries) read in the same round trip."""
+    return _RULES.add_columns(*also)
+
+
+def order_rules(db: Session, store_id: int, stmt: Select[Any] = _RULES,
+                **params: Any) -> tuple[OrderRules, tuple[Any, ...]] | None:
+    """The store's rules and, for a statement from ``rules_with``, its other columns (``params``
+    fill their parameters); None for an unknown store."""
+    row = db.connection().execute(stmt, {"store_id": store_id, **params}).one_or_none()
     if row is None:
         return None
-    return OrderRules(*row[:10], has_printers=bool(row[10]), has_recipes=bool(row[11]))
+    n = len(_SETTINGS)
+    settings = dict(zip(_SETTINGS, row[:n], strict=True))
+    return OrderRules(**settings, has_printers=bool(row[n]), has_recipes=bool(row[n + 1])), tuple(row[n + 2:])
