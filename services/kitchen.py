@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from domain import order_state
 from domain.errors import InvalidState, NotFound
 from models import Item, KitchenEvent, Order, OrderItem, Station, Store, Ticket, TicketItem, utcnow
-from services import counters, kitchen_recall, printing
-from services.rows import insert_new
+from services import counters, kitchen_recall, printing, rows
 from services.uow import Outgoing, Tx, reading, transaction
 from services.views import order_view, ticket_data, ticket_view
 
@@ -30,9 +29,9 @@ def record_ticket_event(tx: Tx, ticket: Ticket, kind: str) -> None:
     # ``prev`` is this station's previous seq: a screen that last saw less than it missed something.
     prev = counters.swap(tx.session, ticket.store_id, f"station:{ticket.station}", seq)
     tx.session.flush()  # the ticket's own changes (a bump) before its event
-    event = KitchenEvent(store_id=ticket.store_id, seq=seq, prev_seq=prev, kind=kind, station=ticket.station,
-                         ticket_id=ticket.id, payload=ticket_view(ticket), created_at=utcnow())
-    insert_new(tx, [event])
+    event = rows.new(KitchenEvent, store_id=ticket.store_id, seq=seq, prev_seq=prev, kind=kind,
+                     station=ticket.station, ticket_id=ticket.id, payload=ticket_view(ticket), created_at=utcnow())
+    rows.insert_new(tx, [event])
     tx.emit(Outgoing("kds", kind, event_message(event), ticket.store_id, station=ticket.station))
     if kind == "ticket.created":
         printing.queue_ticket(tx, ticket)  # the paper copy, in the same transaction as the event
@@ -61,18 +60,17 @@ def send_to_kitchen(tx: Tx, order: Order) -> list[Ticket]:
     for line in order.items:
         by_station.setdefault(line.station, []).append(line)
     now = utcnow()
-    tickets = list(insert_new(tx, [
-        Ticket(store_id=order.store_id, order_id=order.id, station=station, status="new", created_at=now,
-               bumped_at=None, recalls=0)
+    tickets = list(rows.insert_new(tx, [
+        rows.new(Ticket, store_id=order.store_id, order_id=order.id, station=station, status="new", created_at=now,
+                 bumped_at=None, recalls=0, order=order)
         for station in by_station
     ]))
     items: list[TicketItem] = []
     for ticket, lines in zip(tickets, by_station.values(), strict=True):
-        ticket.order = order
-        ticket.items = [TicketItem(store_id=order.store_id, ticket_id=ticket.id, order_item_id=line.id,
-                                   status="new", order_item=line) for line in lines]
+        rows.fill(ticket, items=[rows.new(TicketItem, store_id=order.store_id, ticket_id=ticket.id,
+                                          order_item_id=line.id, status="new", order_item=line) for line in lines])
         items.extend(ticket.items)
-    insert_new(tx, items)
+    rows.insert_new(tx, items)
     for ticket in tickets:
         record_ticket_event(tx, ticket, "ticket.created")
     return tickets

@@ -21,16 +21,22 @@ from domain.pricing import (
     within_hours,
 )
 from models import Item, Order, OrderItem, StockSellout, Table, TableSession, db, utcnow
-from services import audit, counters, diners, ledger, printing, seating, stock, tables
+from services import audit, counters, diners, ledger, printing, rows, seating, stock, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
 from services.menu import announce_availability, store_clock, store_day
 from services.menu_prices import priced_menu
-from services.rows import core, insert_new
+from services.rows import core
 from services.stores import OrderRules, order_rules, rules_with
 from services.uow import Tx, reading, transaction
 
 _ITEMS = core(Item)  # Core: the stock UPDATE skips the ORM's update machinery
+_TAKE_STOCK = counters.left_after_statements(
+    update(_ITEMS).where(_ITEMS.c.id == bindparam("b_item"), _ITEMS.c.store_id == bindparam("b_store"),
+                         _ITEMS.c.stock.is_not(None), _ITEMS.c.stock >= bindparam("b_qty")),
+    (_ITEMS.c.sold_out, case((_ITEMS.c.stock == bindparam("b_qty"), True), else_=_ITEMS.c.sold_out)),
+    _ITEMS.c.stock, _ITEMS.c.stock - bindparam("b_qty"),
+    select(_ITEMS.c.stock).where(_ITEMS.c.id == bindparam("b_item")))
 REFUNDED = ("partially_refunded", "refunded")  # orders' payment states once money went back
 
 
@@ -68,11 +74,7 @@ def _take_stock(tx: Tx, store_id: int, priced: PricedOrder, limited: set[int]) -
         if line.item_id in limited:
             wanted[line.item_id] = wanted.get(line.item_id, 0) + line.qty
     for item_id, qty in sorted(wanted.items()):  # fixed order: no lock-order deadlocks
-        left = counters.left_after(
-            tx.session, update(_ITEMS).where(_ITEMS.c.id == item_id, _ITEMS.c.store_id == store_id,
-                                             _ITEMS.c.stock.is_not(None), _ITEMS.c.stock >= qty),
-            (_ITEMS.c.sold_out, case((_ITEMS.c.stock == qty, True), else_=_ITEMS.c.sold_out)),
-            _ITEMS.c.stock, _ITEMS.c.stock - qty, select(_ITEMS.c.stock).where(_ITEMS.c.id == item_id))
+        left = counters.left_after(tx.session, _TAKE_STOCK, {"b_item": item_id, "b_store": store_id, "b_qty": qty})
         if left is None:
             name = next(ln.name for ln in priced.lines if ln.item_id == item_id)
             raise SoldOut("not enough {name} left", {"items": [f"item {item_id} short"]}, name=name)
@@ -206,19 +208,20 @@ def _new_order(tx: Tx, store_id: int, table: Table | None, check_id: int, who: O
                pickup_number: int | None = None) -> Order:
     """The order and its lines, written with one INSERT each (``services.rows``): the returned
     order is outside the session, read-only; a later change loads it again."""
-    order = Order(store_id=store_id, table_session_id=check_id, table_id=table.id if table else None,
-                  diner_id=who.diner_id, staff_id=who.staff_id, client_key=client_key, number=number, status=status,
-                  payment_status="unpaid", remark=remark, created_at=utcnow(),
-                  service_charge_bp=service_charge_bp, pickup_number=pickup_number)
-    _set_total(order, priced.total)
-    order.table = table
-    insert_new(tx, [order])
-    order.items = list(insert_new(tx, [
-        OrderItem(store_id=store_id, order_id=order.id, item_id=ln.item_id, name=ln.name, station=ln.station,
-                  qty=ln.qty, options=ln.options_snapshot(), unit_price=ln.unit_price, line_total=ln.line_total,
-                  note=ln.note, status="new", void_reason=None, cancelled_by=None, payment_id=None)
+    charge = service_charge(priced.total, service_charge_bp)
+    order = rows.new(Order, store_id=store_id, table_session_id=check_id, table_id=table.id if table else None,
+                     diner_id=who.diner_id, staff_id=who.staff_id, client_key=client_key, number=number,
+                     status=status, payment_status="unpaid", remark=remark, created_at=utcnow(),
+                     service_charge_bp=service_charge_bp, service_charge=charge, total=priced.total + charge,
+                     pickup_number=pickup_number, table=table)
+    rows.insert_new(tx, [order])
+    rows.fill(order, items=list(rows.insert_new(tx, [
+        rows.new(OrderItem, store_id=store_id, order_id=order.id, item_id=ln.item_id, name=ln.name,
+                 station=ln.station, qty=ln.qty, options=ln.options_snapshot(), unit_price=ln.unit_price,
+                 line_total=ln.line_total, note=ln.note, status="new", void_reason=None, cancelled_by=None,
+                 payment_id=None)
         for ln in priced.lines
-    ]))
+    ])))
     return order
 
 

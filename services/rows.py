@@ -2,7 +2,7 @@
 
 The ORM's unit of work costs several times the statement it sends: in issue #14's profile a
 fifth of an order's CPU went to flushing five objects (the order, its lines, the ticket, the
-ticket's lines, the kitchen event). The order path builds its objects as before and hands each
+ticket's lines, the kitchen event). The order path builds its objects with ``new`` and hands each
 table's to ``insert_new``: one INSERT for all of them (ids back by ``RETURNING`` on SQLite and
 MariaDB 10.5+, in the objects' order), the mapped defaults filled in as a flush would. The
 objects then stay outside the session, fully loaded: read them freely (views, events, printing);
@@ -19,7 +19,8 @@ from sqlalchemy.orm import Mapper
 from services.uow import Tx
 
 T = TypeVar("T")
-_COLUMNS: dict[type, tuple[Any, list[tuple[str, Any]]]] = {}
+# per class: its table, (attribute, column) pairs, and its INSERT without and with RETURNING id
+_COLUMNS: dict[type, tuple[Any, list[tuple[str, Any]], Any, Any]] = {}
 
 
 def core(cls: type) -> Table:
@@ -30,15 +31,17 @@ def core(cls: type) -> Table:
     return table
 
 
-def _columns(cls: type) -> tuple[Any, list[tuple[str, Any]]]:
-    """The class's table and, per column, (attribute name, Column), the primary key excluded."""
+def _columns(cls: type) -> tuple[Any, list[tuple[str, Any]], Any, Any]:
+    """The class's table, per column (attribute name, Column) with the primary key excluded, and
+    its INSERT statements (built once: building one costs more than running it)."""
     known = _COLUMNS.get(cls)
     if known is None:
         mapper: Mapper[Any] = inspect(cls)
-        table = mapper.local_table
+        table = core(cls)
         pairs = [(prop.key, prop.columns[0]) for prop in mapper.column_attrs
                  if prop.columns[0].table is table and not prop.columns[0].primary_key]
-        known = _COLUMNS[cls] = (table, pairs)
+        known = _COLUMNS[cls] = (table, pairs, insert(table),
+                                 insert(table).returning(table.c.id, sort_by_parameter_order=True))
     return known
 
 
@@ -58,24 +61,38 @@ def _row(obj: Any, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
                 value = default.arg(None)
             else:
                 value = default.arg
-            setattr(obj, key, value)
+            values[key] = value
         row[column.key] = value
     return row
+
+
+def new(cls: type[T], **values: Any) -> T:
+    """A new instance of a mapped class holding ``values`` (columns and relationships), built
+    without the ORM's attribute events (which cost more than the INSERT): for ``insert_new``,
+    and read-only after it. Reading an attribute never set goes to the database: set them all."""
+    obj: T = inspect(cls).class_manager.new_instance()
+    obj.__dict__.update(values)
+    return obj
+
+
+def fill(obj: Any, **values: Any) -> None:
+    """Set more of ``new``'s values (an id from the INSERT, the lines once written)."""
+    obj.__dict__.update(values)
 
 
 def insert_new(tx: Tx, objs: Sequence[T]) -> Sequence[T]:
     """INSERT these new objects (one mapped class) in one statement and set their ids."""
     if not objs:
         return objs
-    table, pairs = _columns(type(objs[0]))
+    _table, pairs, one, many = _columns(type(objs[0]))
     rows = [_row(obj, pairs) for obj in objs]
     tx.session.flush()  # what these rows refer to (a check just opened) is written first
     conn = tx.session.connection()
     if len(rows) == 1:
-        result = conn.execute(insert(table), rows[0])
-        objs[0].id = result.inserted_primary_key[0]  # type: ignore[attr-defined,index]
+        result = conn.execute(one, rows[0])
+        fill(objs[0], id=result.inserted_primary_key[0])  # type: ignore[index]
         return objs
-    ids = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
+    ids = conn.execute(many, rows).scalars().all()
     for obj, id_ in zip(objs, ids, strict=True):
-        obj.id = id_  # type: ignore[attr-defined]
+        fill(obj, id=id_)
     return objs
