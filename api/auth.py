@@ -141,20 +141,17 @@ def signed_diner() -> int | None:
 def diner_signed(view: F) -> F:
     """``diner_required`` for a route whose use case checks in its own transaction that the diner
     still exists (placing an order): one transaction per request instead of two."""
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if signed_diner() is None:
-            raise Unauthorized("diner login required")
-        return view(*args, **kwargs)
-
-    wrapper.diner_only = True  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]
+    return _diner_route(view, signed_diner)
 
 
 def diner_required(view: F) -> F:
+    return _diner_route(view, current_diner)
+
+
+def _diner_route(view: F, diner: Callable[[], int | None]) -> F:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if current_diner() is None:
+        if diner() is None:
             raise Unauthorized("diner login required")
         return view(*args, **kwargs)
 
