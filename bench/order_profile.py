@@ -4,7 +4,8 @@
 
 Places orders through Flask's test client (no sockets, no gunicorn) on a fresh SQLite database,
 or on a fresh MariaDB database with --mariadb; prints statements per order, CPU ms per order
-(without the profiler, then under it) and cProfile's most expensive functions (CPU time, cumulative and own). --sql prints one order's statements.
+(without the profiler, then under it) and cProfile's most expensive functions (CPU time,
+cumulative and own). --sql prints one order's statements.
 """
 from __future__ import annotations
 
