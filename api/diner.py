@@ -6,7 +6,15 @@ from typing import Any
 from flask import Response, jsonify
 from flask_smorest import Blueprint
 
-from api.auth import current_diner, current_staff, diner_required, permission_required, require_staff
+from api.auth import (
+    current_diner,
+    current_staff,
+    diner_required,
+    diner_signed,
+    permission_required,
+    require_staff,
+    signed_diner,
+)
 from api.limits import diner_or_ip, limiter, table_key
 from api.prepared import prepare, respond
 from domain.errors import NotFound, Unauthorized
@@ -54,7 +62,7 @@ def store_menu(store_id: int) -> Response:
 
 
 @blp.post("/orders")
-@diner_required
+@diner_signed
 @limiter.limit("30/minute", key_func=diner_or_ip)
 @limiter.limit("120/minute", key_func=table_key)
 @blp.arguments(OrderCreateRequest)
@@ -65,7 +73,8 @@ def store_menu(store_id: int) -> Response:
 def create_order(body: dict[str, Any]) -> Any:
     lines = [LineRequest(item_id=ln["item_id"], qty=ln["qty"], option_ids=tuple(ln["option_ids"]),
                          note=ln["note"].strip()) for ln in body["items"]]
-    order, created = orders.place_order(orders.Orderer(diner_id=current_diner()), body["table_token"],
+    diner_id = signed_diner()  # place_order checks that the diner still exists, in its transaction
+    order, created = orders.place_order(orders.Orderer(diner_id=diner_id), body["table_token"],
                                         body["client_key"], lines, body["remark"].strip())
     # the same view the table's phones get (OrderSchema's fields): not walked by the schema again
     return jsonify({"order": order_view(order)}), 201 if created else 200

@@ -8,13 +8,13 @@ from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from api.auth import current_diner
+from api.auth import signed_diner
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 
 
 def diner_or_ip() -> str:
-    diner_id = current_diner()
+    diner_id = signed_diner()  # a forgotten diner's token is refused by the route itself
     return f"diner:{diner_id}" if diner_id is not None else f"ip:{get_remote_address()}"
 
 

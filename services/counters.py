@@ -1,14 +1,35 @@
 """Per-store gapless counters (see models.store.StoreCounter)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from typing import Any
+
+from sqlalchemy import Select, Update, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from models import StoreCounter
+from services.rows import core
 
 KITCHEN_SEQ = "kitchen_seq"
 ORDER_NUMBER = "order_number"
 ALL_COUNTERS = (KITCHEN_SEQ, ORDER_NUMBER)
+
+
+_COUNTERS = core(StoreCounter)  # Core: these statements skip the ORM's update machinery
+_T = _COUNTERS.c
+_THIS = (_T.store_id == bindparam("b_store"), _T.name == bindparam("b_name"))  # not column names: UPDATE reserves those
+# built once: constructing a statement costs more than running it from SQLAlchemy's cache
+_BUMP = {
+    "sqlite": update(_COUNTERS).where(*_THIS).values(value=_T.value + 1).returning(_T.value),
+    "mysql": update(_COUNTERS).where(*_THIS).values(value=func.last_insert_id(_T.value + 1)),
+    "other": update(_COUNTERS).where(*_THIS).values(value=_T.value + 1),
+}
+_READ = select(_T.value).where(*_THIS)
+_SET = update(_COUNTERS).where(*_THIS).values(value=bindparam("b_value"))
+_SWAP_MYSQL = update(_COUNTERS).where(*_THIS).values(value=bindparam("b_value") + 0 * func.last_insert_id(_T.value))
+
+
+def _family(dialect: str) -> str:
+    return "mysql" if dialect in ("mysql", "mariadb") else "sqlite" if dialect == "sqlite" else "other"
 
 
 def next_value(db: Session, store_id: int, name: str) -> int:
@@ -17,27 +38,20 @@ def next_value(db: Session, store_id: int, name: str) -> int:
     MariaDB/MySQL hand the new value back through ``LAST_INSERT_ID(expr)`` (the OK packet's
     insert id), SQLite through ``RETURNING``; any other database reads it with a second query.
     """
-    where = (StoreCounter.store_id == store_id, StoreCounter.name == name)
-    dialect = db.get_bind().dialect.name
-    if dialect == "sqlite":
-        value = db.execute(
-            update(StoreCounter).where(*where).values(value=StoreCounter.value + 1).returning(StoreCounter.value)
-            .execution_options(synchronize_session=False)
-        ).scalar_one_or_none()
+    conn = db.connection()
+    family = _family(conn.dialect.name)
+    params = {"b_store": store_id, "b_name": name}
+    if family == "sqlite":
+        value = conn.execute(_BUMP["sqlite"], params).scalar_one_or_none()
         if value is None:
             raise LookupError(f"store {store_id} has no counter {name}")
         return int(value)
-    mysql = dialect in ("mysql", "mariadb")
-    result = db.execute(
-        update(StoreCounter).where(*where)
-        .values(value=func.last_insert_id(StoreCounter.value + 1) if mysql else StoreCounter.value + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    result = conn.execute(_BUMP[family], params)
+    if result.rowcount != 1:
         raise LookupError(f"store {store_id} has no counter {name}")
-    if mysql:
-        return int(result.lastrowid)  # type: ignore[attr-defined]
-    return int(db.execute(select(StoreCounter.value).where(*where)).scalar_one())
+    if family == "mysql":
+        return int(result.lastrowid)
+    return int(conn.execute(_READ, params).scalar_one())
 
 
 def swap(db: Session, store_id: int, name: str, value: int) -> int:
@@ -48,23 +62,21 @@ def swap(db: Session, store_id: int, name: str, value: int) -> int:
     one statement: the old value leaves through ``LAST_INSERT_ID(value)`` (evaluated before
     the assignment), multiplied by zero so it does not change what is written.
     """
-    where = (StoreCounter.store_id == store_id, StoreCounter.name == name)
-    if db.get_bind().dialect.name in ("mysql", "mariadb"):
-        result = db.execute(
-            update(StoreCounter).where(*where).values(value=value + 0 * func.last_insert_id(StoreCounter.value))
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:  # type: ignore[attr-defined]  # matched (FOUND_ROWS), changed or not
-            return int(result.lastrowid)  # type: ignore[attr-defined]
+    conn = db.connection()
+    params = {"b_store": store_id, "b_name": name, "b_value": value}
+    if _family(conn.dialect.name) == "mysql":
+        result = conn.execute(_SWAP_MYSQL, params)
+        if result.rowcount == 1:  # matched (FOUND_ROWS), changed or not
+            return int(result.lastrowid)
         db.add(StoreCounter(store_id=store_id, name=name, value=value))
         db.flush()
         return 0
-    old = db.execute(select(StoreCounter.value).where(*where)).scalar_one_or_none()
+    old = conn.execute(_READ, params).scalar_one_or_none()
     if old is None:
         db.add(StoreCounter(store_id=store_id, name=name, value=value))
         db.flush()
         return 0
-    db.execute(update(StoreCounter).where(*where).values(value=value).execution_options(synchronize_session=False))
+    conn.execute(_SET, params)
     return int(old)
 
 
@@ -90,3 +102,36 @@ def current_value(db: Session, store_id: int, name: str) -> int:
 def create_counters(db: Session, store_id: int) -> None:
     for name in ALL_COUNTERS:
         db.add(StoreCounter(store_id=store_id, name=name, value=0))
+
+
+def left_after_statements(stmt: Update, first: tuple[Any, Any], column: Any, new_value: Any,
+                          read_back: Select[Any]) -> dict[str, Any]:
+    """For ``left_after``, built once per use: ``stmt`` (an UPDATE of one row, with bound
+    parameters) setting ``first`` and then ``column = new_value``, per database family."""
+    return {
+        "mysql": stmt.ordered_values(first, (column, func.last_insert_id(new_value))),
+        "sqlite": stmt.ordered_values(first, (column, new_value)).returning(column),
+        "other": stmt.ordered_values(first, (column, new_value)),
+        "read_back": read_back,
+    }
+
+
+def left_after(db: Session, statements: dict[str, Any], params: dict[str, Any]) -> int | None:
+    """Run an UPDATE of one row from ``left_after_statements`` and return the column's new value,
+    or None when no row matched.
+
+    One statement on MariaDB/MySQL (the value leaves through ``LAST_INSERT_ID(expr)``: 0 is a
+    value here, the row count says whether it ran) and on SQLite (``RETURNING``); elsewhere
+    ``read_back`` reads it after.
+    """
+    conn = db.connection()
+    family = _family(conn.dialect.name)
+    if family == "mysql":
+        result = conn.execute(statements["mysql"], params)
+        return int(result.lastrowid) if result.rowcount == 1 else None
+    if family == "sqlite":
+        value = conn.execute(statements["sqlite"], params).scalar_one_or_none()
+        return None if value is None else int(value)
+    if conn.execute(statements["other"], params).rowcount != 1:
+        return None
+    return int(conn.execute(statements["read_back"], params).scalar_one())

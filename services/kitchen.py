@@ -15,28 +15,26 @@ from sqlalchemy.orm import Session, selectinload
 from domain import order_state
 from domain.errors import InvalidState, NotFound
 from models import Item, KitchenEvent, Order, OrderItem, Station, Store, Ticket, TicketItem, utcnow
-from services import counters, kitchen_recall, printing
+from services import counters, kitchen_recall, printing, rows
 from services.uow import Outgoing, Tx, reading, transaction
 from services.views import order_view, ticket_data, ticket_view
 
 OPEN_STATUSES = ("new", "cooking", "done")
 
 
-def record_ticket_event(tx: Tx, ticket: Ticket, kind: str) -> KitchenEvent:
+def record_ticket_event(tx: Tx, ticket: Ticket, kind: str) -> None:
     """Number the ticket's new state and queue it for the screens after commit."""
     tx.lock_store(ticket.store_id)
     seq = counters.next_value(tx.session, ticket.store_id, counters.KITCHEN_SEQ)
     # ``prev`` is this station's previous seq: a screen that last saw less than it missed something.
     prev = counters.swap(tx.session, ticket.store_id, f"station:{ticket.station}", seq)
-    tx.session.flush()
-    payload = ticket_view(ticket)
-    event = KitchenEvent(store_id=ticket.store_id, seq=seq, prev_seq=prev, kind=kind, station=ticket.station,
-                         ticket_id=ticket.id, payload=payload)
-    tx.session.add(event)
+    tx.session.flush()  # the ticket's own changes (a bump) before its event
+    event = rows.new(KitchenEvent, store_id=ticket.store_id, seq=seq, prev_seq=prev, kind=kind,
+                     station=ticket.station, ticket_id=ticket.id, payload=ticket_view(ticket), created_at=utcnow())
+    rows.insert_new(tx, [event])
     tx.emit(Outgoing("kds", kind, event_message(event), ticket.store_id, station=ticket.station))
     if kind == "ticket.created":
         printing.queue_ticket(tx, ticket)  # the paper copy, in the same transaction as the event
-    return event
 
 
 def event_message(event: KitchenEvent) -> dict[str, Any]:
@@ -54,20 +52,25 @@ def record_order_update(tx: Tx, order: Order) -> None:
 
 
 def send_to_kitchen(tx: Tx, order: Order) -> list[Ticket]:
-    """Split the order into one ticket per station (in menu order) and announce each."""
+    """Split the order into one ticket per station (in menu order) and announce each.
+
+    The tickets and their lines are written with one INSERT each (``services.rows``) and stay
+    outside the session: the bump and recall paths load them again."""
     by_station: dict[str, list[OrderItem]] = {}
     for line in order.items:
         by_station.setdefault(line.station, []).append(line)
-    tickets = []
-    for station, lines in by_station.items():
-        ticket = Ticket(store_id=order.store_id, order_id=order.id, station=station, status="new",
-                        created_at=utcnow())
-        ticket.order = order
-        ticket.items = [TicketItem(store_id=order.store_id, order_item_id=line.id, order_item=line)
-                        for line in lines]
-        tx.session.add(ticket)
-        tickets.append(ticket)
-    tx.session.flush()
+    now = utcnow()
+    tickets = list(rows.insert_new(tx, [
+        rows.new(Ticket, store_id=order.store_id, order_id=order.id, station=station, status="new", created_at=now,
+                 bumped_at=None, recalls=0, order=order)
+        for station in by_station
+    ]))
+    items: list[TicketItem] = []
+    for ticket, lines in zip(tickets, by_station.values(), strict=True):
+        rows.fill(ticket, items=[rows.new(TicketItem, store_id=order.store_id, ticket_id=ticket.id,
+                                          order_item_id=line.id, status="new", order_item=line) for line in lines])
+        items.extend(ticket.items)
+    rows.insert_new(tx, items)
     for ticket in tickets:
         record_ticket_event(tx, ticket, "ticket.created")
     return tickets

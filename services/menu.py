@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, and_, bindparam, select
@@ -137,21 +137,29 @@ def to_menu_item(item: Item) -> MenuItem:
     )
 
 
-def menu_for_pricing(db: Session, store_id: int, item_ids: Iterable[int]) -> dict[int, MenuItem]:
-    """The store's active items among ``item_ids``; another store's ids simply are not found."""
+def menu_for_pricing(db: Session, store_id: int, item_ids: Iterable[int] | None) -> dict[int, MenuItem]:
+    """The store's active items among ``item_ids`` (None: all of them); another store's ids simply
+    are not found."""
+    query = select(Item).where(Item.store_id == store_id, Item.active.is_(True))
+    if item_ids is not None:
+        query = query.where(Item.id.in_(set(item_ids)))
     items = db.execute(  # one statement (joined), not one per level (selectin)
-        select(Item).where(Item.store_id == store_id, Item.id.in_(set(item_ids)), Item.active.is_(True))
-        .options(joinedload(Item.option_groups).joinedload(OptionGroup.options))
+        query.options(joinedload(Item.option_groups).joinedload(OptionGroup.options))
     ).unique().scalars().all()
     return {i.id: to_menu_item(i) for i in items}
 
 
-def store_clock(store: Store) -> str:
+class Zoned(Protocol):
+    @property
+    def timezone(self) -> str: ...
+
+
+def store_clock(store: Zoned) -> str:
     """The store's local time as "HH:MM", for serving hours."""
     return datetime.now(ZoneInfo(store.timezone)).strftime("%H:%M")
 
 
-def store_day(store: Store) -> str:
+def store_day(store: Zoned) -> str:
     """The store's business date as "YYYYMMDD" (its own time zone, not the server's)."""
     return datetime.now(ZoneInfo(store.timezone)).strftime("%Y%m%d")
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 import models
 from domain import order_state
-from domain.errors import Conflict, Forbidden, InvalidState, NotFound, SoldOut, ValidationFailed
+from domain.errors import Conflict, Forbidden, InvalidState, NotFound, SoldOut, Unauthorized, ValidationFailed
 from domain.money import format_fen
 from domain.pricing import (
     LineRequest,
@@ -20,13 +20,23 @@ from domain.pricing import (
     service_charge,
     within_hours,
 )
-from models import Item, Order, OrderItem, StockSellout, Store, Table, TableSession, db, utcnow
-from services import audit, counters, ledger, seating, stock, tables
+from models import Item, Order, OrderItem, StockSellout, Table, TableSession, db, utcnow
+from services import audit, counters, diners, ledger, printing, rows, seating, stock, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
-from services.menu import announce_availability, menu_for_pricing, store_clock, store_day
+from services.menu import announce_availability, store_clock, store_day
+from services.menu_prices import priced_menu
+from services.rows import core
+from services.stores import OrderRules, order_rules, rules_with
 from services.uow import Tx, reading, transaction
 
+_ITEMS = core(Item)  # Core: the stock UPDATE skips the ORM's update machinery
+_TAKE_STOCK = counters.left_after_statements(
+    update(_ITEMS).where(_ITEMS.c.id == bindparam("b_item"), _ITEMS.c.store_id == bindparam("b_store"),
+                         _ITEMS.c.stock.is_not(None), _ITEMS.c.stock >= bindparam("b_qty")),
+    (_ITEMS.c.sold_out, case((_ITEMS.c.stock == bindparam("b_qty"), True), else_=_ITEMS.c.sold_out)),
+    _ITEMS.c.stock, _ITEMS.c.stock - bindparam("b_qty"),
+    select(_ITEMS.c.stock).where(_ITEMS.c.id == bindparam("b_item")))
 REFUNDED = ("partially_refunded", "refunded")  # orders' payment states once money went back
 
 
@@ -57,27 +67,18 @@ def _take_stock(tx: Tx, store_id: int, priced: PricedOrder, limited: set[int]) -
     ``limited`` are the items that had a daily stock when the menu was read; the rest are
     unlimited and cost no query. The UPDATE that takes the last portion also sets sold_out
     (assigned first: MariaDB evaluates SET left to right, SQLite on the old row; both then
-    see the old stock).
+    see the old stock), and hands back what is left in the same statement (``counters.left_after``).
     """
     wanted: dict[int, int] = {}
     for line in priced.lines:
         if line.item_id in limited:
             wanted[line.item_id] = wanted.get(line.item_id, 0) + line.qty
     for item_id, qty in sorted(wanted.items()):  # fixed order: no lock-order deadlocks
-        result = tx.session.execute(
-            update(Item)
-            .where(Item.id == item_id, Item.store_id == store_id, Item.stock.is_not(None), Item.stock >= qty)
-            .ordered_values((Item.sold_out, case((Item.stock == qty, True), else_=Item.sold_out)),
-                            (Item.stock, Item.stock - qty))
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 0:  # type: ignore[attr-defined]
+        left = counters.left_after(tx.session, _TAKE_STOCK, {"b_item": item_id, "b_store": store_id, "b_qty": qty})
+        if left is None:
             name = next(ln.name for ln in priced.lines if ln.item_id == item_id)
             raise SoldOut("not enough {name} left", {"items": [f"item {item_id} short"]}, name=name)
-    if wanted:
-        for item_id in tx.session.execute(
-            select(Item.id).where(Item.id.in_(list(wanted)), Item.stock == 0)
-        ).scalars():
+        if left == 0:
             announce_availability(tx, store_id, item_id, sold_out=True, stock=0)
 
 
@@ -102,39 +103,65 @@ def place_order(who: Orderer, table_token: str, client_key: str, lines: list[Lin
             return same_author(order, who, resolved.table.id), False
 
 
+_TS = core(TableSession).c
+# With the store's rules, in one statement: is the key taken, the table's open check, and does
+# the diner still exist (the route checked only the token's signature: ``api.auth.diner_signed``)
+_RULES_KEY_CHECK = rules_with(
+    select(core(Order).c.id).where(core(Order).c.store_id == bindparam("store_id"),
+                                   core(Order).c.client_key == bindparam("client_key")).scalar_subquery(),
+    select(_TS.id).where(_TS.store_id == bindparam("store_id"), _TS.table_id == bindparam("table_id"),
+                         _TS.status == "open").scalar_subquery(),
+    select(diners.ALIVE).where(diners.ALIVE == bindparam("diner_id")).scalar_subquery(),
+)
+
+
 def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequest] | None,
            remark: str) -> tuple[Order, bool]:
     with transaction() as tx:
         # The table lock serialises this table's cart and check, so the key check below cannot
         # race with a retry of the same round. Lock order everywhere: table, items, counters.
-        store, table = tables.resolve_locked(table_token, tx.session)
+        table = tables.resolve_locked(table_token, tx.session)
+        read = order_rules(tx.session, table.store_id, _RULES_KEY_CHECK, client_key=client_key, table_id=table.id,
+                           diner_id=who.diner_id)
+        assert read is not None
+        store, (found_id, check_id, diner_id) = read
+        if who.diner_id is not None and diner_id is None:  # forgotten since the token was issued
+            raise Unauthorized("invalid or expired token")
         if who.staff_id is not None and who.staff_store_id != store.id:
             raise Forbidden("this table belongs to another store")
-        found = existing_order(tx.session, store.id, client_key)
-        if found is not None:
+        if found_id is not None:
+            found = tx.session.get(Order, found_id)
+            assert found is not None
             return same_author(found, who, table.id), False
-        check = tables.open_or_create_check(tx.session, table)
         from_cart = lines is None
+        check = None
+        if check_id is None or from_cart:
+            check = tables.open_or_create_check(tx.session, table)
+            check_id = check.id
         if lines is None:
+            assert check is not None
             lines = cart_line_requests(tx.session, check)
         if who.staff_id is None and not within_hours(store_clock(store), store.opens_at, store.closes_at):
             raise InvalidState("the store takes orders from {opens} to {closes}", opens=store.opens_at or "00:00",
                                closes=store.closes_at or "24:00")
-        order = record_round(tx, store, table, check, who, client_key, lines, remark)
-        if from_cart:
+        order = record_round(tx, store, table, check_id, who, client_key, lines, remark)
+        if check is not None and from_cart:
             clear_cart(tx, check)
     return order, True
 
 
-def record_round(tx: Tx, store: Store, table: Table | None, check: TableSession, who: Orderer, client_key: str,
-                 lines: list[LineRequest], remark: str, takeaway: bool = False) -> Order:
-    """Price ``lines`` from the menu, take stock, number the round and add it to ``check``; it
+def record_round(tx: Tx, store: OrderRules, table: Table | None, check_id: int, who: Orderer,
+                 client_key: str, lines: list[LineRequest], remark: str, takeaway: bool = False) -> Order:
+    """Price ``lines`` from the menu, take stock, number the round and add it to check ``check_id``; it
     reaches the kitchen now (pay later) or once paid (pay first). Call with the table locked.
     A takeaway round also gets the day's next pickup number."""
-    menu = menu_for_pricing(tx.session, store.id, [ln.item_id for ln in lines])
+    if not store.has_printers:
+        printing.none_in_store(tx, store.id)
+    menu = priced_menu(tx.session, store, [ln.item_id for ln in lines])
     priced = price_order(menu, lines, store_clock(store))
-    _within_limits(tx.session, store, check, priced)
-    stock.take_for_round(tx, store.id, priced)  # ingredients before dish stock (lock order: services/stock.py)
+    _within_limits(tx.session, store, check_id, priced)
+    if store.has_recipes:  # ingredients before dish stock (lock order: services/stock.py)
+        stock.take_for_round(tx, store.id, priced)
     _take_stock(tx, store.id, priced, {i.id for i in menu.values() if i.stock is not None})
     # From here to commit the store's counters are locked: keep this stretch short.
     number = counters.next_value(tx.session, store.id, counters.ORDER_NUMBER)
@@ -143,7 +170,7 @@ def record_round(tx: Tx, store: Store, table: Table | None, check: TableSession,
     pickup_number = counters.next_daily(tx.session, store.id, "pickup", store_day(store)) if takeaway else None
     # pay_later: straight to the kitchen; pay_first: the kitchen sees it once it is paid.
     status = "accepted" if store.pay_mode == "pay_later" else "submitted"
-    order = _new_order(tx, store.id, table, check, who, client_key, number, priced, remark, status,
+    order = _new_order(tx, store.id, table, check_id, who, client_key, number, priced, remark, status,
                        store.service_charge_bp, pickup_number)
     if status == "accepted":
         send_to_kitchen(tx, order)
@@ -152,14 +179,18 @@ def record_round(tx: Tx, store: Store, table: Table | None, check: TableSession,
     return order
 
 
-def _within_limits(db: Session, store: Store, check: TableSession, priced: PricedOrder) -> None:
+_O, _OI = core(Order).c, core(OrderItem).c
+_CHECK_SO_FAR = select(  # built once, run as Core: the check's total and portions so far
+    select(func.coalesce(func.sum(_O.total), 0))
+    .where(_O.table_session_id == bindparam("check_id"), _O.status != "cancelled").scalar_subquery(),
+    select(func.coalesce(func.sum(_OI.qty), 0)).join_from(core(OrderItem), core(Order), _O.id == _OI.order_id)
+    .where(_O.table_session_id == bindparam("check_id"), _OI.status != "cancelled").scalar_subquery(),
+)
+
+
+def _within_limits(db: Session, store: OrderRules, check_id: int, priced: PricedOrder) -> None:
     """The store's portion caps and the ¥100,000 ceiling, for this round and the check it joins."""
-    check_total, check_portions = db.execute(select(
-        select(func.coalesce(func.sum(Order.total), 0))
-        .where(Order.table_session_id == check.id, Order.status != "cancelled").scalar_subquery(),
-        select(func.coalesce(func.sum(OrderItem.qty), 0)).join(Order, Order.id == OrderItem.order_id)
-        .where(Order.table_session_id == check.id, OrderItem.status != "cancelled").scalar_subquery(),
-    )).one()
+    check_total, check_portions = db.connection().execute(_CHECK_SO_FAR, {"check_id": check_id}).one()
     total = priced.total + service_charge(priced.total, store.service_charge_bp)
     portions = sum(line.qty for line in priced.lines)
     check_round(total, portions, int(check_total), int(check_portions),
@@ -172,23 +203,25 @@ def _set_total(order: Order, subtotal: int) -> None:
     order.total = subtotal + order.service_charge
 
 
-def _new_order(tx: Tx, store_id: int, table: Table | None, check: TableSession, who: Orderer, client_key: str,
+def _new_order(tx: Tx, store_id: int, table: Table | None, check_id: int, who: Orderer, client_key: str,
                number: int, priced: PricedOrder, remark: str, status: str, service_charge_bp: int,
                pickup_number: int | None = None) -> Order:
-    order = Order(store_id=store_id, table_session_id=check.id, table_id=table.id if table else None,
-                  diner_id=who.diner_id, staff_id=who.staff_id, client_key=client_key, number=number, status=status,
-                  payment_status="unpaid", remark=remark, created_at=utcnow(),
-                  service_charge_bp=service_charge_bp, pickup_number=pickup_number)
-    _set_total(order, priced.total)
-    order.items = [
-        OrderItem(store_id=store_id, item_id=ln.item_id, name=ln.name, station=ln.station, qty=ln.qty,
-                  options=ln.options_snapshot(), unit_price=ln.unit_price, line_total=ln.line_total,
-                  note=ln.note, status="new")
+    """The order and its lines, written with one INSERT each (``services.rows``): the returned
+    order is outside the session, read-only; a later change loads it again."""
+    charge = service_charge(priced.total, service_charge_bp)
+    order = rows.new(Order, store_id=store_id, table_session_id=check_id, table_id=table.id if table else None,
+                     diner_id=who.diner_id, staff_id=who.staff_id, client_key=client_key, number=number,
+                     status=status, payment_status="unpaid", remark=remark, created_at=utcnow(),
+                     service_charge_bp=service_charge_bp, service_charge=charge, total=priced.total + charge,
+                     pickup_number=pickup_number, table=table)
+    rows.insert_new(tx, [order])
+    rows.fill(order, items=list(rows.insert_new(tx, [
+        rows.new(OrderItem, store_id=store_id, order_id=order.id, item_id=ln.item_id, name=ln.name,
+                 station=ln.station, qty=ln.qty, options=ln.options_snapshot(), unit_price=ln.unit_price,
+                 line_total=ln.line_total, note=ln.note, status="new", void_reason=None, cancelled_by=None,
+                 payment_id=None)
         for ln in priced.lines
-    ]
-    order.table = table
-    tx.session.add(order)
-    tx.session.flush()
+    ])))
     return order
 
 

@@ -10,10 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from domain.checkout import code_candidates
 from domain.errors import Conflict, NotFound
 from domain.pricing import LineRequest
-from models import Item, Order, Store, Table, TableSession, utcnow
+from models import Item, Order, Table, TableSession, utcnow
 from services import tables
 from services.orders import Orderer, existing_order, record_round, same_author
 from services.scoping import owned
+from services.stores import order_rules
 from services.uow import reading, transaction
 
 
@@ -41,8 +42,9 @@ def _place(store_id: int, who: Orderer, client_key: str, lines: list[LineRequest
         found = existing_order(tx.session, store_id, client_key)
         if found is not None:
             return same_author(found, who, table_id), False
-        store = tx.session.get(Store, store_id)
-        assert store is not None
+        found_rules = order_rules(tx.session, store_id)
+        assert found_rules is not None
+        store = found_rules[0]
         table: Table | None = None
         if table_id is not None:
             table = owned(tx.session, Table, store_id, table_id, "table")
@@ -59,7 +61,7 @@ def _place(store_id: int, who: Orderer, client_key: str, lines: list[LineRequest
                                  paid=0, opened_at=utcnow())
             tx.session.add(check)
             tx.session.flush()
-        order = record_round(tx, store, table, check, who, client_key, lines, remark, takeaway=table is None)
+        order = record_round(tx, store, table, check.id, who, client_key, lines, remark, takeaway=table is None)
     return order, True
 
 

@@ -22,9 +22,17 @@ WAKE = Outgoing("print", "print.queued", {}, 0)  # for this process's worker onl
 
 
 def live_printers(tx: Tx, store_id: int) -> list[Printer]:
+    known: list[Printer] | None = tx.known.get(("printers", store_id))
+    if known is not None:
+        return known
     return list(tx.session.execute(
         select(Printer).where(Printer.store_id == store_id, Printer.deleted_at.is_(None)).order_by(Printer.id)
     ).scalars())
+
+
+def none_in_store(tx: Tx, store_id: int) -> None:
+    """This transaction already read that the store has no printers: nothing to queue, no query."""
+    tx.known[("printers", store_id)] = []
 
 
 def _store_part(tx: Tx, store_id: int) -> dict[str, Any]:

@@ -29,9 +29,11 @@ from domain.errors import SoldOut
 from domain.pricing import PricedOrder
 from models import Ingredient, Item, OrderItem, RecipeLine, StockSellout, utcnow
 from services.menu import announce_availability
+from services.rows import core
 from services.uow import Tx
 
 Needs = dict[int, int]  # ingredient id -> quantity
+_ING = core(Ingredient)
 
 
 def _recipes(tx: Tx, store_id: int, item_ids: Iterable[int]) -> list[tuple[int, int | None, int, int]]:
@@ -39,9 +41,9 @@ def _recipes(tx: Tx, store_id: int, item_ids: Iterable[int]) -> list[tuple[int, 
     ids = sorted(set(item_ids))
     if not ids:
         return []
-    return [(r.item_id, r.option_id, r.ingredient_id, r.qty) for r in tx.session.execute(
-        select(RecipeLine.item_id, RecipeLine.option_id, RecipeLine.ingredient_id, RecipeLine.qty)
-        .where(RecipeLine.store_id == store_id, RecipeLine.item_id.in_(ids))).all()]
+    r = core(RecipeLine).c
+    return [(row.item_id, row.option_id, row.ingredient_id, row.qty) for row in tx.session.connection().execute(
+        select(r.item_id, r.option_id, r.ingredient_id, r.qty).where(r.store_id == store_id, r.item_id.in_(ids)))]
 
 
 def _needs(recipes: list[tuple[int, int | None, int, int]],
@@ -68,11 +70,10 @@ def take_for_round(tx: Tx, store_id: int, priced: PricedOrder) -> None:
     for ingredient_id, qty in sorted(needs.items()):  # fixed order: no lock-order deadlocks
         if qty <= 0:
             continue
-        taken = tx.session.execute(
-            update(Ingredient)
-            .where(Ingredient.id == ingredient_id, Ingredient.store_id == store_id, Ingredient.on_hand >= qty)
-            .values(on_hand=Ingredient.on_hand - qty).execution_options(synchronize_session=False))
-        if taken.rowcount == 0:  # type: ignore[attr-defined]
+        taken = tx.session.connection().execute(  # Core: no ORM update machinery per ingredient
+            update(_ING).where(_ING.c.id == ingredient_id, _ING.c.store_id == store_id, _ING.c.on_hand >= qty)
+            .values(on_hand=_ING.c.on_hand - qty))
+        if taken.rowcount == 0:
             names = {ln.item_id: ln.name for ln in priced.lines}
             dishes = users.get(ingredient_id, [])
             raise SoldOut("{name} is sold out", {"items": [f"item {i} short" for i in dishes]},

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import segno
-from sqlalchemy import select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
 
 import models
 from domain.errors import NotFound
@@ -13,6 +13,7 @@ from domain.payment_state import IN_FLIGHT
 from domain.tokens import TokenInvalid
 from models import Payment, Store, Table, TableSession, db, utcnow
 from services.context import setting, signer
+from services.rows import core
 from services.uow import reading
 
 
@@ -50,22 +51,26 @@ def resolve(token: str, db: Session | None = None, with_check: bool = True) -> R
     return ResolvedTable(store=store, table=table, check=open_check(db, table) if with_check else None)
 
 
-def resolve_locked(token: str, db: Session) -> tuple[Store, Table]:
-    """``resolve`` for a write: the table row is read and locked in one statement (the per-table
-    mutex of ``lock_table``), then its store. Raises NotFound as ``resolve`` does."""
+_T = core(Table).c
+_LOCK_TABLE = (select(_T.id, _T.store_id, _T.area_id, _T.code, _T.seats, _T.active, _T.qr_version)
+               .where(_T.id == bindparam("table_id")).with_for_update())
+
+
+def resolve_locked(token: str, db: Session) -> Table:
+    """``resolve`` for an order: the table row is read and locked in one statement (the per-table
+    mutex of ``lock_table``). Raises NotFound as ``resolve`` does.
+
+    The table comes back outside the session (read with Core, read-only): the order refers to it."""
     try:
         claim = signer().parse_qr(token)
     except TokenInvalid as exc:
         raise NotFound("unknown table code") from exc
-    table = db.execute(
-        select(Table).where(Table.id == claim.table_id).options(lazyload(Table.area)).with_for_update()
-    ).scalar_one_or_none()
+    row = db.connection().execute(_LOCK_TABLE, {"table_id": claim.table_id}).one_or_none()
+    table = None if row is None else Table(**row._mapping)
     if (table is None or not table.active or table.qr_version != claim.version
             or not signer().verify_qr(claim, table.store_id)):
         raise NotFound("unknown table code")
-    store = db.get(Store, table.store_id)
-    assert store is not None
-    return store, table
+    return table
 
 
 def lapsed(keys: set[tuple[int, int]]) -> set[tuple[int, int]]:

@@ -93,6 +93,8 @@ class Tx:
     events: list[Outgoing] = field(default_factory=list)
     locks: list[threading.Lock] = field(default_factory=list)
     committed: list[Callable[[], None]] = field(default_factory=list)
+    # what this transaction already read and need not read again (e.g. a store without printers)
+    known: dict[Any, Any] = field(default_factory=dict)
 
     def emit(self, event: Outgoing) -> None:
         self.events.append(event)

@@ -213,14 +213,14 @@ def test_a_round_losing_the_race_for_a_dishs_own_stock_names_it(client, kitchen,
     _deliver(client, owner, k["egg"], 30)
     r = client.patch(f"/api/v1/admin/items/{k['fried'].id}", headers=auth(owner), json={"stock": 5})
     assert r.status_code == 200 and r.get_json()["item"]["sold_out"] is False
-    real = orders.menu_for_pricing
+    real = orders.priced_menu
 
-    def stale(session, store_id, ids):  # the menu was read with 5 left; another round took 4 meanwhile
-        menu = real(session, store_id, ids)
+    def stale(session, store, ids):  # the menu was read with 5 left; another round took 4 meanwhile
+        menu = real(session, store, ids)
         session.execute(update(Item).where(Item.id == k["fried"].id).values(stock=1))
         return menu
 
-    monkeypatch.setattr(orders, "menu_for_pricing", stale)
+    monkeypatch.setattr(orders, "priced_menu", stale)
     r = _ring(client, owner, (k["fried"], 2, []))
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "sold_out"
     assert r.get_json()["error"]["message"] == "not enough 蛋炒饭 left"

@@ -86,6 +86,14 @@ function dish(it) {
       it.note ? el("span", { class: "note" }, `⚑ ${it.note}`) : null));
 }
 
+// An order's dishes on the all-stations wall, station by station in the store's order (hot
+// before drinks, as the console lists them), whichever ticket was written first.
+function byStation(tickets) {
+  const order = [...st.stationNames.keys()];
+  const rank = (code) => (order.includes(code) ? order.indexOf(code) : order.length);
+  return [...tickets].sort((a, b) => rank(a.station) - rank(b.station) || a.id - b.id);
+}
+
 function card(c, index) {
   const first = c.tickets[0], s = age(c.created_at);
   const key = st.keys.get(c.id), pending = c.tickets.some((t) => st.pending.has(t.id));
@@ -95,7 +103,7 @@ function card(c, index) {
   const stations = [...new Set(c.tickets.map((t) => t.station))];
   const cooking = c.tickets.some((t) => t.status === "cooking" || t.items.some((i) => i.status === "cooking"));
   const body = grouped
-    ? c.tickets.map((t) => el("section", { class: "station-group" },
+    ? byStation(c.tickets).map((t) => el("section", { class: "station-group" },
         el("h3", { class: "station" }, stationName(t.station)),
         el("ol", {}, sameDishes(t.items).map(dish))))
     : [el("ol", {}, sameDishes(first.items).map(dish))];
