@@ -10,7 +10,8 @@ workers = 1
 # Socket.IO's "gevent" mode). Measured on 2026-12-03 (README "Benchmarks", bench/idle_sockets.py):
 # an idle /kds socket took 79 KiB at 5,000 through simple-websocket (Socket.IO's "threading" mode:
 # a reader thread per socket), and 176 KiB when the client asks for permessage-deflate as browsers
-# do, against 49 KiB here; order → screen at 50 screens (bench/kds_rush.py) was the same either way. SOCKETIO_ASYNC_MODE=threading goes back to simple-websocket;
+# do, against 49 KiB here; order → screen at 50 screens (bench/kds_rush.py) was the same either way.
+# SOCKETIO_ASYNC_MODE=threading goes back to simple-websocket;
 # GUNICORN_WORKER=geventwebsocket.gunicorn.workers.GeventWebSocketWorker serves HTTP with gevent's
 # pywsgi instead (no gunicorn access log).
 worker_class = os.environ.get("GUNICORN_WORKER", "gevent")
