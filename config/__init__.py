@@ -97,6 +97,8 @@ class Settings:
     WRITE_SLOTS: int = 0
     WRITE_QUEUE: int = 16
     WRITE_WAIT_SECONDS: float = 0.5
+    # A store's rounds inside their transaction at once per process (services/order_gate.py)
+    ORDER_SLOTS_PER_STORE: int = 2
     METRICS_TOKEN: str = ""  # set: /metrics needs "Authorization: Bearer <token>"; unset: loopback callers only
     SENTRY_DSN: str = ""  # set: errors go to Sentry (no personal data; the same redaction as the logs)
     SEQ_ANNOUNCE_SECONDS: int = 3  # how often each process tells its screens every station's latest seq; 0: never
