@@ -101,6 +101,8 @@ class Settings:
     # The diner's menu: seconds a kept answer is served again without its freshness query. Writes of
     # this process end the window at once; another process's are seen at most this late (0: never kept).
     MENU_FRESH_SECONDS: float = 0.2
+    # A store's rounds inside their transaction at once per process (services/order_gate.py)
+    ORDER_SLOTS_PER_STORE: int = 2
     METRICS_TOKEN: str = ""  # set: /metrics needs "Authorization: Bearer <token>"; unset: loopback callers only
     SENTRY_DSN: str = ""  # set: errors go to Sentry (no personal data; the same redaction as the logs)
     SEQ_ANNOUNCE_SECONDS: int = 3  # how often each process tells its screens every station's latest seq; 0: never

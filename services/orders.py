@@ -21,7 +21,7 @@ from domain.pricing import (
     within_hours,
 )
 from models import Item, Order, OrderItem, StockSellout, Table, TableSession, db, utcnow
-from services import audit, counters, diners, ledger, printing, rows, seating, stock, tables
+from services import audit, counters, diners, ledger, order_gate, printing, rows, seating, stock, tables
 from services.cart import cart_line_requests, clear_cart
 from services.kitchen import record_order_update, send_to_kitchen, sync_order, withdraw_item
 from services.menu import announce_availability, store_clock, store_day
@@ -92,7 +92,8 @@ def place_order(who: Orderer, table_token: str, client_key: str, lines: list[Lin
     options, empty cart), SoldOut, Conflict (key reused for a different table or person).
     """
     try:
-        return _place(who, table_token, client_key, lines, remark)
+        with order_gate.store_gate(table_token):
+            return _place(who, table_token, client_key, lines, remark)
     except IntegrityError:
         # Another request with this key committed between our check and our insert (ours rolled back).
         with reading() as db:
@@ -121,6 +122,7 @@ def _place(who: Orderer, table_token: str, client_key: str, lines: list[LineRequ
         # The table lock serialises this table's cart and check, so the key check below cannot
         # race with a retry of the same round. Lock order everywhere: table, items, counters.
         table = tables.resolve_locked(table_token, tx.session)
+        order_gate.learn(table.id, table.store_id)
         read = order_rules(tx.session, table.store_id, _RULES_KEY_CHECK, client_key=client_key, table_id=table.id,
                            diner_id=who.diner_id)
         assert read is not None
