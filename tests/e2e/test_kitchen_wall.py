@@ -60,6 +60,42 @@ def test_bump_keys_stay_on_their_tickets_until_they_leave(client, browser, live_
         ctx.close()
 
 
+def test_a_ticket_after_a_lost_event_waits_for_the_replay_so_keys_follow_the_orders(client, browser, live_server):
+    """The first order's event never reaches the screen; the second's shows the gap. The screen
+    replays before drawing, so the first order still comes first and takes key 1."""
+    store, (table,), item, diner = _kitchen(client)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    dropped: list[str] = []
+    acks: list[str] = []
+
+    def route(ws):
+        server = ws.connect_to_server()
+
+        def from_server(message):
+            if isinstance(message, str) and message.startswith("43/kds"):
+                acks.append(message)  # the answer to a resume
+            if not dropped and isinstance(message, str) and '"ticket.created"' in message:
+                dropped.append(message)  # lost on its way
+                return
+            ws.send(message)
+        server.on_message(from_server)
+
+    ctx.route_web_socket("**/socket.io/**", route)
+    try:
+        page = open_kitchen(ctx, live_server, store.slug)
+        while not acks:  # connected and caught up before the first order
+            page.wait_for_timeout(50)
+        first = _order(live_server, diner, table, item.id)
+        second = _order(live_server, diner, table, item.id)
+        expect(page.locator(".ticket")).to_have_count(2)
+        assert dropped, "the first order's event was not held back"
+        expect(page.locator(".ticket", has_text=f"第 {first} 单").locator(".key")).to_have_text("1")
+        expect(page.locator(".ticket", has_text=f"第 {second} 单").locator(".key")).to_have_text("2")
+        expect(page.locator(".ticket").first).to_contain_text(f"第 {first} 单")
+    finally:
+        ctx.close()
+
+
 def test_25_open_tickets_at_1280_by_800_show_how_many_are_off_screen(client, browser, live_server):
     store, tables, item, diner = _kitchen(client, n_tables=5)
     for i in range(25):

@@ -91,9 +91,10 @@ function applySnapshot(data) {
 function applyEvent(name, data) {
   const { seq, prev = 0, ticket } = data;
   const known = st.complete.get(ticket.station) ?? st.baseline;
-  let gap = false;
-  if (prev > known) gap = true;
-  else if (seq > known) st.complete.set(ticket.station, seq);
+  // An event after a gap waits for the replay that fills the gap, so tickets still arrive (and
+  // take their keys) oldest first: a screen that is still connecting sees order 1 before order 2.
+  if (prev > known) return resume();
+  if (seq > known) st.complete.set(ticket.station, seq);
   if (seq > st.baseline) {
     const held = st.tickets.get(ticket.id)?.seq ?? 0;
     if (seq > held && seq > (st.gone.get(ticket.id) ?? 0)) {
@@ -109,7 +110,6 @@ function applyEvent(name, data) {
       render();
     }
   }
-  if (gap) resume();
 }
 
 // Every few seconds the server says each station's latest seq: an event lost on its way (its
