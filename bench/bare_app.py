@@ -16,8 +16,11 @@ from typing import Any
 from flask import Flask, request
 from flask_socketio import SocketIO
 
+from kds import websocket
+
 flask_app = Flask(__name__)
 socketio = SocketIO(flask_app, async_mode=os.environ.get("SOCKETIO_ASYNC_MODE") or None)
+websocket.install(socketio)  # the app's own WebSocket driver, as kds/__init__.py installs it
 
 
 @flask_app.post("/emit")
@@ -29,7 +32,6 @@ def emit() -> tuple[str, int]:
 @socketio.on("connect", namespace="/kds")
 def connect(auth: Any = None) -> bool:
     return True
-
 
 
 def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:

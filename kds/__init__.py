@@ -11,10 +11,9 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from kds import connections, namespaces, packet_json, pages
+from kds import connections, namespaces, packet_json, pages, websocket
 from kds.namespaces import disconnect_device, sweep_everywhere
 from kds.rooms import device_room, kds_room, kds_store_room, staff_room, store_tables_room, table_room
-from kds.websocket import GeventWebSocketWSGI
 from services.uow import Outgoing, subscribe
 
 socketio = SocketIO()
@@ -51,8 +50,7 @@ def init_app(app: Flask) -> None:
     if app.config.get("SOCKETIO_ASYNC_MODE"):
         kwargs["async_mode"] = app.config["SOCKETIO_ASYNC_MODE"]
     socketio.init_app(app, **kwargs)
-    if socketio.server.eio.async_mode == "gevent":  # WebSockets read in their own greenlet (kds/websocket.py)
-        socketio.server.eio._async = {**socketio.server.eio._async, "websocket": GeventWebSocketWSGI}
+    websocket.install(socketio)  # WebSockets read in their own greenlet (kds/websocket.py)
     connections.install(app, socketio)
     namespaces.register(socketio)
     subscribe(publish)

@@ -120,3 +120,10 @@ class GeventWebSocketWSGI:
 
     def wait(self) -> str | bytes | None:
         return self._sock.receive()  # type: ignore[no-any-return]
+
+
+def install(socketio: Any) -> None:
+    """Serve ``socketio``'s WebSockets with this driver when Engine.IO runs in its "gevent" mode."""
+    eio = socketio.server.eio
+    if eio.async_mode == "gevent":
+        eio._async = {**eio._async, "websocket": GeventWebSocketWSGI}
