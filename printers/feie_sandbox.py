@@ -12,14 +12,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
+
+from config.sandbox_state import state_transaction
 
 bp = Blueprint("feie_sandbox", __name__, url_prefix="/feie-sandbox")
 
@@ -29,31 +29,16 @@ CREATE TABLE IF NOT EXISTS added (user TEXT NOT NULL, sn TEXT NOT NULL, PRIMARY 
 CREATE TABLE IF NOT EXISTS printed (id INTEGER PRIMARY KEY AUTOINCREMENT, sn TEXT NOT NULL,
     content TEXT NOT NULL, created_at REAL NOT NULL);
 """
-_init_lock = threading.Lock()
-_initialised: set[str] = set()
 MAX_CONTENT_BYTES = 5000  # Feie's limit for one Open_printMsg
 
 
-@contextmanager
-def _db() -> Iterator[sqlite3.Connection]:
-    path = Path(current_app.config["INSTANCE_PATH"]) / "feie-sandbox" / "state.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-    try:
-        with _init_lock:
-            if str(path) not in _initialised:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.executescript(_SCHEMA)
-                _initialised.add(str(path))
-        conn.execute("BEGIN IMMEDIATE")
-        yield conn
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    finally:
-        conn.close()
+def _init(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.executescript(_SCHEMA)
+
+
+def _db() -> AbstractContextManager[sqlite3.Connection]:
+    return state_transaction(Path(current_app.config["INSTANCE_PATH"]) / "feie-sandbox" / "state.db", _init)
 
 
 def _answer(ret: int, msg: str, data: Any = None) -> Any:

@@ -12,7 +12,7 @@ ALLOWED = {
     "wechat": {"config", "domain", "outbound"},
     # Alipay's open API (face-to-face) and its sandbox, like wechat/; not "alipay": the SDK owns that name
     "alipay_open": {"config", "domain", "outbound"},
-    "printers": {"domain"},  # the printer kinds, the emulator and the Feie sandbox: like wechat/
+    "printers": {"config", "domain"},  # the printer kinds, the emulator and the Feie sandbox: like wechat/
     "services": {"config", "domain", "models", "wechat", "alipay_open", "printers"},
     "schema": {"domain", "models", "services", "printers"},
     "api": {"config", "domain", "models", "schema", "services", "wechat", "alipay_open", "printers"},
