@@ -35,15 +35,25 @@ def client(url: str, token: str, count: int, deflate: bool = False) -> None:
     import gevent
 
     joined: list[int] = []
+    failed: list[str] = []
     screen = _deflate_screen if deflate else _screen
+
+    def one() -> None:
+        try:
+            screen(url, token, joined)
+        except BaseException as exc:  # noqa: BLE001 - told below, with the count
+            failed.append(f"{type(exc).__name__}: {exc}"[:120])
+
     greenlets = []
     for i in range(count):
-        greenlets.append(gevent.spawn(screen, url, token, joined))
+        greenlets.append(gevent.spawn(one))
         if i % 100 == 99:
             gevent.sleep(0.05)
     deadline = time.time() + 300
     while len(joined) < count and time.time() < deadline:
         gevent.sleep(0.2)
+    if failed:
+        print(f"{len(failed)} sockets failed, first: {failed[0]}", file=sys.stderr, flush=True)
     print(f"ready {len(joined)}", flush=True)
     gevent.get_hub().threadpool.spawn(sys.stdin.read).get()
     gevent.killall(greenlets, block=False)

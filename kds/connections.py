@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 OPEN: dict[str, tuple[str, float]] = {}
 # (namespace, sid) -> token key; a token's sockets are counted across namespaces
 TOKENS: dict[tuple[str, str], str] = {}
+# The counts the limits check, kept as sockets come and go (counting OPEN or TOKENS at every
+# connect cost O(n): 5,000 screens connecting at once spent seconds on it)
+_per_address: Counter[str] = Counter()
+_per_token: Counter[str] = Counter()
 _limits = {"grace": 10.0, "per_address": 256, "per_token": 8}
 _sweeping = False
 
@@ -39,23 +43,42 @@ def _token_key(token: str) -> str:
 def claim(namespace: str, sid: str, token: str) -> bool:
     """Count a namespace socket against its token; False when the token already has its share."""
     key = _token_key(token)
-    if sum(1 for k in TOKENS.values() if k == key) >= _limits["per_token"]:
+    if _per_token[key] >= _limits["per_token"]:
         return False
-    TOKENS[(namespace, sid)] = key
+    if TOKENS.get((namespace, sid)) != key:
+        release(namespace, sid)
+        TOKENS[(namespace, sid)] = key
+        _per_token[key] += 1
     return True
 
 
 def release(namespace: str, sid: str) -> None:
-    TOKENS.pop((namespace, sid), None)
+    key = TOKENS.pop((namespace, sid), None)
+    if key is not None:
+        _drop(_per_token, key)
+
+
+def _drop(counts: Counter[str], key: str) -> None:
+    counts[key] -= 1
+    if counts[key] <= 0:
+        del counts[key]
+
+
+def _forget(eio_sid: str) -> None:
+    opened = OPEN.pop(eio_sid, None)
+    if opened is not None:
+        _drop(_per_address, opened[0])
 
 
 def _wrap_connect(socketio: SocketIO, original: Callable[..., Any]) -> Callable[..., Any]:
     def on_eio_connect(eio_sid: str, environ: dict[str, Any], *args: Any) -> Any:
         address = str(environ.get("REMOTE_ADDR") or "-")
-        if Counter(addr for addr, _ in OPEN.values())[address] >= _limits["per_address"]:
+        if _per_address[address] >= _limits["per_address"]:
             log.warning("socket refused: too many connections from one address")
             return False
+        _forget(eio_sid)
         OPEN[eio_sid] = (address, time.monotonic())
+        _per_address[address] += 1
         _ensure_sweeper(socketio)
         return original(eio_sid, environ, *args)
 
@@ -64,7 +87,7 @@ def _wrap_connect(socketio: SocketIO, original: Callable[..., Any]) -> Callable[
 
 def _wrap_disconnect(original: Callable[..., Any]) -> Callable[..., Any]:
     def on_eio_disconnect(eio_sid: str, *args: Any) -> Any:
-        OPEN.pop(eio_sid, None)
+        _forget(eio_sid)
         return original(eio_sid, *args)
 
     return on_eio_disconnect
@@ -80,7 +103,7 @@ def sweep_once(socketio: SocketIO) -> int:
     now, closed = time.monotonic(), 0
     for eio_sid, (_address, opened) in list(OPEN.items()):
         if now - opened >= _limits["grace"] and not _joined(socketio, eio_sid):
-            OPEN.pop(eio_sid, None)
+            _forget(eio_sid)
             socketio.server.eio.disconnect(eio_sid)
             closed += 1
     return closed
