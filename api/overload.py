@@ -89,9 +89,9 @@ class AdmissionMiddleware:
 
 
 def init_app(app: Flask) -> None:
-    # MariaDB: 8, not 16 (bench/burst.py, 200 orders at once: /healthz at most 191 ms against 571;
+    # MariaDB: 4, not 16 (bench/burst.py, 200 orders at once: /healthz at most 101–191 ms against 571;
     # a store's rounds pass ORDER_SLOTS_PER_STORE at a time anyway, so more slots only queue inside).
-    slots = app.config["WRITE_SLOTS"] or (2 if app.config["DATABASE_URL"].startswith("sqlite") else 8)
+    slots = app.config["WRITE_SLOTS"] or (2 if app.config["DATABASE_URL"].startswith("sqlite") else 4)
     gate = AdmissionGate(slots, app.config["WRITE_QUEUE"], app.config["WRITE_WAIT_SECONDS"])
     app.extensions["diancan.admission"] = gate
     app.wsgi_app = AdmissionMiddleware(app.wsgi_app, gate)  # type: ignore[method-assign]

@@ -93,7 +93,7 @@ class Settings:
     FEIE_API_BASE: str = ""  # Feie's open API; sandbox mode: our /feie-sandbox
     FEIE_USER: str = ""
     FEIE_UKEY: str = ""
-    # Overload: at most WRITE_SLOTS writes run at once per process (0: 2 on SQLite, 8 on MariaDB);
+    # Overload: at most WRITE_SLOTS writes run at once per process (0: 2 on SQLite, 4 on MariaDB);
     # up to WRITE_QUEUE more wait at most WRITE_WAIT_SECONDS for a slot; beyond, 503 overloaded.
     WRITE_SLOTS: int = 0
     WRITE_QUEUE: int = 16
