@@ -91,6 +91,7 @@ def _commit_off_the_loop(engine: Engine) -> None:
 
     # Rows changed by each connection when its transaction began (sqlite3's ``total_changes``).
     began: dict[int, int] = {}
+    in_place = engine.dialect.do_commit
 
     @event.listens_for(engine, "begin")
     def _note_changes(conn: Any) -> None:
@@ -104,9 +105,9 @@ def _commit_off_the_loop(engine: Engine) -> None:
             # for, so commit in place. Handing it to the pool would free the loop while the one
             # connection stays taken, and a burst of sockets connecting meanwhile piles up behind
             # it (5,000 idle sockets: 70 KiB each instead of 54, bench/idle_sockets.py).
-            dbapi_connection.commit()
+            in_place(dbapi_connection)
         else:
-            get_hub().threadpool.apply(dbapi_connection.commit)
+            get_hub().threadpool.apply(in_place, (dbapi_connection,))
 
     engine.dialect.do_commit = do_commit  # type: ignore[method-assign]
 
