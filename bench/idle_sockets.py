@@ -17,7 +17,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 WORKERS = {
     "shipped": {},  # gunicorn.conf.py's default: gevent worker, WebSockets read in their greenlets (kds/websocket.py)
@@ -59,21 +61,25 @@ def client(url: str, token: str, count: int, deflate: bool = False) -> None:
     gevent.killall(greenlets, block=False)
 
 
+def _screen_message(msg: str, send: Callable[[str], Any], token: str, joined: list[int]) -> None:
+    """A screen's answer to one Engine.IO message: join ``/kds`` on open, count the join, answer pings."""
+    if msg.startswith("0{"):  # the Engine.IO open packet
+        send('40/kds,{"token":"' + token + '"}')
+    elif msg.startswith("40/kds"):
+        joined.append(1)
+    elif msg.startswith("44"):
+        raise SystemExit(f"refused: {msg}")
+    elif msg == "2":
+        send("3")
+
+
 def _screen(url: str, token: str, joined: list[int]) -> None:
     import websocket
 
     ws = websocket.create_connection(url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket",
                                      timeout=60)
-    ws.recv()  # the Engine.IO open packet
-    ws.send('40/kds,{"token":"' + token + '"}')
     while True:
-        msg = ws.recv()
-        if msg.startswith("40/kds"):
-            joined.append(1)
-        elif msg.startswith("44"):
-            raise SystemExit(f"refused: {msg}")
-        elif msg == "2":
-            ws.send("3")
+        _screen_message(ws.recv(), ws.send, token, joined)
 
 
 def _deflate_screen(url: str, token: str, joined: list[int]) -> None:
@@ -97,14 +103,7 @@ def _deflate_screen(url: str, token: str, joined: list[int]) -> None:
             if isinstance(event, Ping):
                 sock.sendall(ws.send(event.response()))
             elif isinstance(event, TextMessage):
-                if event.data.startswith("0{"):  # the Engine.IO open packet
-                    sock.sendall(ws.send(TextMessage(data='40/kds,{"token":"' + token + '"}')))
-                elif event.data.startswith("40/kds"):
-                    joined.append(1)
-                elif event.data.startswith("44"):
-                    raise SystemExit(f"refused: {event.data}")
-                elif event.data == "2":
-                    sock.sendall(ws.send(TextMessage(data="3")))
+                _screen_message(event.data, lambda m: sock.sendall(ws.send(TextMessage(data=m))), token, joined)
 
 
 def rss_kib(pid: int) -> int:
