@@ -31,6 +31,9 @@ class TableSession(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # How many sit at the table (用餐人数), when the store asks; None: not asked or not answered.
     headcount: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Counts the changes to the shared cart: a phone keeps the newest cart it has seen and drops
+    # an older one that arrives late (a slow answer, or events from two requests out of order).
+    cart_revision: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     orders: Mapped[list[Order]] = relationship(back_populates="table_session", order_by="Order.id")
     table: Mapped[Table | None] = relationship()
     discounts: Mapped[list[Discount]] = relationship(order_by="Discount.id")

@@ -48,6 +48,9 @@ class CartSchema(Schema):
     lines = fields.List(fields.Nested(CartLineSchema))
     total = fields.Int()
     me = fields.Int(allow_none=True, metadata={"description": "the caller's number at the table"})
+    revision = fields.Int(metadata={"description": "counts the cart's changes on this check: of two carts for the "
+                                                "same table_session_id, keep the one with the higher revision (answers "
+                                                "and cart.updated events can arrive out of order)"})
 
 
 class CartEnvelope(Schema):

@@ -3,14 +3,16 @@
 Every change locks the table row first (see ``tables.lock_table``), so two phones editing at
 once are applied one after the other and neither is lost; a change of quantity names the line's
 ``version``, and a phone that edited a stale line gets Conflict with the cart as it is now.
-After each change the whole cart goes to the table as ``cart.updated``.
+After each change the whole cart goes to the table as ``cart.updated`` with the check's
+``cart_revision``, raised by one in the same transaction: answers and events can reach a phone out
+of order (two requests at once, a slow answer), and the phone keeps the highest revision it saw.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from domain.errors import Conflict, DomainError, NotAvailable, NotFound, ValidationFailed
@@ -27,9 +29,11 @@ class CartView:
     lines: list[dict[str, Any]] = field(default_factory=list)
     total: int = 0
     me: int | None = None  # the caller's number at the table (diners are numbered, never named)
+    revision: int = 0  # the check's cart_revision: a newer cart has a higher one
 
     def message(self) -> dict[str, Any]:
-        return {"cart": {"table_session_id": self.table_session_id, "lines": self.lines, "total": self.total}}
+        return {"cart": {"table_session_id": self.table_session_id, "lines": self.lines, "total": self.total,
+                         "revision": self.revision}}
 
 
 def _line_key(diner_id: int | None, item_id: int, option_ids: list[int], note: str) -> str:
@@ -50,7 +54,8 @@ def _view(db: Session, check: TableSession | None, diner_id: int | None) -> Cart
     numbers: dict[int | None, int] = {}
     for ln in lines:
         numbers.setdefault(ln.diner_id, len(numbers) + 1)
-    view = CartView(table_session_id=check.id, me=numbers.get(diner_id) if diner_id else None)
+    view = CartView(table_session_id=check.id, me=numbers.get(diner_id) if diner_id else None,
+                    revision=check.cart_revision)
     for ln in lines:
         row: dict[str, Any] = {"id": ln.id, "item_id": ln.item_id, "qty": ln.qty, "option_ids": ln.option_ids,
                                "note": ln.note, "version": ln.version, "diner": numbers[ln.diner_id]}
@@ -70,6 +75,11 @@ def _view(db: Session, check: TableSession | None, diner_id: int | None) -> Cart
 
 
 def _announce(tx: Tx, check: TableSession) -> None:
+    """The cart changed: count it in the database (so it holds across processes), then tell the table."""
+    tx.session.execute(update(TableSession).where(TableSession.id == check.id)
+                       .values(cart_revision=TableSession.cart_revision + 1)
+                       .execution_options(synchronize_session=False))
+    tx.session.refresh(check, ["cart_revision"])
     tx.emit(Outgoing("table", "cart.updated", _view(tx.session, check, None).message(), check.store_id,
                      table_id=check.table_id))
 

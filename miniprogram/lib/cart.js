@@ -23,7 +23,16 @@ function cartView(cart) {
     count: lines.reduce((n, line) => n + line.qty, 0),
     totalText: yuan((cart && cart.total) || 0),
     orderable: lines.length > 0 && lines.every((line) => line.available !== false),
+    sessionId: cart && cart.table_session_id != null ? cart.table_session_id : null,
+    revision: cart && cart.revision != null ? cart.revision : null,
   };
+}
+
+// A poll's answer can arrive after the answer to a tap that came later: of two carts on the same
+// check, the one with the lower revision is older and must not replace the newer one on screen.
+function isStale(view, cart) {
+  return Boolean(cart) && cart.table_session_id != null && view && cart.table_session_id === view.sessionId
+    && cart.revision != null && view.revision != null && cart.revision < view.revision;
 }
 
 function newClientKey() {
@@ -65,4 +74,4 @@ async function submit(token, remark) {
   }
 }
 
-module.exports = { add, cartView, load, newClientKey, setQty, submit };
+module.exports = { add, cartView, isStale, load, newClientKey, setQty, submit };

@@ -116,6 +116,25 @@ describe("the pages", () => {
     expect(text(table, ".count")).toEqual(["1"]);
   });
 
+  test("a poll that answers after a tap never puts the older cart back on screen", async () => {
+    const onCheck = (lines, revision) => ({ body: { cart: { ...cart(lines).cart, table_session_id: 7, revision } } });
+    let polls = 0;
+    fake = installWx(server({
+      "GET /api/v1/tables/{qr_token}/cart": () => onCheck([], ++polls === 1 ? 1 : 2),  // later polls: read before the tap
+      "POST /api/v1/tables/{qr_token}/cart/lines": () => onCheck([line({ id: 1 })], 3),
+    }));
+    const table = open("table");
+    await table.instance.onLoad({ scene: TOKEN });
+    await settle();
+    table.querySelectorAll(".item")[0].dispatchEvent("tap");
+    await settle();
+    expect(text(table, ".count")).toEqual(["1"]);
+    table.instance.poller.poke();
+    await settle();
+    expect(polls).toBeGreaterThan(1);
+    expect(text(table, ".count")).toEqual(["1"]);  // revision 2 is older than the 3 on screen
+  });
+
   test("the shared cart shows everyone's lines and sends the round, then the orders page opens", async () => {
     fake = installWx(server({
       "GET /api/v1/tables/{qr_token}/cart": () => ({ body: cart([line({ id: 1 }), line({ id: 2, diner: 2, name: "水煮鱼",

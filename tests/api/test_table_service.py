@@ -71,6 +71,38 @@ def test_concurrent_adds_to_the_same_line_are_all_counted(client, live_server):
     assert [ln.qty for ln in lines] == [16]
 
 
+def test_every_cart_change_has_a_higher_revision_so_a_phone_can_drop_an_older_cart(client, live_server):
+    """Answers to taps in flight at once, and their cart.updated events, can reach a phone in any
+    order: each cart says which change it shows, and the higher revision always shows more."""
+    store = make_store()
+    table, dish = make_table(store), make_item(store)
+    diner = diner_token(client, live_server)
+    url = f"{live_server}{_cart_url(table)}"
+
+    def add(_: int) -> tuple[int, int]:
+        r = requests.post(f"{url}/lines", json={"item_id": dish.id, "qty": 1}, headers=auth(diner), timeout=30)
+        assert r.status_code == 200, r.text
+        cart = r.json()["cart"]
+        return cart["revision"], sum(ln["qty"] for ln in cart["lines"])
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = sorted(pool.map(add, range(12)))
+    assert answers == [(n, n) for n in range(1, 13)]  # one change each, none seen twice, each shows itself
+    line = requests.get(url, headers=auth(diner), timeout=10).json()["cart"]
+    assert line["revision"] == 12
+    edited = client.post(f"{_cart_url(table)}/lines/{line['lines'][0]['id']}", headers=auth(diner),
+                         json={"qty": 2, "version": line["lines"][0]["version"]}).get_json()["cart"]
+    assert edited["revision"] == 13
+    stale = client.post(f"{_cart_url(table)}/lines/{line['lines'][0]['id']}", headers=auth(diner),
+                        json={"qty": 3, "version": line["lines"][0]["version"]})
+    assert stale.status_code == 409  # refused: nothing changed, so the revision stays
+    assert client.get(_cart_url(table), headers=auth(diner)).get_json()["cart"]["revision"] == 13
+    sent = client.post(f"{_cart_url(table)}/submit", json={"client_key": uuid.uuid4().hex}, headers=auth(diner))
+    assert sent.status_code == 201
+    emptied = client.get(_cart_url(table), headers=auth(diner)).get_json()["cart"]
+    assert (emptied["lines"], emptied["revision"]) == ([], 14)
+
+
 def test_fifty_diners_race_for_the_last_ten_portions(client, live_server):
     store = make_store()
     table, dish = make_table(store), make_item(store, stock=10)

@@ -93,6 +93,59 @@ def test_two_phones_at_a_table_both_see_the_round_after_a_reload_and_the_second_
     second.context.close()
 
 
+def test_a_cart_that_arrives_late_never_replaces_a_newer_one(client, live_server, browser):
+    """Two taps on one phone; the other phone hears their carts in the opposite order (two requests
+    in flight, two processes, a slow network). It keeps the newer cart: three dishes, not two."""
+    store = make_store()
+    table = make_table(store, code="C3")
+    for name, price in (("红烧肉", 4800), ("米饭", 300), ("酸梅汤", 800)):
+        make_item(store, name=name, price=price)
+    url = f"{live_server}/t/{token_of(table)}"
+    first = _open(browser, url)
+    _add(first, "红烧肉")  # the check is open before the other phone arrives
+    expect(first.locator("#cart-count")).to_have_text("1")
+    ctx = browser.new_context(**PHONE)
+    joined: list[str] = []
+    held: list[str] = []
+    swapped: list[str] = []
+
+    def route(ws):  # type: ignore[no-untyped-def]
+        server = ws.connect_to_server()
+
+        def from_server(message):  # type: ignore[no-untyped-def]
+            if isinstance(message, str) and message.startswith("40/table"):
+                joined.append(message)
+            if isinstance(message, str) and '"cart.updated"' in message and len(swapped) < 2:
+                held.append(message)
+                if len(held) == 2:  # the later change reaches the phone first
+                    swapped.extend(reversed(held))
+                    for late in swapped:
+                        ws.send(late)
+                return
+            ws.send(message)
+        server.on_message(from_server)
+
+    ctx.route_web_socket("**/socket.io/**", route)
+    second = ctx.new_page()
+    second.goto(url)
+    expect(second.locator("#app[data-ready]")).to_be_attached()
+    expect(second.locator("#cart-count")).to_have_text("1")
+    while not joined:
+        second.wait_for_timeout(50)
+    _add(first, "米饭")
+    expect(first.locator("#cart-count")).to_have_text("2")
+    _add(first, "酸梅汤")
+    expect(first.locator("#cart-count")).to_have_text("3")
+    while len(swapped) < 2:
+        second.wait_for_timeout(50)
+    second.wait_for_timeout(300)  # both frames handled, the older one last
+    expect(second.locator("#cart-count")).to_have_text("3")
+    second.locator("#open-cart").click()
+    expect(second.locator("#cart-lines .line")).to_have_count(3)
+    first.context.close()
+    ctx.close()
+
+
 SMALL = """() => [...document.querySelectorAll('button, a[href], select, input')]
   .filter((e) => e.offsetParent !== null && e.getClientRects().length)
   .map((e) => [e.id || e.className || e.tagName, e.getBoundingClientRect()])

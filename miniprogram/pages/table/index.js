@@ -43,7 +43,7 @@ Component({
         this.setData({ state: "ready", categories, activeCategory: categories.length ? categories[0].id : 0 });
         this.poller = createPoller({
           fetch: () => cart.load(this.visit.token),
-          onData: (data) => this.setData({ cart: cart.cartView(data) }),
+          onData: (data) => this.showCart(data),
           interval: CART_POLL_MS,
         });
         this.poller.start();
@@ -90,7 +90,7 @@ Component({
     async addToCart(itemId, optionIds) {
       try {
         const data = await cart.add(this.visit.token, itemId, 1, optionIds, "");
-        this.setData({ cart: cart.cartView(data) });
+        this.showCart(data);
         wx.showToast({ title: t("added"), icon: "success" });
       } catch (err) {
         wx.showToast({ title: errorText(err, "addFailed"), icon: "none" });
@@ -101,10 +101,13 @@ Component({
       if (!line) return;
       try {
         const data = await cart.setQty(this.visit.token, line, line.qty + Number(e.currentTarget.dataset.step));
-        this.setData({ cart: cart.cartView(data) });
+        this.showCart(data);
       } catch (err) {
         if (this.poller) this.poller.poke();  // someone else changed it: show what is there now
       }
+    },
+    showCart(data) {
+      if (!cart.isStale(this.data.cart, data)) this.setData({ cart: cart.cartView(data) });
     },
     openCart() {
       this.setData({ sheet: "cart" });

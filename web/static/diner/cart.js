@@ -22,7 +22,18 @@ export async function refreshCart() {
   setCart(data.cart);
 }
 
+// Answers and cart.updated events can arrive out of order (two taps in flight, a slow answer):
+// of two carts on the same check, the one with the lower revision is older and is dropped.
+export function isStale(cart, known = state.cart) {
+  return cart.table_session_id != null && cart.table_session_id === known.table_session_id
+    && cart.revision != null && known.revision != null && cart.revision < known.revision;
+}
+
 export function setCart(cart) {
+  if (isStale(cart)) {
+    if (state.cart.me == null && cart.me != null) { state.cart.me = cart.me; renderCartLines(); }
+    return;
+  }
   const me = cart.me ?? state.cart.me;
   state.cart = { ...cart, me };
   const count = cart.lines.reduce((n, l) => n + l.qty, 0);
