@@ -137,7 +137,7 @@ def kitchen_settings() -> dict[str, Any]:
     """What a screen needs to know about its store: ticket timer thresholds and station names."""
     store, stations = kitchen.screen_settings(_store_id())
     return {"warn_minutes": store.kds_warn_minutes, "late_minutes": store.kds_late_minutes,
-            "stations": [{"code": s.code, "name": s.name} for s in stations]}
+            "stations": [{"code": s.code, "name": s.name} for s in stations], "timezone": store.timezone}
 
 
 @blp.get("/tickets/bumped")

@@ -77,6 +77,8 @@ class KitchenSettings(Schema):
     warn_minutes = fields.Int()
     late_minutes = fields.Int()
     stations = fields.List(fields.Dict(), metadata={"description": "[{code, name}] of the store"})
+    timezone = fields.Str(metadata={"description": "the store's IANA time zone (Asia/Shanghai by default): the "
+                                                "screen's clock shows it whatever the kitchen PC is set to"})
 
 
 class BumpedTicketSchema(TicketSchema):

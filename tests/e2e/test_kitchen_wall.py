@@ -3,6 +3,8 @@ big type, and bumps that survive a dropped network."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -200,5 +202,21 @@ def test_sold_out_from_the_all_day_panel_shows_its_state_and_can_be_undone(clien
         db.session.rollback()
         assert db.session.get(type(item), item.id).sold_out is False
         db.session.rollback()
+    finally:
+        ctx.close()
+
+
+def test_the_clock_shows_the_stores_time_not_the_kitchen_pcs(client, browser, live_server):
+    """A kitchen PC left on another zone (here New York, 12 or 13 hours behind) still shows the
+    store's time (Shanghai)."""
+    store, _, _, _ = _kitchen(client)
+    assert store.timezone == "Asia/Shanghai"
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", timezone_id="America/New_York")
+    try:
+        page = open_kitchen(ctx, live_server, store.slug)
+        now = datetime.now(ZoneInfo("Asia/Shanghai"))
+        shanghai = [f"{now + timedelta(minutes=m):%H:%M}" for m in (-1, 0, 1)]  # a minute may turn meanwhile
+        page.wait_for_function("(times) => times.includes(document.getElementById('clock').textContent.trim())",
+                               arg=shanghai, timeout=5000)
     finally:
         ctx.close()

@@ -1,7 +1,7 @@
 // What a cook does to tickets: bump (queued while offline and sent once when back), item status,
 // undo the last bump, and recall from the list of recent bumps.
 import { el, fmt } from "../dom.js";
-import { $, T, st, PENDING, api, hooks, label, say, stationName, stationQuery, toast } from "./core.js";
+import { $, T, st, PENDING, api, clockTime, hooks, label, say, stationName, stationQuery, toast } from "./core.js";
 
 function savePending() { localStorage.setItem(PENDING, JSON.stringify([...st.pending])); }
 
@@ -73,7 +73,7 @@ export async function refreshRecent() {
   if ($("recent").hidden) return;
   try {
     const { tickets } = await api(`/api/v1/kds/tickets/bumped${stationQuery()}`);
-    const time = (iso) => new Date(iso).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+    const time = (iso) => clockTime(new Date(iso));
     $("recent-list").replaceChildren(...(tickets.length ? tickets.map((t) => el("li", {},
       el("div", {}, el("span", { class: "who" }, `${label(t)} · ${fmt(T.order_n, { n: t.order_number })}`),
         el("small", {}, `${stationName(t.station)} · ${fmt(T.dishes_n, { n: t.items.reduce((a, i) => a + i.qty, 0) })} · ${fmt(T.bumped_at, { time: time(t.bumped_at) })}`)),

@@ -1,7 +1,7 @@
 // The board: one card per order on an all-stations screen (its items grouped by station), one per
 // ticket on a station's screen; keys that stay on their cards; "+N 单" for every card not in view.
 import { el, fmt } from "../dom.js";
-import { $, T, st, hooks, stationName, label } from "./core.js";
+import { $, T, st, clockTime, hooks, stationName, label } from "./core.js";
 import { bumpCard, cycleItem } from "./actions.js";
 
 const byAge = (a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id;
@@ -125,7 +125,7 @@ function card(c, index) {
 }
 
 export function tick() {
-  $("clock").textContent = new Date().toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+  $("clock").textContent = clockTime(new Date());
   document.querySelectorAll(".ticket .age").forEach((node) => {
     const s = age(node.dataset.created);
     node.textContent = mmss(s);

@@ -13,6 +13,7 @@ export const st = {
   sound: localStorage.getItem("diancan.kds.sound") !== "off",
   warn: Number(root.dataset.warn) * 60, late: Number(root.dataset.late) * 60,  // until the store's own arrive
   stationNames: new Map(),
+  timeZone: undefined,  // the store's (Asia/Shanghai by default) once its settings arrive; till then the PC's
   tickets: new Map(), gone: new Map(), baseline: 0, complete: new Map(),
   resuming: false, dirty: false, socket: null, selected: 0, audio: null,
   keys: new Map(),  // card id -> bump key 1–9, kept until the card leaves so a bump never moves keys
@@ -24,6 +25,13 @@ export const hooks = { render: () => {}, refreshAllDay: () => {}, refreshRecent:
 
 export const api = (path, { token = st.token, ...opts } = {}) => request(path, { ...opts, token });
 export const stationQuery = (sep = "?") => (st.stations ? `${sep}stations=${encodeURIComponent(st.stations.join(","))}` : "");
+// A clock time ("18:05") in the store's time zone, whatever the kitchen PC is set to.
+export const clockTime = (date) => {
+  const opts = { hour: "2-digit", minute: "2-digit", timeZone: st.timeZone };
+  try { return date.toLocaleTimeString(document.documentElement.lang, opts); } catch {
+    return date.toLocaleTimeString(document.documentElement.lang, { ...opts, timeZone: undefined });  // unknown zone
+  }
+};
 export const stationName = (code) => st.stationNames.get(code) || T[`station_${code}`] || code;
 // "A1 桌" for a table, "取餐号 12" for a takeaway: one way to write each, everywhere on the wall.
 export const label = (t) => (t.table_code ? fmt(T.table_n, { code: t.table_code }) : fmt(T.pickup_n, { n: t.pickup_number }));
