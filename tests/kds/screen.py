@@ -3,7 +3,8 @@
 - Apply an event only if its ``seq`` is newer than what the screen holds for that ticket, so
   replays and out-of-order arrivals are harmless; remember removed tickets (tombstones).
 - Per station, remember the newest seq known to be complete. An event whose ``prev`` (the
-  station's previous seq) is newer than that means something was missed: ask to ``resume``.
+  station's previous seq) is newer than that means something was missed: leave it and ask to
+  ``resume``, which sends it again after the missing ones (``web/static/kds/main.js`` does the same).
 - On every (re)connect, ``resume`` from the oldest complete point; a ``snapshot`` replaces all.
 - ``kitchen.seq`` (every few seconds) names each station's latest seq: behind it, ``resume``.
 """
@@ -101,16 +102,16 @@ class Screen:
             self._resume()
 
     def _on_event(self, data: dict[str, Any]) -> None:
-        gap = False
         with self.lock:
             seq, prev, ticket = data["seq"], data.get("prev", 0), data["ticket"]
             station = ticket["station"]
             known = self.complete.get(station, self.baseline)
-            if prev > known:
-                gap = True  # this station had an event we never saw
-            elif seq > known:
+            # An event after a gap (this station had one we never saw) waits for the replay that
+            # fills the gap, as the browser's screen does: tickets arrive oldest first.
+            gap = prev > known
+            if not gap and seq > known:
                 self.complete[station] = seq
-            if seq > self.baseline:
+            if not gap and seq > self.baseline:
                 held = self.tickets.get(ticket["id"], (0, None))[0]
                 if seq > held and seq > self.gone.get(ticket["id"], 0):
                     self.applied += 1
