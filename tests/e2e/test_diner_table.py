@@ -8,6 +8,7 @@ import os
 from datetime import timedelta
 
 import pytest
+import requests
 from PIL import Image
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
@@ -144,6 +145,58 @@ def test_a_cart_that_arrives_late_never_replaces_a_newer_one(client, live_server
     expect(second.locator("#cart-lines .line")).to_have_count(3)
     first.context.close()
     ctx.close()
+
+
+def test_a_check_answer_older_than_a_live_payment_is_asked_for_again(client, live_server, browser):
+    """The check was on its way to the phone when the cashier took the money: the late answer
+    (¥48 due) must not overwrite the ¥0.00 the payment's live event already showed."""
+    store = make_store()
+    table = make_table(store, code="D4")
+    make_item(store, name="红烧肉", price=4800)
+    page = _open(browser, f"{live_server}/t/{token_of(table)}")
+    _add(page, "红烧肉")
+    expect(page.locator("#cart-count")).to_have_text("1")
+    page.locator("#checkout").click()
+    page.locator("#submit").click()
+    expect(page.locator("#order-list .order")).to_have_count(1)
+    expect(page.locator("#check-due")).to_have_text("¥48.00")
+    owner = requests.post(f"{live_server}/api/v1/staff/login", timeout=10,
+                          json={"store": store.slug, "username": "owner", "password": "owner-pass"}).json()["token"]
+    held: list = []
+    answers: list[int] = []
+
+    def check(route):  # type: ignore[no-untyped-def]
+        if route.request.method != "GET":
+            return route.continue_()
+        if not held:  # the first answer, read now, reaches the phone only later
+            held.append((route, route.fetch()))
+            return None
+        answers.append(1)
+        return route.continue_()
+
+    page.route("**/api/v1/table-sessions/*", check)
+    tickets = requests.get(f"{live_server}/api/v1/kds/tickets?status=open", headers=auth(owner), timeout=10).json()
+    item_id = tickets["tickets"][0]["items"][0]["id"]
+    r = requests.post(f"{live_server}/api/v1/kds/ticket-items/{item_id}/status", headers=auth(owner), timeout=10,
+                      json={"status": "cooking"})  # order.updated: the phone asks for its check
+    assert r.status_code == 200, r.text
+    while not held:
+        page.wait_for_timeout(50)
+    sid = db.session.query(Order).filter_by(store_id=store.id).one().table_session_id
+    db.session.remove()
+    r = requests.post(f"{live_server}/api/v1/table-sessions/{sid}/payments/offline", headers=auth(owner), timeout=10,
+                      json={"client_key": "cash-d4-0001", "channel": "cash"})
+    assert r.status_code in (200, 201), r.text
+    expect(page.locator("#check-due")).to_have_text("¥0.00")  # the payment, live
+    page.wait_for_timeout(1000)  # and the refresh it set off (300 ms later) has come back
+    route, stale = held[0]
+    assert stale.json()["session"]["due"] == 4800
+    seen = len(answers)
+    route.fulfill(response=stale)  # read before the payment, answered after everything else
+    page.wait_for_timeout(1000)
+    expect(page.locator("#check-due")).to_have_text("¥0.00")
+    assert len(answers) > seen  # it asked again
+    page.context.close()
 
 
 SMALL = """() => [...document.querySelectorAll('button, a[href], select, input')]

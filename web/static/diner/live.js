@@ -4,7 +4,7 @@ import { refreshCart, setCart } from "./cart.js";
 import { $, T, api, banner, showError, state, tableToken, tablePath } from "./core.js";
 import { headcountAnswered } from "./headcount.js";
 import { reloadMenuSoon, refreshItem } from "./menu.js";
-import { refreshCheckSoon, refreshOrders, rememberOrder, renderCheck, watchCheckPayment, watchOrderPayment } from "./orders.js";
+import { heardLive, refreshCheckSoon, refreshOrders, rememberOrder, renderCheck, watchCheckPayment, watchOrderPayment } from "./orders.js";
 
 export function connectSocket() {
   const socket = io("/table", { auth: { token: state.token, table_token: tableToken }, transports: ["websocket", "polling"] });
@@ -18,6 +18,7 @@ export function connectSocket() {
     }
   });
   socket.on("order.updated", (data) => {
+    heardLive();
     const known = state.orders.some((o) => o.id === data.order.id);
     if (!known && !state.sending && (!state.sessionId || data.order.table_session_id === state.sessionId)) {
       // a table-mate sent the round (the cart they emptied was this phone's too): say so
@@ -41,6 +42,7 @@ export function connectSocket() {
     }
   });
   socket.on("check.updated", (data) => {
+    heardLive();
     if (state.sessionId == null && data.session.headcount) state.sessionId = data.session.id;  // opened by the headcount
     if (data.session.id !== state.sessionId) return;
     state.check = { ...(state.check || {}), ...data.session };

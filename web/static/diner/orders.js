@@ -12,10 +12,20 @@ export function rememberOrder(order) {
   renderOrders();
 }
 
+// Live changes heard on the socket. An answer asked for before one of them may be older than
+// what the page already shows (a payment confirmed while the check was on its way): ask again.
+let heard = 0;
+export function heardLive() { heard += 1; }
+
 export async function refreshOrders({ rejoined = false } = {}) {
   if (!state.sessionId) return;
   try {
-    const data = await authed(`/api/v1/table-sessions/${state.sessionId}`);
+    let data;
+    for (let tries = 0; ; tries++) {
+      const before = heard;
+      data = await authed(`/api/v1/table-sessions/${state.sessionId}`);
+      if (heard === before || tries >= 2) break;
+    }
     state.orders = data.session.orders;
     state.check = data.session;
     renderOrders();
