@@ -24,7 +24,7 @@ export async function refreshCart() {
 
 // Answers and cart.updated events can arrive out of order (two taps in flight, a slow answer):
 // of two carts on the same check, the one with the lower revision is older and is dropped.
-export function isStale(cart, known = state.cart) {
+function isStale(cart, known = state.cart) {
   return cart.table_session_id != null && cart.table_session_id === known.table_session_id
     && cart.revision != null && known.revision != null && cart.revision < known.revision;
 }
