@@ -62,7 +62,7 @@ def list_tables() -> dict[str, Any]:
 
 @blp.post("/tables")
 @permission_required("tables.manage")
-@blp.arguments(TableCreate)
+@blp.arguments(TableCreate())
 @blp.response(201, TableEnvelope)
 @blp.doc(**SECURED)
 def create_table(body: dict[str, Any]) -> Any:
@@ -71,7 +71,7 @@ def create_table(body: dict[str, Any]) -> Any:
 
 @blp.patch("/tables/<int:table_id>")
 @permission_required("tables.manage")
-@blp.arguments(TablePatch)
+@blp.arguments(TablePatch())
 @blp.response(200, TableEnvelope)
 @blp.doc(**SECURED)
 def patch_table(body: dict[str, Any], table_id: int) -> dict[str, Any]:
@@ -131,7 +131,7 @@ def list_areas() -> dict[str, Any]:
 
 @blp.post("/areas")
 @permission_required("tables.manage")
-@blp.arguments(NamedCreate)
+@blp.arguments(NamedCreate())
 @blp.response(201, AreaEnvelope)
 @blp.doc(**SECURED)
 def create_area(body: dict[str, Any]) -> Any:
@@ -140,7 +140,7 @@ def create_area(body: dict[str, Any]) -> Any:
 
 @blp.patch("/areas/<int:area_id>")
 @permission_required("tables.manage")
-@blp.arguments(NamedPatch)
+@blp.arguments(NamedPatch())
 @blp.response(200, AreaEnvelope)
 @blp.doc(**SECURED)
 def patch_area(body: dict[str, Any], area_id: int) -> dict[str, Any]:
@@ -166,7 +166,7 @@ def get_store() -> dict[str, Any]:
 
 @blp.patch("/store")
 @permission_required("settings.manage")
-@blp.arguments(StorePatch)
+@blp.arguments(StorePatch())
 @blp.response(200, StoreEnvelope)
 @blp.doc(**SECURED)
 def patch_store(body: dict[str, Any]) -> dict[str, Any]:
@@ -184,7 +184,7 @@ def list_stations() -> dict[str, Any]:
 
 @blp.post("/stations")
 @permission_required("stations.manage")
-@blp.arguments(StationCreate)
+@blp.arguments(StationCreate())
 @blp.response(201, StationEnvelope)
 @blp.doc(**SECURED)
 def create_station(body: dict[str, Any]) -> Any:
@@ -194,7 +194,7 @@ def create_station(body: dict[str, Any]) -> Any:
 
 @blp.patch("/stations/<int:station_id>")
 @permission_required("stations.manage")
-@blp.arguments(StationPatch)
+@blp.arguments(StationPatch())
 @blp.response(200, StationEnvelope)
 @blp.doc(**SECURED)
 def patch_station(body: dict[str, Any], station_id: int) -> dict[str, Any]:
@@ -203,7 +203,7 @@ def patch_station(body: dict[str, Any], station_id: int) -> dict[str, Any]:
 
 @blp.get("/audit")
 @permission_required("audit.read")
-@blp.arguments(AuditQuery, location="query")
+@blp.arguments(AuditQuery(), location="query")
 @blp.response(200, AuditResponse)
 @blp.doc(**SECURED)
 def audit_log(query: dict[str, Any]) -> dict[str, Any]:

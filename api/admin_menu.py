@@ -42,7 +42,7 @@ def admin_menu() -> dict[str, Any]:
 
 @blp.post("/categories")
 @permission_required(PERM)
-@blp.arguments(NamedCreate)
+@blp.arguments(NamedCreate())
 @blp.response(201, CategoryEnvelope)
 @blp.doc(**SECURED)
 def create_category(body: dict[str, Any]) -> Any:
@@ -51,7 +51,7 @@ def create_category(body: dict[str, Any]) -> Any:
 
 @blp.patch("/categories/<int:category_id>")
 @permission_required(PERM)
-@blp.arguments(NamedPatch)
+@blp.arguments(NamedPatch())
 @blp.response(200, CategoryEnvelope)
 @blp.doc(**SECURED)
 def patch_category(body: dict[str, Any], category_id: int) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def delete_category(category_id: int) -> None:
 
 @blp.post("/items")
 @permission_required(PERM)
-@blp.arguments(ItemCreate)
+@blp.arguments(ItemCreate())
 @blp.response(201, ItemEnvelope)
 @blp.doc(**SECURED)
 def create_item(body: dict[str, Any]) -> Any:
@@ -78,7 +78,7 @@ def create_item(body: dict[str, Any]) -> Any:
 
 @blp.patch("/items/<int:item_id>")
 @permission_required(PERM)
-@blp.arguments(ItemPatch)
+@blp.arguments(ItemPatch())
 @blp.response(200, ItemEnvelope)
 @blp.doc(**SECURED)
 def patch_item(body: dict[str, Any], item_id: int) -> dict[str, Any]:
@@ -116,7 +116,7 @@ def delete_photo(item_id: int) -> dict[str, Any]:
 
 @blp.post("/items/<int:item_id>/option-groups")
 @permission_required(PERM)
-@blp.arguments(GroupCreate)
+@blp.arguments(GroupCreate())
 @blp.response(201, GroupEnvelope)
 @blp.doc(**SECURED)
 def create_group(body: dict[str, Any], item_id: int) -> Any:
@@ -126,7 +126,7 @@ def create_group(body: dict[str, Any], item_id: int) -> Any:
 
 @blp.patch("/option-groups/<int:group_id>")
 @permission_required(PERM)
-@blp.arguments(GroupPatch)
+@blp.arguments(GroupPatch())
 @blp.response(200, GroupEnvelope)
 @blp.doc(**SECURED)
 def patch_group(body: dict[str, Any], group_id: int) -> dict[str, Any]:
@@ -143,7 +143,7 @@ def delete_group(group_id: int) -> None:
 
 @blp.post("/option-groups/<int:group_id>/options")
 @permission_required(PERM)
-@blp.arguments(OptionCreate)
+@blp.arguments(OptionCreate())
 @blp.response(201, OptionEnvelope)
 @blp.doc(**SECURED)
 def create_option(body: dict[str, Any], group_id: int) -> Any:
@@ -152,7 +152,7 @@ def create_option(body: dict[str, Any], group_id: int) -> Any:
 
 @blp.patch("/options/<int:option_id>")
 @permission_required(PERM)
-@blp.arguments(OptionPatch)
+@blp.arguments(OptionPatch())
 @blp.response(200, OptionEnvelope)
 @blp.doc(**SECURED)
 def patch_option(body: dict[str, Any], option_id: int) -> dict[str, Any]:

@@ -70,7 +70,7 @@ def kitchen_printers() -> dict[str, Any]:
 
 @blp.post("/admin/printers")
 @permission_required("printers.manage")
-@blp.arguments(PrinterCreate)
+@blp.arguments(PrinterCreate())
 @blp.response(201, PrinterEnvelope)
 @blp.doc(**SECURED)
 def create_printer(body: dict[str, Any]) -> Any:
@@ -80,7 +80,7 @@ def create_printer(body: dict[str, Any]) -> Any:
 
 @blp.patch("/admin/printers/<int:printer_id>")
 @permission_required("printers.manage")
-@blp.arguments(PrinterPatch)
+@blp.arguments(PrinterPatch())
 @blp.response(200, PrinterEnvelope)
 @blp.doc(**SECURED)
 def patch_printer(body: dict[str, Any], printer_id: int) -> dict[str, Any]:
@@ -107,7 +107,7 @@ def list_jobs(printer_id: int) -> dict[str, Any]:
 
 @blp.post("/admin/printers/<int:printer_id>/test")
 @permission_required("printers.manage")
-@blp.arguments(PrintRequest)
+@blp.arguments(PrintRequest())
 @blp.response(201, PrintJobEnvelope)
 @blp.doc(**SECURED)
 def test_print(body: dict[str, Any], printer_id: int) -> Any:
@@ -117,7 +117,7 @@ def test_print(body: dict[str, Any], printer_id: int) -> Any:
 
 @blp.post("/admin/print-jobs/<int:job_id>/reprint")
 @permission_required("print.reprint")
-@blp.arguments(PrintRequest)
+@blp.arguments(PrintRequest())
 @blp.response(201, PrintJobEnvelope)
 @blp.doc(**SECURED)
 def reprint(body: dict[str, Any], job_id: int) -> Any:
@@ -128,7 +128,7 @@ def reprint(body: dict[str, Any], job_id: int) -> Any:
 
 @blp.post("/admin/receipts")
 @permission_required("print.reprint")
-@blp.arguments(ReceiptRequest)
+@blp.arguments(ReceiptRequest())
 @blp.response(201, PrintJobsEnvelope)
 @blp.doc(**SECURED)
 def print_receipt(body: dict[str, Any]) -> Any:

@@ -24,7 +24,7 @@ def list_staff() -> dict[str, Any]:
 
 @blp.post("/staff")
 @permission_required(PERM)
-@blp.arguments(StaffCreate)
+@blp.arguments(StaffCreate())
 @blp.response(201, StaffEnvelope)
 @blp.doc(**SECURED)
 def create_staff(body: dict[str, Any]) -> Any:
@@ -35,7 +35,7 @@ def create_staff(body: dict[str, Any]) -> Any:
 
 @blp.patch("/staff/<int:staff_id>")
 @permission_required(PERM)
-@blp.arguments(StaffPatch)
+@blp.arguments(StaffPatch())
 @blp.response(200, StaffEnvelope)
 @blp.doc(**SECURED)
 def patch_staff(body: dict[str, Any], staff_id: int) -> dict[str, Any]:
@@ -45,7 +45,7 @@ def patch_staff(body: dict[str, Any], staff_id: int) -> dict[str, Any]:
 
 @blp.post("/staff/<int:staff_id>/password")
 @permission_required(PERM)
-@blp.arguments(PasswordReset)
+@blp.arguments(PasswordReset())
 @blp.response(200, StaffEnvelope)
 @blp.doc(**SECURED)
 def reset_password(body: dict[str, Any], staff_id: int) -> dict[str, Any]:

@@ -20,7 +20,7 @@ SECURED = {"security": [{"bearer": []}]}
 
 @blp.post("/table-sessions/<int:session_id>/payments/code")
 @permission_required("payments.take")
-@blp.arguments(CodePaymentRequest)
+@blp.arguments(CodePaymentRequest())
 @blp.response(201, CodePaymentEnvelope, description="the payment: paid, paying (follow it) or failed; the same "
                                                     "client_key again answers the same payment as it stands")
 @blp.alt_response(404, schema=ErrorSchema, description="not_found: no such check in this store")

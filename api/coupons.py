@@ -32,7 +32,7 @@ def _view(c: Coupon, figures: dict[str, int] | None = None) -> dict[str, Any]:
 
 @blp.post("/admin/coupons")
 @permission_required("promotions.manage")
-@blp.arguments(CouponCreate)
+@blp.arguments(CouponCreate())
 @blp.response(201, CouponEnvelope)
 @blp.doc(**SECURED)
 def create(body: dict[str, Any]) -> Any:
@@ -86,7 +86,7 @@ def end(coupon_id: int) -> dict[str, Any]:
 
 @blp.get("/admin/reports/coupons")
 @permission_required("reports")
-@blp.arguments(CouponReportQuery, location="query")
+@blp.arguments(CouponReportQuery(), location="query")
 @blp.response(200, CouponReportSchema)
 @blp.doc(**SECURED)
 def report(query: dict[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ def _who():  # type: ignore[no-untyped-def]
 
 @blp.post("")
 @permission_required("screens.manage")
-@blp.arguments(DeviceCreateRequest)
+@blp.arguments(DeviceCreateRequest())
 @blp.response(201, DeviceCreated)
 @blp.doc(security=[{"bearer": []}])
 def create_device(body: dict[str, Any]) -> dict[str, Any]:

@@ -40,7 +40,7 @@ blp = Blueprint("diner", __name__, url_prefix="/api/v1", description="Diners: lo
 
 @blp.post("/diner/login")
 @limiter.limit("300/minute")  # per address: a whole restaurant may share one Wi-Fi
-@blp.arguments(DinerLoginRequest)
+@blp.arguments(DinerLoginRequest())
 @blp.response(200, DinerLoginResponse)
 def diner_login(body: dict[str, Any]) -> dict[str, Any]:
     token, diner = diners.login(body["code"])
@@ -65,7 +65,7 @@ def store_menu(store_id: int) -> Response:
 @diner_signed
 @limiter.limit("30/minute", key_func=diner_or_ip)
 @limiter.limit("120/minute", key_func=table_key)
-@blp.arguments(OrderCreateRequest)
+@blp.arguments(OrderCreateRequest())
 @blp.response(201, OrderEnvelopeSchema)
 @blp.alt_response(200, schema=OrderEnvelopeSchema, success=True,
                   description="The same client_key again: the order it placed the first time, unchanged")
@@ -115,7 +115,7 @@ def get_table_session(session_id: int) -> Any:
 
 
 @blp.post("/orders/<int:order_id>/items/<int:line_id>/cancel")
-@blp.arguments(CancelLineRequest)
+@blp.arguments(CancelLineRequest())
 @blp.response(200, OrderEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])
 def cancel_line(body: dict[str, Any], order_id: int, line_id: int) -> dict[str, Any]:

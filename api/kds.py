@@ -42,7 +42,7 @@ def _screen_stations() -> list[str] | None:
 
 @blp.get("/tickets")
 @kitchen_required
-@blp.arguments(SnapshotQuery, location="query")
+@blp.arguments(SnapshotQuery(), location="query")
 @blp.response(200, SnapshotSchema)
 @blp.doc(security=[{"bearer": []}])
 def snapshot(query: dict[str, Any]) -> dict[str, Any]:
@@ -68,7 +68,7 @@ def recall(ticket_id: int) -> dict[str, Any]:
 
 @blp.post("/ticket-items/<int:item_id>/status")
 @kitchen_required
-@blp.arguments(ItemStatusRequest)
+@blp.arguments(ItemStatusRequest())
 @blp.response(200, TicketEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])
 def item_status(body: dict[str, Any], item_id: int) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def item_status(body: dict[str, Any], item_id: int) -> dict[str, Any]:
 
 @blp.post("/items/<int:item_id>/sold-out")
 @kitchen_required
-@blp.arguments(SoldOutRequest)
+@blp.arguments(SoldOutRequest())
 @blp.response(200, ItemAvailabilityEnvelope)
 @blp.doc(security=[{"bearer": []}])
 def mark_sold_out(body: dict[str, Any], item_id: int) -> dict[str, Any]:
@@ -90,7 +90,7 @@ def mark_sold_out(body: dict[str, Any], item_id: int) -> dict[str, Any]:
 
 @blp.post("/pair")
 @limiter.limit("10/minute")
-@blp.arguments(PairRequest)
+@blp.arguments(PairRequest())
 @blp.response(200, PairResponse)
 def pair(body: dict[str, Any]) -> dict[str, Any]:
     """A kitchen screen trades the code a manager made for its own token (once)."""
@@ -111,7 +111,7 @@ def _stations(query: dict[str, Any]) -> list[str] | None:
 
 @blp.get("/all-day")
 @kitchen_required
-@blp.arguments(StationsQuery, location="query")
+@blp.arguments(StationsQuery(), location="query")
 @blp.response(200, AllDayResponse)
 @blp.doc(security=[{"bearer": []}])
 def all_day(query: dict[str, Any]) -> dict[str, Any]:
@@ -121,7 +121,7 @@ def all_day(query: dict[str, Any]) -> dict[str, Any]:
 
 @blp.post("/undo")
 @kitchen_required
-@blp.arguments(StationsQuery, location="query")
+@blp.arguments(StationsQuery(), location="query")
 @blp.response(200, TicketEnvelopeSchema)
 @blp.doc(security=[{"bearer": []}])
 def undo(query: dict[str, Any]) -> dict[str, Any]:
@@ -142,7 +142,7 @@ def kitchen_settings() -> dict[str, Any]:
 
 @blp.get("/tickets/bumped")
 @kitchen_required
-@blp.arguments(StationsQuery, location="query")
+@blp.arguments(StationsQuery(), location="query")
 @blp.response(200, BumpedResponse)
 @blp.doc(security=[{"bearer": []}])
 def recently_bumped(query: dict[str, Any]) -> dict[str, Any]:

@@ -34,7 +34,7 @@ def _start(body: dict[str, Any], **target: int) -> tuple[dict[str, Any], int]:
 
 @blp.post("/orders/<int:order_id>/payments")
 @diner_required
-@blp.arguments(PaymentRequest)
+@blp.arguments(PaymentRequest())
 @blp.response(201, StartedSchema)
 @blp.doc(security=[{"bearer": []}])
 def pay_order(body: dict[str, Any], order_id: int) -> Any:
@@ -44,7 +44,7 @@ def pay_order(body: dict[str, Any], order_id: int) -> Any:
 
 @blp.post("/table-sessions/<int:session_id>/payments")
 @diner_required
-@blp.arguments(PaymentRequest)
+@blp.arguments(PaymentRequest())
 @blp.response(201, StartedSchema)
 @blp.doc(security=[{"bearer": []}])
 def pay_check(body: dict[str, Any], session_id: int) -> Any:
@@ -54,7 +54,7 @@ def pay_check(body: dict[str, Any], session_id: int) -> Any:
 
 @blp.post("/table-sessions/<int:session_id>/payments/offline")
 @permission_required("payments.take")
-@blp.arguments(OfflinePaymentRequest)
+@blp.arguments(OfflinePaymentRequest())
 @blp.response(201, PaymentEnvelope)
 @blp.doc(security=[{"bearer": []}])
 def pay_offline(body: dict[str, Any], session_id: int) -> Any:
@@ -92,7 +92,7 @@ def anomalies() -> Any:
 
 @blp.post("/payments/<int:payment_id>/refunds")
 @permission_required("payments.refund")
-@blp.arguments(RefundRequest)
+@blp.arguments(RefundRequest())
 @blp.response(201, RefundEnvelope)
 @blp.doc(security=[{"bearer": []}])
 def refund(body: dict[str, Any], payment_id: int) -> Any:

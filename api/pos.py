@@ -42,7 +42,7 @@ def _who() -> StaffPrincipal:
 
 @blp.post("/pos/orders")
 @permission_required("orders.take")
-@blp.arguments(PosOrderRequest)
+@blp.arguments(PosOrderRequest())
 @blp.response(201, OrderEnvelopeSchema)
 @blp.doc(**SECURED)
 def ring_up(body: dict[str, Any]) -> Any:
@@ -90,7 +90,7 @@ def takeaways() -> dict[str, Any]:
 
 @blp.get("/table-sessions/<int:session_id>/split")
 @permission_required("payments.take")
-@blp.arguments(SplitQuery, location="query")
+@blp.arguments(SplitQuery(), location="query")
 @blp.response(200, SplitResponse)
 @blp.doc(**SECURED)
 def split(query: dict[str, Any], session_id: int) -> dict[str, Any]:
@@ -101,7 +101,7 @@ def split(query: dict[str, Any], session_id: int) -> dict[str, Any]:
 
 @blp.post("/table-sessions/<int:session_id>/discounts")
 @permission_required("discounts.give")
-@blp.arguments(DiscountRequest)
+@blp.arguments(DiscountRequest())
 @blp.response(201, StaffTableSessionEnvelope)
 @blp.doc(**SECURED)
 def discount(body: dict[str, Any], session_id: int) -> Any:
@@ -124,7 +124,7 @@ def discount(body: dict[str, Any], session_id: int) -> Any:
 
 @blp.post("/table-sessions/<int:session_id>/move")
 @permission_required("checks.move")
-@blp.arguments(MoveRequest)
+@blp.arguments(MoveRequest())
 @blp.response(200, StaffTableSessionEnvelope)
 @blp.doc(**SECURED)
 def move(body: dict[str, Any], session_id: int) -> dict[str, Any]:
@@ -136,7 +136,7 @@ def move(body: dict[str, Any], session_id: int) -> dict[str, Any]:
 
 @blp.post("/shifts")
 @permission_required("shifts.run")
-@blp.arguments(ShiftOpenRequest)
+@blp.arguments(ShiftOpenRequest())
 @blp.response(201, ShiftEnvelope)
 @blp.doc(**SECURED)
 def open_shift(body: dict[str, Any]) -> Any:
@@ -168,7 +168,7 @@ def get_shift(shift_id: int) -> dict[str, Any]:
 
 @blp.post("/shifts/<int:shift_id>/close")
 @permission_required("shifts.run")
-@blp.arguments(ShiftCloseRequest)
+@blp.arguments(ShiftCloseRequest())
 @blp.response(200, ShiftEnvelope)
 @blp.doc(**SECURED)
 def close_shift(body: dict[str, Any], shift_id: int) -> dict[str, Any]:

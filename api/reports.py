@@ -22,7 +22,7 @@ def _csv(text: str, filename: str) -> Response:
 
 @blp.get("/daily")
 @permission_required("reports")
-@blp.arguments(DailyQuery, location="query")
+@blp.arguments(DailyQuery(), location="query")
 @blp.response(200, DailyReportSchema)
 @blp.doc(**SECURED)
 def daily(query: dict[str, Any]) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def daily(query: dict[str, Any]) -> dict[str, Any]:
 
 @blp.get("/daily.csv")
 @permission_required("reports")
-@blp.arguments(DailyQuery, location="query")
+@blp.arguments(DailyQuery(), location="query")
 @blp.response(200, content_type="text/csv")
 @blp.doc(**SECURED)
 def daily_as_csv(query: dict[str, Any]) -> Response:
@@ -42,7 +42,7 @@ def daily_as_csv(query: dict[str, Any]) -> Response:
 
 @blp.get("/range")
 @permission_required("reports")
-@blp.arguments(RangeQuery, location="query")
+@blp.arguments(RangeQuery(), location="query")
 @blp.response(200, RangeReportSchema)
 @blp.doc(**SECURED)
 def date_range(query: dict[str, Any]) -> dict[str, Any]:
@@ -53,7 +53,7 @@ def date_range(query: dict[str, Any]) -> dict[str, Any]:
 
 @blp.get("/range.csv")
 @permission_required("reports")
-@blp.arguments(RangeQuery, location="query")
+@blp.arguments(RangeQuery(), location="query")
 @blp.response(200, content_type="text/csv")
 @blp.doc(**SECURED)
 def date_range_csv(query: dict[str, Any]) -> Response:

@@ -35,7 +35,7 @@ blp = Blueprint("staff", __name__, url_prefix="/api/v1", description="Staff: log
 
 @blp.post("/staff/login")
 @limiter.limit("60/minute")  # per address; an account also locks for an address after its failures
-@blp.arguments(StaffLoginRequest)
+@blp.arguments(StaffLoginRequest())
 @blp.response(200, StaffLoginResponse)
 def staff_login(body: dict[str, Any]) -> dict[str, Any]:
     token, member = staff.login(body["store"], body["username"], body["password"], request.remote_addr or "")
@@ -54,7 +54,7 @@ def _login_view(who: staff.StaffPrincipal, token: str) -> dict[str, Any]:
 
 @blp.post("/staff/session")
 @limiter.limit("60/minute")
-@blp.arguments(StaffLoginRequest)
+@blp.arguments(StaffLoginRequest())
 @blp.response(200, StaffSessionSchema)
 def open_session(body: dict[str, Any]) -> Response:
     """Console sign-in: the token goes into an HttpOnly, SameSite=Strict cookie (Secure over HTTPS),
@@ -94,7 +94,7 @@ def close_session() -> Response:
 @blp.post("/staff/me/password")
 @permission_required(None)
 @limiter.limit("10/minute")
-@blp.arguments(PasswordChange)
+@blp.arguments(PasswordChange())
 @blp.response(200, PasswordChanged)
 @blp.doc(security=[{"bearer": []}])
 def change_password(body: dict[str, Any]) -> Response:

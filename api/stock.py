@@ -47,7 +47,7 @@ def low() -> dict[str, Any]:
 
 @blp.post("/admin/ingredients")
 @permission_required(PERM)
-@blp.arguments(IngredientCreate)
+@blp.arguments(IngredientCreate())
 @blp.response(201, IngredientEnvelope)
 @blp.doc(**SECURED)
 def create(body: dict[str, Any]) -> Any:
@@ -66,7 +66,7 @@ def one(ingredient_id: int) -> dict[str, Any]:
 
 @blp.patch("/admin/ingredients/<int:ingredient_id>")
 @permission_required(PERM)
-@blp.arguments(IngredientPatch)
+@blp.arguments(IngredientPatch())
 @blp.response(200, IngredientEnvelope)
 @blp.doc(**SECURED)
 def patch(body: dict[str, Any], ingredient_id: int) -> dict[str, Any]:
@@ -84,7 +84,7 @@ def _move(ingredient_id: int, move: Movement) -> Any:
 
 @blp.post("/admin/ingredients/<int:ingredient_id>/deliveries")
 @permission_required(PERM)
-@blp.arguments(DeliveryCreate)
+@blp.arguments(DeliveryCreate())
 @blp.response(201, MoveEnvelope)
 @blp.alt_response(200, schema=MoveEnvelope, success=True, description="the same client_key again: the first delivery")
 @blp.doc(**SECURED)
@@ -95,7 +95,7 @@ def delivery(body: dict[str, Any], ingredient_id: int) -> Any:
 
 @blp.post("/admin/ingredients/<int:ingredient_id>/counts")
 @permission_required(PERM)
-@blp.arguments(CountCreate)
+@blp.arguments(CountCreate())
 @blp.response(201, MoveEnvelope)
 @blp.alt_response(200, schema=MoveEnvelope, success=True, description="the same client_key again: the first count")
 @blp.doc(**SECURED)
@@ -115,7 +115,7 @@ def recipe(item_id: int) -> dict[str, Any]:
 
 @blp.put("/admin/items/<int:item_id>/recipe")
 @permission_required(PERM)
-@blp.arguments(RecipePut)
+@blp.arguments(RecipePut())
 @blp.response(200, RecipeEnvelope)
 @blp.doc(**SECURED)
 def put_recipe(body: dict[str, Any], item_id: int) -> dict[str, Any]:

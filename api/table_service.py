@@ -40,7 +40,7 @@ def get_cart(qr_token: str) -> dict[str, Any]:
 @blp.post("/tables/<string:qr_token>/cart/lines")
 @diner_required
 @limiter.limit(CART_LIMIT, key_func=diner_or_ip)
-@blp.arguments(CartAddRequest)
+@blp.arguments(CartAddRequest())
 @blp.response(200, CartEnvelope)
 @blp.doc(security=[{"bearer": []}])
 def add_line(body: dict[str, Any], qr_token: str) -> dict[str, Any]:
@@ -53,7 +53,7 @@ def add_line(body: dict[str, Any], qr_token: str) -> dict[str, Any]:
 @blp.route("/tables/<string:qr_token>/cart/lines/<int:line_id>", methods=["PATCH", "POST"])
 @diner_required
 @limiter.limit(CART_LIMIT, key_func=diner_or_ip)
-@blp.arguments(CartQtyRequest)
+@blp.arguments(CartQtyRequest())
 @blp.response(200, CartEnvelope)
 @blp.doc(security=[{"bearer": []}])
 def set_quantity(body: dict[str, Any], qr_token: str, line_id: int) -> dict[str, Any]:
@@ -68,7 +68,7 @@ def set_quantity(body: dict[str, Any], qr_token: str, line_id: int) -> dict[str,
 @diner_required
 @limiter.limit("20/minute", key_func=diner_or_ip)
 @limiter.limit("60/minute", key_func=table_key)
-@blp.arguments(CartSubmitRequest)
+@blp.arguments(CartSubmitRequest())
 @blp.response(201, OrderEnvelopeSchema)
 @blp.alt_response(200, schema=OrderEnvelopeSchema, success=True,
                   description="The same client_key again: the order it placed the first time, unchanged")
@@ -83,7 +83,7 @@ def submit_cart(body: dict[str, Any], qr_token: str) -> Any:
 @blp.put("/tables/<string:qr_token>/headcount")
 @diner_required
 @limiter.limit("20/minute", key_func=diner_or_ip)
-@blp.arguments(HeadcountRequest)
+@blp.arguments(HeadcountRequest())
 @blp.response(200, HeadcountEnvelope)
 @blp.doc(security=[{"bearer": []}])
 def set_headcount(body: dict[str, Any], qr_token: str) -> dict[str, Any]:
@@ -98,7 +98,7 @@ def set_headcount(body: dict[str, Any], qr_token: str) -> dict[str, Any]:
 @blp.post("/tables/<string:qr_token>/calls")
 @diner_required
 @limiter.limit("10/minute", key_func=diner_or_ip)
-@blp.arguments(CallRequest)
+@blp.arguments(CallRequest())
 @blp.response(201, CallEnvelope)
 @blp.alt_response(200, schema=CallEnvelope, success=True,
                   description="Pressed again while the call is open: that same call")
