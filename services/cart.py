@@ -9,6 +9,7 @@ of order (two requests at once, a slow answer), and the phone keeps the highest 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +73,25 @@ def _view(db: Session, check: TableSession | None, diner_id: int | None) -> Cart
                     "available": False, "problem": exc.code}
         view.lines.append(row)
     return view
+
+
+def lines_changed(tx: Tx, check_ids: list[int], change: Callable[[], None]) -> None:
+    """``change`` rewrites these checks' cart lines from outside the cart (a diner forgotten:
+    their lines belong to no one now, and the table's diner numbers shift). The open checks'
+    tables are locked first, in id order, as for every cart change (lock order: table, check);
+    then the change, counted and told to each table."""
+    if not check_ids:
+        change()
+        return
+    checks = list(tx.session.execute(
+        select(TableSession).where(TableSession.id.in_(check_ids), TableSession.status == "open")
+        .order_by(TableSession.table_id)).scalars())
+    for check in checks:
+        if check.table_id is not None:
+            tables.lock_table(tx.session, check.table_id)
+    change()
+    for check in checks:
+        _announce(tx, check)
 
 
 def _announce(tx: Tx, check: TableSession) -> None:

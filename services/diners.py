@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from domain.errors import Unauthorized
 from domain.tokens import TokenInvalid
 from models import CartLine, CheckDiner, CouponClaim, Diner, Order, Payment, db, utcnow
+from services.cart import lines_changed
 from services.context import cipher, setting, signer
 from services.rows import core
 from services.uow import keys_revoked, reading, transaction
@@ -108,10 +109,15 @@ def forget(diner_id: int) -> None:
 
 def _forget_many(diner_ids: list[int]) -> None:
     with transaction() as tx:
-        for model in (Order, CartLine, Payment, CouponClaim):  # claims stay counted, pointing at no one
-            tx.session.execute(
-                update(model).where(model.diner_id.in_(diner_ids)).values(diner_id=None)
-                .execution_options(synchronize_session=False))
+        def unlink() -> None:
+            for model in (Order, CartLine, Payment, CouponClaim):  # claims stay counted, pointing at no one
+                tx.session.execute(
+                    update(model).where(model.diner_id.in_(diner_ids)).values(diner_id=None)
+                    .execution_options(synchronize_session=False))
+
+        carts = list(tx.session.execute(
+            select(CartLine.table_session_id).where(CartLine.diner_id.in_(diner_ids)).distinct()).scalars())
+        lines_changed(tx, carts, unlink)  # the tables' carts show the lines under no one, at once
         tx.session.execute(delete(CheckDiner).where(CheckDiner.diner_id.in_(diner_ids)))
         tx.session.execute(delete(Diner).where(Diner.id.in_(diner_ids)))
         tx.emit(keys_revoked())

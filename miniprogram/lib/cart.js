@@ -29,10 +29,19 @@ function cartView(cart) {
 }
 
 // A poll's answer can arrive after the answer to a tap that came later: of two carts on the same
-// check, the one with the lower revision is older and must not replace the newer one on screen.
+// check, the one with the lower revision is older and must not replace the newer one on screen;
+// checks are numbered in the order they open, so a cart of an earlier check, or of none, is older too.
 function isStale(view, cart) {
-  return Boolean(cart) && cart.table_session_id != null && view && cart.table_session_id === view.sessionId
+  if (!cart || !view || view.sessionId == null) return false;
+  if (cart.table_session_id == null || cart.table_session_id < view.sessionId) return true;
+  return cart.table_session_id === view.sessionId
     && cart.revision != null && view.revision != null && cart.revision < view.revision;
+}
+
+// The cart once its round is sent: empty, and newer than any poll that left before the round did.
+function sentView(view) {
+  return { ...cartView(null), sessionId: view.sessionId,
+    revision: view.revision != null ? view.revision + 1 : null };
 }
 
 function newClientKey() {
@@ -74,4 +83,4 @@ async function submit(token, remark) {
   }
 }
 
-module.exports = { add, cartView, isStale, load, newClientKey, setQty, submit };
+module.exports = { add, cartView, isStale, load, newClientKey, sentView, setQty, submit };

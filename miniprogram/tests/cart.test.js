@@ -23,6 +23,21 @@ describe("the shared cart", () => {
     expect(cartLib.cartView(null)).toMatchObject({ lines: [], count: 0, orderable: false });
   });
 
+  test("an older cart never replaces a newer one: a lower revision, an earlier check, or none", () => {
+    const shown = cartLib.cartView({ ...cart([line({ id: 1 })]).cart, table_session_id: 7, revision: 5 });
+    const on = (id, revision) => ({ ...cart([]).cart, table_session_id: id, revision });
+    expect(cartLib.isStale(shown, on(7, 4))).toBe(true);
+    expect(cartLib.isStale(shown, on(7, 5))).toBe(false);
+    expect(cartLib.isStale(shown, on(7, 6))).toBe(false);
+    expect(cartLib.isStale(shown, on(6, 9))).toBe(true);
+    expect(cartLib.isStale(shown, on(null, 0))).toBe(true);
+    expect(cartLib.isStale(shown, on(8, 1))).toBe(false);  // the table's next check
+    expect(cartLib.isStale(cartLib.cartView(null), on(7, 1))).toBe(false);
+    const sent = cartLib.sentView(shown);  // the round went: empty, and newer than a poll sent before it
+    expect(sent).toMatchObject({ count: 0, sessionId: 7, revision: 6 });
+    expect(cartLib.isStale(sent, { ...cart([line({ id: 1 })]).cart, table_session_id: 7, revision: 5 })).toBe(true);
+  });
+
   test("adding a dish and changing a quantity carry the line's version", async () => {
     fake.server["POST /api/v1/tables/{qr_token}/cart/lines"] = ({ data }) => ({ body: cart([line({ option_ids: data.option_ids })]) });
     fake.server["POST /api/v1/tables/{qr_token}/cart/lines/{line_id}"] = ({ data }) => ({ body: cart([line({ qty: data.qty })]) });

@@ -103,6 +103,22 @@ def test_every_cart_change_has_a_higher_revision_so_a_phone_can_drop_an_older_ca
     assert (emptied["lines"], emptied["revision"]) == ([], 14)
 
 
+def test_a_forgotten_diners_lines_stay_in_the_cart_under_no_one_as_a_newer_revision(client, live_server):
+    store = make_store()
+    table, dish = make_table(store), make_item(store)
+    alice, bob = diner_token(client, live_server), diner_token(client, live_server)
+    client.post(_cart_url(table) + "/lines", json={"item_id": dish.id, "qty": 1}, headers=auth(alice))
+    before = client.post(_cart_url(table) + "/lines", json={"item_id": dish.id, "qty": 2, "note": "少辣"},
+                         headers=auth(bob)).get_json()["cart"]
+    assert [(ln["qty"], ln["diner"]) for ln in before["lines"]] == [(1, 1), (2, 2)] and before["me"] == 2
+    assert client.delete("/api/v1/diner/me", headers=auth(alice)).status_code in (200, 204)
+    after = client.get(_cart_url(table), headers=auth(bob)).get_json()["cart"]
+    assert after["revision"] == before["revision"] + 1  # a phone holding the old cart takes this one
+    assert [ln["qty"] for ln in after["lines"]] == [1, 2]  # the table's dishes stay; their author goes
+    assert db.session.execute(select(func.count()).select_from(CartLine).where(
+        CartLine.table_session_id == after["table_session_id"], CartLine.diner_id.is_(None))).scalar_one() == 1
+
+
 def test_fifty_diners_race_for_the_last_ten_portions(client, live_server):
     store = make_store()
     table, dish = make_table(store), make_item(store, stock=10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 from datetime import timedelta
 
 import pytest
@@ -41,6 +42,14 @@ def _box(locator) -> dict:  # type: ignore[no-untyped-def]
         if box is not None:
             return box
     raise AssertionError(f"{locator} never laid out")
+
+
+def _until(page: Page, done, what: str, seconds: float = 10) -> None:  # type: ignore[no-untyped-def]
+    """Let the page run (and Playwright's handlers with it) until ``done()``; fail after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, what
+        page.wait_for_timeout(50)
 
 
 def _add(page: Page, name: str) -> None:
@@ -131,15 +140,15 @@ def test_a_cart_that_arrives_late_never_replaces_a_newer_one(client, live_server
     second.goto(url)
     expect(second.locator("#app[data-ready]")).to_be_attached()
     expect(second.locator("#cart-count")).to_have_text("1")
-    while not joined:
-        second.wait_for_timeout(50)
+    _until(second, lambda: joined, "the table's socket never joined")
+    seen = int(second.locator("#app").get_attribute("data-carts") or 0)
     _add(first, "米饭")
     expect(first.locator("#cart-count")).to_have_text("2")
     _add(first, "酸梅汤")
     expect(first.locator("#cart-count")).to_have_text("3")
-    while len(swapped) < 2:
-        second.wait_for_timeout(50)
-    second.wait_for_timeout(300)  # both frames handled, the older one last
+    _until(second, lambda: len(swapped) == 2, "the two carts never reached the phone")
+    # both frames handled, the older one last
+    second.wait_for_function("(n) => Number(document.getElementById('app').dataset.carts) >= n", arg=seen + 2)
     expect(second.locator("#cart-count")).to_have_text("3")
     second.locator("#open-cart").click()
     expect(second.locator("#cart-lines .line")).to_have_count(3)
@@ -171,8 +180,9 @@ def test_a_check_answer_older_than_a_live_payment_is_asked_for_again(client, liv
         if not held:  # the first answer, read now, reaches the phone only later
             held.append((route, route.fetch()))
             return None
-        answers.append(1)
-        return route.continue_()
+        route.fulfill(response=route.fetch())
+        answers.append(1)  # on its way to the phone
+        return None
 
     page.route("**/api/v1/table-sessions/*", check)
     tickets = requests.get(f"{live_server}/api/v1/kds/tickets?status=open", headers=auth(owner), timeout=10).json()
@@ -180,22 +190,19 @@ def test_a_check_answer_older_than_a_live_payment_is_asked_for_again(client, liv
     r = requests.post(f"{live_server}/api/v1/kds/ticket-items/{item_id}/status", headers=auth(owner), timeout=10,
                       json={"status": "cooking"})  # order.updated: the phone asks for its check
     assert r.status_code == 200, r.text
-    while not held:
-        page.wait_for_timeout(50)
+    _until(page, lambda: held, "the phone never asked for its check")
     sid = db.session.query(Order).filter_by(store_id=store.id).one().table_session_id
     db.session.remove()
     r = requests.post(f"{live_server}/api/v1/table-sessions/{sid}/payments/offline", headers=auth(owner), timeout=10,
                       json={"client_key": "cash-d4-0001", "channel": "cash"})
     assert r.status_code in (200, 201), r.text
     expect(page.locator("#check-due")).to_have_text("¥0.00")  # the payment, live
-    page.wait_for_timeout(1000)  # and the refresh it set off (300 ms later) has come back
+    _until(page, lambda: answers, "the payment's order event set off no refresh")  # answered: it passed through
     route, stale = held[0]
     assert stale.json()["session"]["due"] == 4800
-    seen = len(answers)
-    route.fulfill(response=stale)  # read before the payment, answered after everything else
-    page.wait_for_timeout(1000)
+    with page.expect_request(lambda r: "/table-sessions/" in r.url and r.method == "GET", timeout=5000):
+        route.fulfill(response=stale)  # read before the payment, answered after everything else: asked again
     expect(page.locator("#check-due")).to_have_text("¥0.00")
-    assert len(answers) > seen  # it asked again
     page.context.close()
 
 

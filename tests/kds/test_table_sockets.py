@@ -59,10 +59,11 @@ def _diner(base: str) -> str:
     return r.json()["token"]
 
 
-def _add_line(base: str, diner: str, table_token: str, item_id: int, note: str) -> None:
+def _add_line(base: str, diner: str, table_token: str, item_id: int, note: str) -> dict[str, Any]:
     r = requests.post(f"{base}/api/v1/tables/{table_token}/cart/lines", headers=auth(diner), timeout=10,
                       json={"item_id": item_id, "qty": 1, "option_ids": [], "note": note})
     assert r.status_code == 200, r.text
+    return dict(r.json()["cart"])
 
 
 def _next_party_orders_unheard(base: str, old: Phone, table_id: int, item_id: int) -> None:
@@ -91,8 +92,10 @@ def test_rotating_a_tables_code_cuts_its_open_phones_at_once(client, live_server
     with phones() as opened:
         phone = Phone(live_server, diner, old_token)
         opened.append(phone)
-        _add_line(live_server, diner, old_token, item.id, "no chilli")
-        assert phone.carts.get(timeout=5)["cart"]["lines"][0]["note"] == "no chilli"
+        answer = _add_line(live_server, diner, old_token, item.id, "no chilli")
+        heard = phone.carts.get(timeout=5)["cart"]
+        assert heard["lines"][0]["note"] == "no chilli"
+        assert heard["revision"] == answer["revision"] == 1  # the event is the answer's cart, same revision
         r = requests.post(f"{live_server}/api/v1/admin/tables/{table.id}/rotate-qr", headers=auth(owner), timeout=10)
         assert r.status_code == 200
         assert phone.gone.wait(CUT_WITHIN), "a phone on the rotated code stayed connected"

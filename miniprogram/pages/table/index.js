@@ -121,7 +121,7 @@ Component({
       try {
         const order = await cart.submit(this.visit.token, "");
         this.visit.session = { id: order.table_session_id };
-        this.setData({ sheet: "", cart: cart.cartView(null) });
+        this.setData({ sheet: "", cart: cart.sentView(this.data.cart) });
         wx.navigateTo({ url: `/pages/orders/index?token=${encodeURIComponent(this.visit.token)}` });
       } catch (err) {
         wx.showToast({ title: err.code === "sold_out" ? t("somethingSoldOut") : errorText(err, "sendFailed"), icon: "none" });

@@ -23,13 +23,18 @@ export async function refreshCart() {
 }
 
 // Answers and cart.updated events can arrive out of order (two taps in flight, a slow answer):
-// of two carts on the same check, the one with the lower revision is older and is dropped.
+// of two carts on the same check, the one with the lower revision is older and is dropped; checks
+// are numbered in the order they open, so a cart of an earlier check, or of none, is older too.
 function isStale(cart, known = state.cart) {
-  return cart.table_session_id != null && cart.table_session_id === known.table_session_id
+  if (known.table_session_id == null) return false;
+  if (cart.table_session_id == null || cart.table_session_id < known.table_session_id) return true;
+  return cart.table_session_id === known.table_session_id
     && cart.revision != null && known.revision != null && cart.revision < known.revision;
 }
 
 export function setCart(cart) {
+  const app = $("app");
+  app.dataset.carts = String(Number(app.dataset.carts || 0) + 1);  // carts handled, kept or not (tests wait for it)
   if (isStale(cart)) {
     if (state.cart.me == null && cart.me != null) { state.cart.me = cart.me; renderCartLines(); }
     return;

@@ -13,7 +13,8 @@ export const st = {
   sound: localStorage.getItem("diancan.kds.sound") !== "off",
   warn: Number(root.dataset.warn) * 60, late: Number(root.dataset.late) * 60,  // until the store's own arrive
   stationNames: new Map(),
-  timeZone: undefined,  // the store's (Asia/Shanghai by default) once its settings arrive; till then the PC's
+  // the store's (Asia/Shanghai by default), kept from the last settings that arrived; before any, the PC's
+  timeZone: localStorage.getItem("diancan.kds.tz") || undefined,
   tickets: new Map(), gone: new Map(), baseline: 0, complete: new Map(),
   resuming: false, dirty: false, socket: null, selected: 0, audio: null,
   keys: new Map(),  // card id -> bump key 1–9, kept until the card leaves so a bump never moves keys

@@ -139,7 +139,10 @@ async function startBoard() {
     const settings = await api("/api/v1/kds/settings");
     st.warn = settings.warn_minutes * 60; st.late = settings.late_minutes * 60;
     for (const s of settings.stations) st.stationNames.set(s.code, s.name);
-    if (settings.timezone) st.timeZone = settings.timezone;
+    if (settings.timezone) {
+      st.timeZone = settings.timezone;
+      localStorage.setItem("diancan.kds.tz", settings.timezone);
+    }
   } catch { /* the defaults serve until the next start */ }
   $("station-label").textContent = st.stations ? st.stations.map(stationName).join(" · ") : T.all_stations;
   try {
