@@ -13,15 +13,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.errors import Conflict, DomainError, NotAvailable, NotFound, ValidationFailed
 from domain.pricing import MAX_LINES, MAX_QTY, LineRequest, price_line
 from models import CartLine, TableSession
-from services import seating, tables
+from services import counters, seating, tables
 from services.menu import menu_for_pricing, store_clock
+from services.rows import core
 from services.uow import Outgoing, Tx, transaction
+
+_CHECKS = core(TableSession)
+# raised and handed back in one statement (RETURNING, or LAST_INSERT_ID on MariaDB)
+_NEXT_REVISION = counters.left_after_statements(
+    update(_CHECKS).where(_CHECKS.c.id == bindparam("b_check")), None,
+    _CHECKS.c.cart_revision, _CHECKS.c.cart_revision + 1,
+    select(_CHECKS.c.cart_revision).where(_CHECKS.c.id == bindparam("b_check")))
 
 
 @dataclass
@@ -96,10 +105,7 @@ def lines_changed(tx: Tx, check_ids: list[int], change: Callable[[], None]) -> N
 
 def _announce(tx: Tx, check: TableSession) -> None:
     """The cart changed: count it in the database (so it holds across processes), then tell the table."""
-    tx.session.execute(update(TableSession).where(TableSession.id == check.id)
-                       .values(cart_revision=TableSession.cart_revision + 1)
-                       .execution_options(synchronize_session=False))
-    tx.session.refresh(check, ["cart_revision"])
+    set_committed_value(check, "cart_revision", counters.left_after(tx.session, _NEXT_REVISION, {"b_check": check.id}))
     tx.emit(Outgoing("table", "cart.updated", _view(tx.session, check, None).message(), check.store_id,
                      table_id=check.table_id))
 

@@ -104,14 +104,16 @@ def create_counters(db: Session, store_id: int) -> None:
         db.add(StoreCounter(store_id=store_id, name=name, value=0))
 
 
-def left_after_statements(stmt: Update, first: tuple[Any, Any], column: Any, new_value: Any,
+def left_after_statements(stmt: Update, first: tuple[Any, Any] | None, column: Any, new_value: Any,
                           read_back: Select[Any]) -> dict[str, Any]:
     """For ``left_after``, built once per use: ``stmt`` (an UPDATE of one row, with bound
-    parameters) setting ``first`` and then ``column = new_value``, per database family."""
+    parameters) setting ``first`` (None: nothing else) and then ``column = new_value``, per
+    database family."""
+    before = [first] if first is not None else []
     return {
-        "mysql": stmt.ordered_values(first, (column, func.last_insert_id(new_value))),
-        "sqlite": stmt.ordered_values(first, (column, new_value)).returning(column),
-        "other": stmt.ordered_values(first, (column, new_value)),
+        "mysql": stmt.ordered_values(*before, (column, func.last_insert_id(new_value))),
+        "sqlite": stmt.ordered_values(*before, (column, new_value)).returning(column),
+        "other": stmt.ordered_values(*before, (column, new_value)),
         "read_back": read_back,
     }
 
