@@ -122,7 +122,10 @@ def test_the_wall_is_readable_from_two_metres(client, browser, live_server):
     try:
         _order(live_server, diner, table, item.id)
         expect(page.locator(".ticket")).to_have_count(1)
-        size = lambda sel: page.eval_on_selector(sel, "n => parseFloat(getComputedStyle(n).fontSize)")  # noqa: E731
+        # the board may redraw its cards meanwhile: read the size from one that is still on the page
+        size = lambda sel: page.wait_for_function(  # noqa: E731
+            "sel => { const n = document.querySelector(sel); return n && n.isConnected"
+            " && parseFloat(getComputedStyle(n).fontSize); }", arg=sel).json_value()
         assert size(".ticket .name") >= 28
         assert size(".ticket .onum") >= 22  # the order number is not small grey print
         page.locator(".ticket li").first.click()  # new -> cooking
